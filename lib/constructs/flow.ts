@@ -1,0 +1,33 @@
+import type { Construct } from './cdk';
+import { KestraResource, type KestraResourceMeta } from './resource';
+import { FLOW_TYPE, flowAttributes, type FlowAttributes } from '../model/resources';
+
+export interface KestraFlowConfig extends KestraResourceMeta {
+  namespace: string;
+  flowId: string;
+  /** The flow's YAML source, sent to Kestra exactly as given. */
+  content: string;
+  /** Where the source came from, for messages (tree-relative path). */
+  sourceFile?: string;
+}
+
+/** A Kestra flow (`kestra_flow`, attributes as the official provider: namespace, flow_id, content). */
+export class KestraFlow extends KestraResource<FlowAttributes> {
+  static readonly tfResourceType = FLOW_TYPE;
+  readonly namespace: string;
+  readonly flowId: string;
+  readonly content: string;
+  readonly sourceFile?: string;
+
+  constructor(scope: Construct, id: string, config: KestraFlowConfig) {
+    super(scope, id, FLOW_TYPE, config, flowAttributes);
+    this.namespace = config.namespace;
+    this.flowId = config.flowId;
+    this.content = config.content;
+    this.sourceFile = config.sourceFile;
+  }
+
+  attributes(): FlowAttributes {
+    return { namespace: this.namespace, flow_id: this.flowId, content: this.content, source_file: this.sourceFile };
+  }
+}

@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import type { Construct } from './cdk';
+import { KestraResource, type KestraResourceMeta } from './resource';
+import { FILE_TYPE, fileAttributes, type FileAttributes } from '../model/resources';
+
+export type KestraNamespaceFileConfig = KestraResourceMeta & {
+  namespace: string;
+  /** Kestra path, e.g. `/scripts/etl.py` (a leading `/` is added when missing). */
+  filename: string;
+} & (
+    | { /** Inline text content. */ content: string; source?: never }
+    | {
+        /** Path of the bytes relative to the project directory; they are not inlined into cdk.tf.json. */
+        source: string;
+        sha256: string;
+        size: number;
+        content?: never;
+      }
+  );
+
+/**
+ * A namespace file (`kestra_namespace_file`). Files read from a tree are recorded by source path,
+ * size and sha256 only, so large or binary files never bloat the synthesized JSON; readers verify
+ * the sha256 when they load the bytes.
+ */
+export class KestraNamespaceFile extends KestraResource<FileAttributes> {
+  static readonly tfResourceType = FILE_TYPE;
+  private readonly attrs: FileAttributes;
+
+  constructor(scope: Construct, id: string, config: KestraNamespaceFileConfig) {
+    super(scope, id, FILE_TYPE, config, fileAttributes as never);
+    const filename = config.filename.startsWith('/') ? config.filename : `/${config.filename}`;
+    if (config.content !== undefined) {
+      const bytes = Buffer.from(config.content, 'utf8');
+      this.attrs = {
+        namespace: config.namespace,
+        filename,
+        content: config.content,
+        content_sha256: createHash('sha256').update(bytes).digest('hex'),
+        content_size: bytes.length,
+      };
+    } else {
+      this.attrs = { namespace: config.namespace, filename, source: config.source, content_sha256: config.sha256, content_size: config.size };
+    }
+  }
+
+  get namespace(): string {
+    return this.attrs.namespace;
+  }
+  get filename(): string {
+    return this.attrs.filename;
+  }
+
+  attributes(): FileAttributes {
+    return this.attrs;
+  }
+}

@@ -1,0 +1,292 @@
+/**
+ * Reads `cdktf.out/manifest.json` and each stack's `cdk.tf.json` into typed desired resources.
+ * Everything wrong is collected as diagnostics naming the stack and the resource, so one run
+ * lists all problems.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Diagnostic } from '../util/diagnostics';
+import { SETTINGS_KEY, stackSettings, type StackSettings } from '../model/stack-settings';
+import {
+  FILE_TYPE, FLOW_TYPE, KV_TYPE, LOCAL_TYPES, describeIssues, fileAttributes, fileAddress, flowAddress,
+  flowAttributes, kvAddress, kvAttributes, localAttributes,
+} from '../model/resources';
+import type { DesiredResource, DesiredStack, DesiredState, Lifecycle } from './types';
+import { checkFlowSource } from '../gittree';
+
+const manifestSchema = z.object({
+  version: z.string(),
+  stacks: z.record(
+    z.string(),
+    z.object({
+      name: z.string(),
+      synthesizedStackPath: z.string(),
+      dependencies: z.array(z.string()).default([]),
+    }),
+  ),
+});
+
+export interface ReadDesiredOptions {
+  /** Only this stack (default: every stack of the manifest). */
+  stack?: string;
+}
+
+export class DesiredReadError extends Error {
+  readonly userFacing = true;
+}
+
+export function readDesired(outDir: string, projectDir: string, opts: ReadDesiredOptions = {}): DesiredState {
+  const manifestFile = path.join(outDir, 'manifest.json');
+  if (!fs.existsSync(manifestFile)) {
+    throw new DesiredReadError(`${rel(projectDir, manifestFile)} not found — run \`kestraform synth\` first (or let plan/validate synthesize)`);
+  }
+  const manifest = parseJson(manifestFile, projectDir, manifestSchema);
+  const names = Object.keys(manifest.stacks);
+  if (opts.stack !== undefined && !manifest.stacks[opts.stack]) {
+    throw new DesiredReadError(`stack "${opts.stack}" is not in ${rel(projectDir, manifestFile)} — stacks: ${names.join(', ') || '(none)'}`);
+  }
+  const diagnostics: Diagnostic[] = [];
+  const stacks: DesiredStack[] = [];
+  for (const name of opts.stack !== undefined ? [opts.stack] : names) {
+    const entry = manifest.stacks[name];
+    const file = path.join(outDir, entry.synthesizedStackPath);
+    stacks.push(readStack(name, file, projectDir, entry.dependencies, diagnostics));
+  }
+  checkCrossStackOwnership(stacks, projectDir, diagnostics);
+  return { projectDir, stacks, diagnostics };
+}
+
+function readStack(name: string, file: string, projectDir: string, dependencies: string[], diagnostics: Diagnostic[]): DesiredStack {
+  const json = parseJson(file, projectDir, z.record(z.string(), z.unknown()));
+  const where = rel(projectDir, file);
+  const problem = (message: string, hint?: string) => diagnostics.push({ severity: 'error', file: where, line: 0, column: 0, message: `stack "${name}": ${message}`, hint });
+
+  let settings: StackSettings;
+  const rawSettings = json[SETTINGS_KEY];
+  if (rawSettings === undefined) {
+    settings = { namespaces: [], prune: false, protected_namespaces: ['system'], backend: { type: 'local' }, kestra_version: 2, diagnostics: [] };
+    diagnostics.push({ severity: 'warning', file: where, line: 0, column: 0, message: `stack "${name}" is a plain TerraformStack: defaults apply (no prune, protected: system, local state, Kestra 2)`, hint: 'extend KestraStack (lib/constructs) to set them' });
+  } else {
+    const parsed = stackSettings.safeParse(rawSettings);
+    if (!parsed.success) {
+      problem(`invalid \`${SETTINGS_KEY}\` settings: ${describeIssues(parsed.error).join('; ')}`, 'synthesize again with this version of kestraform');
+      settings = { namespaces: [], prune: false, protected_namespaces: ['system'], backend: { type: 'local' }, kestra_version: 2, diagnostics: [] };
+    } else settings = parsed.data;
+  }
+  diagnostics.push(...settings.diagnostics);
+  if (json.data !== undefined) problem('data sources are not supported', 'read live values with `kestraform plan`; remove the data blocks');
+
+  const resources: DesiredResource[] = [];
+  const byTfAddress = new Map<string, string>();
+  const rawDepends = new Map<DesiredResource, unknown>();
+  const resourceBlock = (json.resource ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
+
+  for (const [tfType, instances] of Object.entries(resourceBlock)) {
+    for (const [logicalId, raw] of Object.entries(instances)) {
+      const label = `${tfType}.${logicalId}`;
+      const meta = (raw['//'] as { metadata?: { path?: string } } | undefined)?.metadata;
+      const constructPath = meta?.path ?? label;
+      const attrs = stripMeta(raw);
+      const bad = (message: string, hint?: string) => problem(`${label} (${constructPath}): ${message}`, hint);
+      const token = findToken(attrs);
+      if (token) {
+        bad(`attribute \`${token.path}\` holds an unresolved Terraform expression ${JSON.stringify(token.value.slice(0, 80))}`, 'kestraform does not evaluate Terraform expressions: pass plain values, and use dependsOn for ordering');
+        continue;
+      }
+      for (const unsupported of ['count', 'for_each', 'provisioner', 'connection']) {
+        if (attrs[unsupported] !== undefined) bad(`\`${unsupported}\` is not supported`, 'create one construct per object instead');
+      }
+      const common = {
+        tfType,
+        logicalId,
+        constructPath,
+        dependsOn: [] as string[],
+        lifecycle: parseLifecycle(attrs.lifecycle),
+      };
+      const body = omit(attrs, ['depends_on', 'lifecycle', 'provider', 'count', 'for_each', 'provisioner', 'connection']);
+      let resource: DesiredResource | undefined;
+      if (tfType === FLOW_TYPE) {
+        const p = flowAttributes.safeParse(body);
+        if (!p.success) bad(describeIssues(p.error).join('; '));
+        else {
+          const a = p.data;
+          resource = { kind: 'flow', address: flowAddress(a.namespace, a.flow_id), ...common, namespace: a.namespace, flowId: a.flow_id, content: a.content, sourceFile: a.source_file };
+          if (!a.source_file) checkHandWrittenFlow(resource, name, where, diagnostics);
+        }
+      } else if (tfType === FILE_TYPE) {
+        const p = fileAttributes.safeParse(body);
+        if (!p.success) bad(describeIssues(p.error).join('; '));
+        else {
+          const a = p.data;
+          resource = {
+            kind: 'file', address: fileAddress(a.namespace, a.filename), ...common, namespace: a.namespace, path: a.filename,
+            sha256: a.content_sha256, size: a.content_size,
+            sourcePath: a.source !== undefined ? path.resolve(projectDir, a.source) : undefined,
+            inlineContent: a.content,
+          };
+        }
+      } else if (tfType === KV_TYPE) {
+        const p = kvAttributes.safeParse(body);
+        if (!p.success) bad(describeIssues(p.error).join('; '));
+        else {
+          const a = p.data;
+          resource = {
+            kind: 'kv', address: kvAddress(a.namespace, a.key), ...common, namespace: a.namespace, key: a.key, type: a.type, value: a.value,
+            description: a.description, ttl: a.ttl, sensitive: a.sensitive ?? false, sourceFile: a.source_file,
+          };
+        }
+      } else if ((LOCAL_TYPES as readonly string[]).includes(tfType)) {
+        const p = localAttributes.safeParse(body);
+        if (!p.success) bad(describeIssues(p.error).join('; '));
+        else {
+          const triggers: Record<string, string> = { ...(p.data.triggers ?? {}) };
+          if (p.data.triggers_replace !== undefined) triggers.triggers_replace = JSON.stringify(p.data.triggers_replace);
+          if (p.data.input !== undefined) triggers.input = JSON.stringify(p.data.input);
+          resource = { kind: 'local', address: label, ...common, triggers };
+        }
+      } else {
+        bad(`unknown resource type \`${tfType}\``, `kestraform manages ${[FLOW_TYPE, FILE_TYPE, KV_TYPE].join(', ')} and the local-only ${LOCAL_TYPES.join(', ')}`);
+      }
+      if (!resource) continue;
+      if (resource.kind !== 'local' && settings.protected_namespaces.includes(resource.namespace)) {
+        bad(`namespace "${resource.namespace}" is protected: kestraform never writes to it`, 'remove the resource, or remove the namespace from protectedNamespaces');
+        continue;
+      }
+      byTfAddress.set(label, resource.address);
+      rawDepends.set(resource, attrs.depends_on);
+      resources.push(resource);
+    }
+  }
+
+  // depends_on names Terraform addresses; map them to natural keys now that all are known.
+  for (const [resource, raw] of rawDepends) {
+    if (raw === undefined) continue;
+    if (!Array.isArray(raw)) {
+      problem(`${resource.tfType}.${resource.logicalId}: depends_on must be a list`);
+      continue;
+    }
+    for (const ref of raw) {
+      const target = byTfAddress.get(String(ref));
+      if (target) resource.dependsOn.push(target);
+      else problem(`${resource.tfType}.${resource.logicalId}: depends_on names ${String(ref)}, which is not a resource of this stack`, 'depend on resources of the same stack only');
+    }
+  }
+
+  const seen = new Map<string, DesiredResource>();
+  for (const r of resources) {
+    const prev = seen.get(r.address);
+    if (prev) problem(`${r.address} is declared twice (${prev.constructPath} and ${r.constructPath})`, 'declare each Kestra object once');
+    else seen.set(r.address, r);
+  }
+  const owned = new Set(settings.namespaces);
+  for (const r of resources) if (r.kind !== 'local') owned.add(r.namespace);
+  settings = { ...settings, namespaces: [...owned].sort() };
+  for (const ns of settings.namespaces) {
+    if (settings.protected_namespaces.includes(ns)) problem(`owned namespace "${ns}" is protected`, 'a stack cannot own a protected namespace; remove it from one of the lists');
+  }
+
+  return { name, file, settings, resources, dependencies, digest: digestOf(resources, settings) };
+}
+
+function checkHandWrittenFlow(flow: Extract<DesiredResource, { kind: 'flow' }>, stack: string, where: string, diagnostics: Diagnostic[]): void {
+  const label = `${where} (stack "${stack}", ${flow.constructPath})`;
+  const checked = checkFlowSource(flow.content, label, { kestraMajor: 2, expectedNamespace: flow.namespace });
+  diagnostics.push(...checked.diagnostics);
+  if (checked.id !== undefined && checked.id !== flow.flowId) {
+    diagnostics.push({ severity: 'error', file: label, line: 0, column: 0, message: `flow_id "${flow.flowId}" differs from the content's id "${checked.id}"`, hint: 'make them equal' });
+  }
+}
+
+/** The same Kestra object declared by two stacks would be fought over by both. */
+function checkCrossStackOwnership(stacks: DesiredStack[], projectDir: string, diagnostics: Diagnostic[]): void {
+  const owner = new Map<string, string>();
+  for (const s of stacks) {
+    for (const r of s.resources) {
+      if (r.kind === 'local') continue;
+      const prev = owner.get(r.address);
+      if (prev) diagnostics.push({ severity: 'error', file: rel(projectDir, s.file), line: 0, column: 0, message: `${r.address} is declared by stacks "${prev}" and "${s.name}"`, hint: 'each object must belong to one stack' });
+      else owner.set(r.address, s.name);
+    }
+  }
+}
+
+function parseLifecycle(raw: unknown): Lifecycle {
+  const l = (raw ?? {}) as { prevent_destroy?: unknown; ignore_changes?: unknown; create_before_destroy?: unknown };
+  return {
+    preventDestroy: l.prevent_destroy === true,
+    ignoreChanges: l.ignore_changes === 'all' ? 'all' : Array.isArray(l.ignore_changes) ? l.ignore_changes.map(String) : [],
+    createBeforeDestroy: l.create_before_destroy === true,
+  };
+}
+
+function stripMeta(raw: Record<string, unknown>): Record<string, unknown> {
+  const { ['//']: _meta, ...rest } = raw;
+  return rest;
+}
+
+function omit(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (!keys.includes(k)) out[k] = v;
+  return out;
+}
+
+// A reference cdktf leaves when one construct reads another's attribute, a variable or a local.
+const TERRAFORM_REFERENCE = /\$\{\s*(?:kestra_\w+|null_resource|terraform_data|var|local|data|module)\.[^}]*\}/;
+// Attributes that hold user text (scripts, templates) in which `${...}` is ordinary content.
+const FREE_TEXT_ATTRIBUTES = new Set(['content', 'value', 'description', 'triggers', 'input', 'triggers_replace']);
+
+/**
+ * Finds an unresolved Terraform expression: anywhere for identity attributes (namespace, ids,
+ * paths), and only real references in free-text attributes.
+ */
+function findToken(value: unknown, at = '', freeText = false): { path: string; value: string } | undefined {
+  if (typeof value === 'string') {
+    const hit = freeText ? TERRAFORM_REFERENCE.test(value) : /(^|[^$])\$\{/.test(value);
+    return hit ? { path: at || '(value)', value } : undefined;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const f = findToken(value[i], `${at}[${i}]`, freeText);
+      if (f) return f;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (!at && k === 'depends_on') continue; // plain resource references, mapped below
+      const f = findToken(v, at ? `${at}.${k}` : k, freeText || (!at && FREE_TEXT_ATTRIBUTES.has(k)));
+      if (f) return f;
+    }
+  }
+  return undefined;
+}
+
+function digestOf(resources: DesiredResource[], settings: StackSettings): string {
+  const h = createHash('sha256');
+  const { diagnostics: _d, ...rest } = settings;
+  h.update(JSON.stringify(rest));
+  for (const r of [...resources].sort((a, b) => (a.address < b.address ? -1 : 1))) {
+    const { constructPath: _c, logicalId: _l, ...identity } = r as DesiredResource & { sourceFile?: string };
+    delete (identity as { sourceFile?: string }).sourceFile;
+    delete (identity as { sourcePath?: string }).sourcePath;
+    h.update(JSON.stringify(identity));
+  }
+  return h.digest('hex');
+}
+
+function parseJson<T>(file: string, projectDir: string, schema: z.ZodType<T>): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new DesiredReadError(`cannot read ${rel(projectDir, file)}: ${(e as Error).message} — run \`kestraform synth\` again`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new DesiredReadError(`${rel(projectDir, file)} is not valid cdktf output: ${describeIssues(parsed.error).join('; ')} — run \`kestraform synth\` again`);
+  return parsed.data;
+}
+
+function rel(projectDir: string, file: string): string {
+  const r = path.relative(projectDir, file);
+  return r.startsWith('..') ? file : r;
+}

@@ -1,0 +1,43 @@
+/**
+ * One stack's plan, end to end: read state, refresh live, compute the plan. Shared by the
+ * plan, apply, drift and import commands and by the benchmarks.
+ */
+import type { DesiredFile, DesiredStack } from '../desired/types';
+import { loadFileBytes } from '../desired/bytes';
+import type { KvType } from '../gittree/types';
+import type { LiveSnapshot } from './live';
+import type { Plan } from './plan-types';
+import type { StateFile } from './state-types';
+import { computePlan } from './plan';
+import { refresh, type RefreshClient } from './refresh';
+import { isText } from './plan-diff';
+
+export interface StackContext {
+  client: RefreshClient;
+  kvToCanonical: (type: KvType, value: unknown) => string;
+  target: { url: string; tenant: string };
+}
+
+export interface StackPlan {
+  stack: DesiredStack;
+  state: StateFile | undefined;
+  live: LiveSnapshot;
+  plan: Plan;
+}
+
+export async function planStack(stack: DesiredStack, state: StateFile | undefined, ctx: StackContext): Promise<StackPlan> {
+  const live = await refresh(stack, state, { client: ctx.client, kvToCanonical: ctx.kvToCanonical });
+  const plan = computePlan({ stack, live, state, target: ctx.target, desiredBytes: textBytesForDiff });
+  return { stack, state, live, plan };
+}
+
+/** Desired bytes for a text diff; binary or oversized files get a one-line summary instead. */
+function textBytesForDiff(file: DesiredFile): Buffer | undefined {
+  if (file.size > 512 * 1024) return undefined;
+  try {
+    const bytes = loadFileBytes(file);
+    return isText(bytes) ? bytes : undefined;
+  } catch {
+    return undefined; // a stale source is reported by validation and refused by apply
+  }
+}

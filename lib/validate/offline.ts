@@ -1,0 +1,50 @@
+/**
+ * Offline checks of desired state beyond what the tree reader and the schemas catch: every
+ * namespace file's bytes still match synth, and depends_on has no cycle.
+ */
+import * as path from 'node:path';
+import type { Diagnostic } from '../util/diagnostics';
+import type { DesiredStack } from '../desired/types';
+import { loadFileBytes } from '../desired/bytes';
+
+export function offlineChecks(stack: DesiredStack, projectDir: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const where = path.relative(projectDir, stack.file);
+  for (const r of stack.resources) {
+    if (r.kind !== 'file') continue;
+    try {
+      loadFileBytes(r);
+    } catch (e) {
+      out.push({ severity: 'error', file: where, line: 0, column: 0, message: (e as Error).message });
+    }
+  }
+  const cycle = findDependencyCycle(stack);
+  if (cycle) {
+    out.push({ severity: 'error', file: where, line: 0, column: 0, message: `stack "${stack.name}": depends_on forms a cycle: ${cycle.join(' → ')}`, hint: 'remove one of these dependencies' });
+  }
+  return out;
+}
+
+function findDependencyCycle(stack: DesiredStack): string[] | undefined {
+  const deps = new Map(stack.resources.map((r) => [r.address, r.dependsOn]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const trail: string[] = [];
+  const visit = (a: string): string[] | undefined => {
+    if (state.get(a) === 'done') return undefined;
+    if (state.get(a) === 'visiting') return [...trail.slice(trail.indexOf(a)), a];
+    state.set(a, 'visiting');
+    trail.push(a);
+    for (const d of deps.get(a) ?? []) {
+      const c = visit(d);
+      if (c) return c;
+    }
+    trail.pop();
+    state.set(a, 'done');
+    return undefined;
+  };
+  for (const a of deps.keys()) {
+    const c = visit(a);
+    if (c) return c;
+  }
+  return undefined;
+}

@@ -1,0 +1,23 @@
+/**
+ * The example stack: deploys the Git tree named by the `kestraform:tree` context key of
+ * cdktf.json (default `examples/kestra`) and owns every namespace folder found there. Point
+ * that key at your own tree in the same layout to try kestraform on your flows.
+ */
+import { Construct } from 'constructs';
+import { KestraProvider, KestraStack, NamespaceTree } from '../lib/constructs';
+
+export const TREE_CONTEXT_KEY = 'kestraform:tree';
+export const DEFAULT_TREE = 'examples/kestra';
+
+export class ExampleStack extends KestraStack {
+  constructor(scope: Construct, id: string) {
+    const major = Number(scope.node.tryGetContext('kestraform:kestraVersion') ?? 2);
+    super(scope, id, {
+      kestraVersion: major === 1 ? 1 : 2,
+      prune: scope.node.tryGetContext('kestraform:prune') === true,
+    });
+    new KestraProvider(this, 'kestra');
+    const root = String(scope.node.tryGetContext(TREE_CONTEXT_KEY) ?? DEFAULT_TREE);
+    new NamespaceTree(this, 'tree', { root });
+  }
+}
