@@ -1,0 +1,44 @@
+/**
+ * What every command that talks to Kestra does first: synthesize, stop on any error in the
+ * stacks or trees (all listed, nothing sent to Kestra), print warnings.
+ */
+import { loadProject, type Project } from '../project/config';
+import { synthesize } from '../project/synth';
+import { offlineChecks } from '../validate/offline';
+import type { DesiredStack } from '../desired/types';
+import { DiagnosticsError, formatDiagnostic, sortDiagnostics } from '../util/diagnostics';
+
+export interface Prepared {
+  project: Project;
+  stacks: DesiredStack[];
+}
+
+export async function prepareStacks(opts: { stack?: string }): Promise<Prepared> {
+  const project = loadProject();
+  const desired = await synthesize(project, { stack: opts.stack });
+  const diagnostics = [...desired.diagnostics];
+  for (const s of desired.stacks) diagnostics.push(...offlineChecks(s, project.dir));
+  const sorted = sortDiagnostics(diagnostics);
+  const errors = sorted.filter((d) => d.severity === 'error');
+  if (errors.length) throw new DiagnosticsError(sorted);
+  for (const d of sorted) process.stderr.write(formatDiagnostic(d) + '\n');
+  return { project, stacks: orderStacks(desired.stacks) };
+}
+
+/** Stacks in manifest dependency order (a stack after those it depends on). */
+function orderStacks(stacks: DesiredStack[]): DesiredStack[] {
+  const byName = new Map(stacks.map((s) => [s.name, s]));
+  const out: DesiredStack[] = [];
+  const seen = new Set<string>();
+  const visit = (s: DesiredStack) => {
+    if (seen.has(s.name)) return;
+    seen.add(s.name);
+    for (const d of s.dependencies) {
+      const dep = byName.get(d);
+      if (dep) visit(dep);
+    }
+    out.push(s);
+  };
+  stacks.forEach(visit);
+  return out;
+}

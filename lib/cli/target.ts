@@ -1,0 +1,103 @@
+/**
+ * The Kestra a command talks to: KESTRA_URL (with KESTRA_TENANT and credentials from the
+ * environment), or — when KESTRA_URL is unset — the embedded local server, started in-process
+ * with its data under `.kestraform/local/`, so every command works on a fresh machine.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { KestraClient, clientConfigFromEnv } from '../kestra';
+import { startKestraServer, type RunningKestraServer } from '../server';
+import type { Project } from '../project/config';
+import { UserError } from './errors';
+
+export interface Target {
+  client: KestraClient;
+  /** URL without credentials, and tenant: what plans record and messages show. */
+  url: string;
+  tenant: string;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+export async function openTarget(project: Project, env: NodeJS.ProcessEnv = process.env): Promise<Target> {
+  if (env.KESTRA_URL) {
+    const config = clientConfigFromEnv(env);
+    const client = new KestraClient(config);
+    return { client, url: config.url, tenant: config.tenant, embedded: false, close: async () => undefined };
+  }
+  const dataDir = path.join(project.dir, '.kestraform', 'local');
+  fs.mkdirSync(dataDir, { recursive: true });
+  const release = acquireDirLock(dataDir);
+  let server: RunningKestraServer;
+  try {
+    server = await startKestraServer({ port: 0, dataDir, tenant: env.KESTRA_TENANT || 'main' });
+  } catch (e) {
+    release();
+    throw e;
+  }
+  const config = clientConfigFromEnv({ ...env, KESTRA_URL: server.url });
+  const client = new KestraClient(config);
+  process.stderr.write(`Using the embedded local Kestra server (no KESTRA_URL set; data in ${path.relative(process.cwd(), dataDir) || dataDir}/).\n`);
+  return {
+    client,
+    url: 'embedded://.kestraform/local',
+    tenant: config.tenant,
+    embedded: true,
+    close: async () => {
+      try {
+        await server.close();
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+/**
+ * One process at a time may serve the local data folder: two in-process servers over the same
+ * files would not see each other's writes.
+ */
+function acquireDirLock(dir: string): () => void {
+  const file = path.join(dir, '.in-use');
+  for (let attempt = 0; ; attempt++) {
+    try {
+      fs.writeFileSync(file, JSON.stringify({ pid: process.pid, since: new Date().toISOString() }), { flag: 'wx' });
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        fs.rmSync(file, { force: true });
+      };
+      process.once('exit', release);
+      return release;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const holder = readHolder(file);
+      if (holder && !isAlive(holder.pid)) {
+        fs.rmSync(file, { force: true }); // left by a process that died
+        continue;
+      }
+      if (attempt > 300) {
+        throw new UserError(`the embedded local Kestra data in ${dir} is in use by process ${holder?.pid ?? '?'} since ${holder?.since ?? '?'} — wait for that command to finish, or set KESTRA_URL to use a real server`);
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
+}
+
+function readHolder(file: string): { pid: number; since: string } | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
