@@ -7,12 +7,13 @@ import type { Plan } from './plan-types';
 import type { LiveState } from './apply-state';
 import { flowSourceHash, kvDesiredHash, kvValueHash, sha256 } from './hash';
 
-export function acceptDrift(plan: Plan, live: LiveSnapshot, state: LiveState): number {
+/** `only`: accept just these addresses (pull accepts what it wrote to Git). */
+export function acceptDrift(plan: Plan, live: LiveSnapshot, state: LiveState, only?: Set<string>): number {
   let accepted = 0;
   const now = new Date().toISOString();
   for (const item of plan.drift) {
     const prev = state.entry(item.address);
-    if (!prev || item.drift === 'unmanaged') continue;
+    if (!prev || item.drift === 'unmanaged' || (only && !only.has(item.address))) continue;
     accepted++;
     if (item.drift === 'deleted') {
       state.remove(item.address);
