@@ -21,7 +21,7 @@ export interface Target {
 
 export async function openTarget(project: Project, env: NodeJS.ProcessEnv = process.env): Promise<Target> {
   if (env.KESTRA_URL) {
-    const config = clientConfigFromEnv(env);
+    const config = clientConfigFromEnv(env)!;
     const client = new KestraClient(config);
     return { client, url: config.url, tenant: config.tenant, embedded: false, close: async () => undefined };
   }
@@ -35,7 +35,7 @@ export async function openTarget(project: Project, env: NodeJS.ProcessEnv = proc
     release();
     throw e;
   }
-  const config = clientConfigFromEnv({ ...env, KESTRA_URL: server.url });
+  const config = clientConfigFromEnv({ ...env, KESTRA_URL: server.url })!;
   const client = new KestraClient(config);
   process.stderr.write(`Using the embedded local Kestra server (no KESTRA_URL set; data in ${path.relative(process.cwd(), dataDir) || dataDir}/).\n`);
   return {

@@ -96,24 +96,32 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
           result.skipped.push(c.address);
           return false;
         }
-        return limit(async () => {
-          if (opts.shouldStop?.()) {
-            result.interrupted = true;
-            result.skipped.push(c.address);
-            return false;
-          }
+        // The API call holds a concurrency slot; the state save that follows does not, so
+        // saves (coalesced) never throttle the writes.
+        const outcome = await limit(async (): Promise<'ok' | 'stopped' | unknown> => {
+          if (opts.shouldStop?.()) return 'stopped';
           try {
             await execute(c, desired.get(c.address), opts, { uploadedFiles, writtenKv });
-            count(result, c);
-            await opts.state.save();
-            opts.onProgress?.(++done, total, c);
-            return true;
+            return 'ok';
           } catch (e) {
-            result.failed.push({ address: c.address, error: e });
-            opts.onProgress?.(++done, total, c, e);
-            return false;
+            return { error: e };
           }
         });
+        if (outcome === 'stopped') {
+          result.interrupted = true;
+          result.skipped.push(c.address);
+          return false;
+        }
+        if (outcome !== 'ok') {
+          const error = (outcome as { error: unknown }).error;
+          result.failed.push({ address: c.address, error });
+          opts.onProgress?.(++done, total, c, error);
+          return false;
+        }
+        count(result, c);
+        await opts.state.save();
+        opts.onProgress?.(++done, total, c);
+        return true;
       })();
       finished.set(c.address, p);
       return p;

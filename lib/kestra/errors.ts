@@ -32,6 +32,8 @@ export interface ApiErrorDetails extends RequestIdentity {
   /** RFC 9457 problem type (Kestra 2.0+), e.g. `https://kestra.io/docs/api-reference/problems/not-found`. */
   problemType?: string;
   hint?: string;
+  /** Wait asked for by a `Retry-After` header, in milliseconds. */
+  retryAfterMs?: number;
 }
 
 /** Kestra (or something in front of it) answered with an unexpected HTTP status. */
@@ -42,6 +44,7 @@ export class KestraApiError extends KestraError {
   readonly status: number;
   readonly kestraMessage?: string;
   readonly problemType?: string;
+  readonly retryAfterMs?: number;
 
   constructor(details: ApiErrorDetails) {
     const said = details.kestraMessage ? `: ${details.kestraMessage}` : '';
@@ -53,6 +56,7 @@ export class KestraApiError extends KestraError {
     this.status = details.status;
     this.kestraMessage = details.kestraMessage;
     this.problemType = details.problemType;
+    this.retryAfterMs = details.retryAfterMs;
   }
 
   get isNotFound(): boolean {

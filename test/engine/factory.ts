@@ -63,10 +63,10 @@ export function stateOf(resources: DesiredResource[], live: LiveSnapshot, more: 
       entries[r.address] = { address: r.address, appliedHash: flowSourceHash(r.content), live: { kind: 'flow', revision: l.revision, sourceHash: flowSourceHash(r.content) }, applied: { source: r.content }, updatedAt: at, preventDestroy: r.lifecycle.preventDestroy || undefined };
     } else if (r.kind === 'file') {
       const l = live.files.get(r.address)!;
-      entries[r.address] = { address: r.address, appliedHash: r.sha256, live: { kind: 'file', sha256: r.sha256, size: r.size, lastModifiedTime: l.lastModifiedTime }, applied: {}, updatedAt: at };
+      entries[r.address] = { address: r.address, appliedHash: r.sha256, live: { kind: 'file', sha256: r.sha256, size: r.size, lastModifiedTime: l.lastModifiedTime }, applied: {}, updatedAt: at, preventDestroy: r.lifecycle.preventDestroy || undefined };
     } else if (r.kind === 'kv') {
       const l = live.kv.get(r.address)!;
-      entries[r.address] = { address: r.address, appliedHash: kvDesiredHash(r), live: { kind: 'kv', valueHash: kvValueHash(r.type, r.value), updateDate: l.updateDate }, applied: { type: r.type, value: r.sensitive ? undefined : r.value, description: r.description, ttl: r.ttl, sensitive: r.sensitive || undefined }, updatedAt: at };
+      entries[r.address] = { address: r.address, appliedHash: kvDesiredHash(r), live: { kind: 'kv', valueHash: kvValueHash(r.type, r.value), updateDate: l.updateDate }, applied: { type: r.type, value: r.sensitive ? undefined : r.value, description: r.description, ttl: r.ttl, sensitive: r.sensitive || undefined }, updatedAt: at, preventDestroy: r.lifecycle.preventDestroy || undefined };
     } else {
       entries[r.address] = { address: r.address, appliedHash: triggersHash(r.triggers), live: { kind: 'local', triggersHash: triggersHash(r.triggers) }, applied: { triggers: r.triggers }, updatedAt: at };
     }

@@ -1,0 +1,382 @@
+/**
+ * One HTTP exchange with Kestra, done carefully: tenant-prefixed URL, auth header, a timeout that
+ * covers the response headers and the whole body, a body size cap, typed errors with Kestra's
+ * own message, retries for idempotent requests, and an instrumentation hook per attempt.
+ */
+import { rootCertificates } from 'node:tls';
+import { performance } from 'node:perf_hooks';
+import { Agent, fetch } from 'undici';
+import type { KestraAuth } from './config';
+import {
+  KestraApiError,
+  KestraError,
+  KestraNetworkError,
+  KestraResponseTooLargeError,
+  KestraTimeoutError,
+  type RequestIdentity,
+} from './errors';
+import { summariseErrorBody } from './error-body';
+import { isRetryableError, parseRetryAfter, retryDelayMs, sleep, type RetryPolicy } from './retry';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type QueryParams = ReadonlyArray<readonly [string, string]>;
+
+export interface RequestSpec {
+  method: HttpMethod;
+  /** Path below `/api/v1/{tenant}`, already encoded, e.g. `/flows/company.team`. */
+  path: string;
+  query?: QueryParams;
+  headers?: Record<string, string>;
+  body?: { data: Buffer | string; contentType: string };
+  /** Short operation name for instrumentation, e.g. `listFlows`. */
+  operation: string;
+  /** What the request is for, in words, e.g. `update flow company.team/hello`. */
+  target: string;
+  /** Safe to repeat: only idempotent requests are retried. */
+  idempotent: boolean;
+  /** Error statuses handed back to the caller instead of thrown (e.g. 404 meaning "absent"). */
+  acceptStatus?: readonly number[];
+  /** Operation-specific advice for some statuses, replacing the generic one. */
+  hints?: Readonly<Partial<Record<number, string>>>;
+}
+
+export interface HttpResponse {
+  identity: RequestIdentity;
+  status: number;
+  headers: { get(name: string): string | null };
+  body: Buffer;
+}
+
+/** One attempt of one request, as seen by the `onRequest` hook. */
+export interface KestraRequestEvent {
+  method: HttpMethod;
+  /** URL path without the query, e.g. `/api/v1/main/flows/company.team`. */
+  path: string;
+  /** The encoded query string without `?` ('' when none). */
+  query: string;
+  operation: string;
+  /** HTTP status, or 0 when no answer arrived. */
+  status: number;
+  bytesIn: number;
+  bytesOut: number;
+  ms: number;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** Why the attempt failed without a usable answer: an error code, `timeout` or `too-large`. */
+  error?: string;
+}
+
+export interface TransportOptions {
+  url: string;
+  tenant: string;
+  auth?: KestraAuth;
+  /** Extra CA certificate(s), PEM, trusted besides Node's bundled roots. */
+  ca?: string | Buffer;
+  timeoutMs: number;
+  maxResponseBytes: number;
+  retry: RetryPolicy;
+  onRequest?: (event: KestraRequestEvent) => void;
+  /** Random source for backoff jitter (tests make it deterministic). */
+  random?: () => number;
+}
+
+/** Bodies of error answers are only read this far: enough for Kestra's message. */
+const ERROR_BODY_LIMIT = 64 * 1024;
+const USER_AGENT = 'kestraform';
+
+export class HttpTransport {
+  private readonly agent: Agent;
+  private readonly authorization?: string;
+
+  constructor(private readonly options: TransportOptions) {
+    this.agent = new Agent(options.ca ? { connect: { ca: [...rootCertificates, options.ca.toString()] } } : {});
+    this.authorization = authorizationHeader(options.auth);
+  }
+
+  get retryPolicy(): RetryPolicy {
+    return this.options.retry;
+  }
+
+  /** `Kestra at <url> (tenant <t>)`, for messages. */
+  get targetDescription(): string {
+    return `Kestra at ${this.options.url} (tenant "${this.options.tenant}")`;
+  }
+
+  /** Sends a request, retrying idempotent ones on 429/502/503/504, timeouts and transient network failures. */
+  async send(spec: RequestSpec): Promise<HttpResponse> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(spec, attempt);
+      } catch (error) {
+        const retriesLeft = spec.idempotent && attempt <= this.options.retry.retries;
+        if (!retriesLeft || !isRetryableError(error)) throw noteAttempts(error, attempt);
+        await sleep(this.delayBeforeRetry(attempt, error));
+      }
+    }
+  }
+
+  /** How long to wait before retry number `retry` after `error`. */
+  delayBeforeRetry(retry: number, error: unknown): number {
+    const retryAfter = error instanceof KestraApiError ? error.retryAfterMs : undefined;
+    return retryDelayMs(retry, this.options.retry, retryAfter, this.options.random);
+  }
+
+  /** One attempt, no retry. */
+  async attempt(spec: RequestSpec, attempt: number): Promise<HttpResponse> {
+    const fullPath = `/api/v1/${this.options.tenant}${spec.path}`;
+    const query = encodeQuery(spec.query);
+    const identity: RequestIdentity = { method: spec.method, path: fullPath, target: spec.target };
+    const bodyBytes = spec.body ? Buffer.from(spec.body.data) : undefined;
+    const event: KestraRequestEvent = {
+      method: spec.method,
+      path: fullPath,
+      query,
+      operation: spec.operation,
+      status: 0,
+      bytesIn: 0,
+      bytesOut: bodyBytes?.length ?? 0,
+      ms: 0,
+      attempt,
+    };
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
+    const started = performance.now();
+    try {
+      let response: Awaited<ReturnType<typeof fetch>>;
+      try {
+        response = await fetch(`${this.options.url}${fullPath}${query ? `?${query}` : ''}`, {
+          method: spec.method,
+          headers: this.headersFor(spec, bodyBytes),
+          body: bodyBytes,
+          signal: controller.signal,
+          dispatcher: this.agent,
+          redirect: 'manual',
+        });
+      } catch (error) {
+        throw this.failureWithoutAnswer(error, identity, controller.signal.aborted, 'response headers');
+      }
+      event.status = response.status;
+      const accepted = (response.status >= 200 && response.status < 300) || !!spec.acceptStatus?.includes(response.status);
+      const progress = { bytes: 0 };
+      let body: Buffer;
+      try {
+        body = await readBody(response, accepted ? this.options.maxResponseBytes : ERROR_BODY_LIMIT, !accepted, identity, progress);
+      } catch (error) {
+        if (error instanceof KestraError) throw error;
+        throw this.failureWithoutAnswer(error, identity, controller.signal.aborted, 'response body');
+      } finally {
+        event.bytesIn = progress.bytes;
+      }
+      if (accepted) return { identity, status: response.status, headers: response.headers, body };
+      throw this.apiError(spec, identity, response, body);
+    } catch (error) {
+      event.error = failureLabel(error);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      event.ms = Math.round((performance.now() - started) * 1000) / 1000;
+      this.emit(event);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  private headersFor(spec: RequestSpec, body: Buffer | undefined): Record<string, string> {
+    const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...spec.headers };
+    if (this.authorization) headers.authorization = this.authorization;
+    if (spec.body && body) headers['content-type'] = spec.body.contentType;
+    return headers;
+  }
+
+  private apiError(spec: RequestSpec, identity: RequestIdentity, response: Awaited<ReturnType<typeof fetch>>, body: Buffer): KestraApiError {
+    const summary = summariseErrorBody(response.headers.get('content-type'), body);
+    const status = response.status;
+    const details = {
+      ...identity,
+      status,
+      kestraMessage: summary.message,
+      problemType: summary.problemType,
+      hint: spec.hints?.[status] ?? this.genericHint(status, spec, response),
+      retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+    };
+    return new KestraApiError(details);
+  }
+
+  private genericHint(status: number, spec: RequestSpec, response: Awaited<ReturnType<typeof fetch>>): string | undefined {
+    const where = this.targetDescription;
+    if (status >= 300 && status < 400) {
+      const location = safeLocation(response.headers.get('location'), this.options.url);
+      return `${where} redirected${location ? ` to ${location}` : ''}; set KESTRA_URL to the final address (redirects are not followed, so credentials never leave the configured server)`;
+    }
+    switch (status) {
+      case 400:
+        return `${where} refused the request as malformed`;
+      case 401:
+        return this.options.auth
+          ? `${where} rejected the configured ${this.options.auth.kind === 'basic' ? 'username/password (KESTRA_USERNAME, KESTRA_PASSWORD)' : 'API token (KESTRA_API_TOKEN)'}: check them`
+          : `${where} requires authentication and no credentials are configured: set KESTRA_USERNAME and KESTRA_PASSWORD, or KESTRA_API_TOKEN`;
+      case 403:
+        return `the configured credentials are authenticated but not allowed to ${spec.target} at ${where}: use an account or API token with that permission`;
+      case 404:
+        return `check the names, and that tenant "${this.options.tenant}" exists at ${this.options.url}`;
+      case 405:
+        return `this server does not offer that operation: check that ${where} runs Kestra 1.x or 2.x`;
+      case 409:
+        return 'the object changed on the server at the same time: run the command again';
+      case 413:
+        return 'the body is larger than Kestra accepts (its micronaut.server.max-request-size setting)';
+      case 415:
+        return `the server does not accept the content type sent: check that ${where} runs Kestra 1.x or 2.x`;
+      case 422:
+        return 'Kestra rejected the content: fix it and run again';
+      case 429:
+        return 'Kestra is throttling requests: try again later or lower the parallelism';
+      case 500:
+        return 'Kestra failed internally: see the Kestra server log';
+      case 502:
+      case 503:
+      case 504:
+        return `${where} or a proxy in front of it is unavailable: try again later`;
+      default:
+        return undefined;
+    }
+  }
+
+  private failureWithoutAnswer(error: unknown, identity: RequestIdentity, timedOut: boolean, phase: 'response headers' | 'response body'): KestraError {
+    if (timedOut) return new KestraTimeoutError(identity, this.options.timeoutMs, phase);
+    const code = errorCode(error);
+    const detail = phase === 'response body' ? 'the connection broke while reading the answer' : describeNetworkFailure(code, error);
+    return new KestraNetworkError(identity, detail, code, networkHint(code, this.options.url), error);
+  }
+
+  private emit(event: KestraRequestEvent): void {
+    if (!this.options.onRequest) return;
+    try {
+      this.options.onRequest(event);
+    } catch {
+      // Instrumentation must never break a deployment.
+    }
+  }
+}
+
+async function readBody(
+  response: Awaited<ReturnType<typeof fetch>>,
+  limit: number,
+  truncate: boolean,
+  identity: RequestIdentity,
+  progress: { bytes: number },
+): Promise<Buffer> {
+  const declared = Number(response.headers.get('content-length'));
+  if (!truncate && Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new KestraResponseTooLargeError(identity, limit);
+  }
+  if (!response.body) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  for await (const chunk of response.body) {
+    const bytes = Buffer.from(chunk);
+    progress.bytes += bytes.length;
+    if (progress.bytes > limit) {
+      // Leaving the loop cancels the stream, so an endless body is not read further.
+      if (!truncate) throw new KestraResponseTooLargeError(identity, limit);
+      chunks.push(bytes.subarray(0, bytes.length - (progress.bytes - limit)));
+      break;
+    }
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function encodeQuery(query: QueryParams | undefined): string {
+  if (!query || query.length === 0) return '';
+  return query.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`).join('&');
+}
+
+/** `filters[<field>][<op>]=<value>`: Kestra's PHP-style filter parameter. */
+export function filterParam(field: string, op: string, value: string): readonly [string, string] {
+  return [`filters[${field}][${op}]`, value];
+}
+
+/** Encodes one path segment (namespace, flow id, key) for use in a URL path. */
+export function segment(value: string): string {
+  return encodeURIComponent(value);
+}
+
+function authorizationHeader(auth: KestraAuth | undefined): string | undefined {
+  if (!auth) return undefined;
+  if (auth.kind === 'bearer') return `Bearer ${auth.token}`;
+  return `Basic ${Buffer.from(`${auth.username}:${auth.password}`, 'utf8').toString('base64')}`;
+}
+
+function errorCode(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+const TLS_CODES = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function describeNetworkFailure(code: string | undefined, error: unknown): string {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'the connection was refused';
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+      return 'the connection was closed before Kestra answered';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'the host name could not be resolved';
+    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'ETIMEDOUT':
+      return 'the connection could not be established in time';
+    default:
+      if (code && TLS_CODES.has(code)) return `the TLS certificate was not accepted (${code})`;
+      return `no answer (${code ?? (error instanceof Error ? error.message : 'unknown error')})`;
+  }
+}
+
+function networkHint(code: string | undefined, url: string): string {
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `The certificate does not name the host of KESTRA_URL (${url}): use the host name the certificate was issued for.`;
+  if (code && TLS_CODES.has(code)) {
+    return 'If Kestra uses a private certificate authority, set KESTRA_CA_FILE to its PEM certificate (certificates are always verified).';
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `Check the host name in KESTRA_URL (${url}).`;
+  return `Check that Kestra is running and reachable at ${url} (KESTRA_URL).`;
+}
+
+function failureLabel(error: unknown): string | undefined {
+  if (error instanceof KestraTimeoutError) return 'timeout';
+  if (error instanceof KestraResponseTooLargeError) return 'too-large';
+  if (error instanceof KestraNetworkError) return error.code ?? 'network';
+  return undefined;
+}
+
+function safeLocation(location: string | null, base: string): string | undefined {
+  if (!location) return undefined;
+  try {
+    const url = new URL(location, base);
+    return `${url.origin}${url.pathname}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function noteAttempts(error: unknown, attempts: number): unknown {
+  if (attempts > 1 && error instanceof KestraError) error.message += ` (gave up after ${attempts} attempts)`;
+  return error;
+}

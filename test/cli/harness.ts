@@ -1,0 +1,55 @@
+/**
+ * End-to-end harness: a temporary kestraform project (cdktf.json pointing at this repository's
+ * main.ts, with its own Git tree copied from examples/kestra) and a way to run the real CLI in it.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const REPO = path.resolve(__dirname, '../..');
+const BIN = path.join(REPO, 'bin', 'kestraform.js');
+
+export interface TempProject {
+  dir: string;
+  tree: string;
+  /** Path inside the tree. */
+  at(...parts: string[]): string;
+  cleanup(): void;
+}
+
+export function makeProject(opts: { context?: Record<string, unknown>; tree?: string } = {}): TempProject {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kf-e2e-'));
+  const tree = path.join(dir, 'tree');
+  fs.cpSync(opts.tree ?? path.join(REPO, 'examples', 'kestra'), tree, { recursive: true });
+  const cdktf = {
+    language: 'typescript',
+    app: `node ${JSON.stringify(path.join(REPO, 'bin', 'run-ts.js'))} ${JSON.stringify(path.join(REPO, 'main.ts'))}`,
+    output: 'cdktf.out',
+    context: { 'kestraform:tree': tree, ...opts.context },
+  };
+  fs.writeFileSync(path.join(dir, 'cdktf.json'), JSON.stringify(cdktf, null, 2));
+  return { dir, tree, at: (...parts) => path.join(tree, ...parts), cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(cwd: string, args: string[], env: Record<string, string | undefined> = {}, opts: { killAfterMs?: number; signal?: NodeJS.Signals } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...env };
+    for (const [k, v] of Object.entries(env)) if (v === undefined) delete childEnv[k];
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b) => (stdout += b));
+    child.stderr.on('data', (b) => (stderr += b));
+    if (opts.killAfterMs !== undefined) setTimeout(() => child.kill(opts.signal ?? 'SIGKILL'), opts.killAfterMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
