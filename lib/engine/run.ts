@@ -9,7 +9,7 @@ import type { LiveSnapshot } from './live';
 import type { Plan } from './plan-types';
 import type { StateFile } from './state-types';
 import { computePlan } from './plan';
-import { refresh, type RefreshClient } from './refresh';
+import { refresh, type RefreshClient, type RefreshOptions } from './refresh';
 import { isText } from './plan-diff';
 
 export interface StackContext {
@@ -25,8 +25,15 @@ export interface StackPlan {
   plan: Plan;
 }
 
-export async function planStack(stack: DesiredStack, state: StateFile | undefined, ctx: StackContext): Promise<StackPlan> {
-  const live = await refresh(stack, state, { client: ctx.client, kvToCanonical: ctx.kvToCanonical });
+export interface PlanTuning {
+  /** Requests the refresh may have in flight (namespaces read at once, reads at once). */
+  concurrency?: number;
+}
+
+export async function planStack(stack: DesiredStack, state: StateFile | undefined, ctx: StackContext, tuning: PlanTuning = {}): Promise<StackPlan> {
+  const c = tuning.concurrency ?? 16;
+  const options: RefreshOptions = { client: ctx.client, kvToCanonical: ctx.kvToCanonical, namespaceConcurrency: c, readConcurrency: c };
+  const live = await refresh(stack, state, options);
   const plan = computePlan({ stack, live, state, target: ctx.target, desiredBytes: textBytesForDiff });
   return { stack, state, live, plan };
 }

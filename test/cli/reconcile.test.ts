@@ -90,7 +90,7 @@ describe('plan / apply / drift / pull against the embedded server (CLI end to en
     fs.writeFileSync(flowFile, fs.readFileSync(flowFile, 'utf8').replace('Greets', 'Welcomes'));
     const planPath = `${project.dir}/saved.plan`;
     expect((await runCli(project.dir, ['plan', '--out', planPath], env)).code).toBe(0);
-    const src = await (await fetch(api('/flows/company.team/daily-ingest?source=true'))).json();
+    const src = (await (await fetch(api('/flows/company.team/daily-ingest?source=true'))).json()) as { source: string };
     const put = await fetch(api('/flows/company.team/daily-ingest'), {
       method: 'PUT',
       headers: { 'Content-Type': 'application/x-yaml' },

@@ -15,12 +15,21 @@ import type { DesiredStack } from '../../desired/types';
 import type { Project } from '../../project/config';
 import { formatApplySummary, renderPlanText, renderDriftText, shouldColor } from '../../render';
 
-interface ApplyOptions {
+interface ApplyFlags {
   stack?: string;
   autoApprove?: boolean;
   parallelism: string;
   refreshOnly?: boolean;
   lockTimeout: string;
+}
+
+interface StackApplyOptions {
+  autoApprove?: boolean;
+  refreshOnly?: boolean;
+  parallelism: number;
+  lockWaitMs: number;
+  saved?: Plan;
+  planfile?: string;
 }
 
 export function register(program: Command): void {
@@ -33,7 +42,7 @@ export function register(program: Command): void {
     .option('--parallelism <n>', 'concurrent API writes', '8')
     .option('--refresh-only', 'accept changes made outside kestraform into state; write nothing to Kestra')
     .option('--lock-timeout <seconds>', 'wait this long for the state lock', '0')
-    .action(async (planfile: string | undefined, opts: ApplyOptions) => {
+    .action(async (planfile: string | undefined, opts: ApplyFlags) => {
       const parallelism = Number(opts.parallelism);
       if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > 64) throw new UserError(`--parallelism must be a whole number from 1 to 64, not "${opts.parallelism}"`);
       const lockWaitMs = Number(opts.lockTimeout) * 1000;
@@ -46,7 +55,7 @@ export function register(program: Command): void {
       const code = await withTarget(target, async () => {
         let worst = 0;
         for (const stack of stacks) {
-          const c = await applyStack(project, stack, target, { ...opts, parallelism, lockWaitMs, saved, planfile });
+          const c = await applyStack(project, stack, target, { autoApprove: opts.autoApprove, refreshOnly: opts.refreshOnly, parallelism, lockWaitMs, saved, planfile });
           worst = Math.max(worst, c);
           if (c !== 0) break;
         }
@@ -60,7 +69,7 @@ async function applyStack(
   project: Project,
   stack: DesiredStack,
   target: Target,
-  opts: ApplyOptions & { parallelism: number; lockWaitMs: number; saved?: Plan; planfile?: string },
+  opts: StackApplyOptions,
 ): Promise<number> {
   const color = shouldColor(process.stdout, process.env);
   const backend = backendFor(project, stack, target);

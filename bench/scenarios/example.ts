@@ -1,0 +1,41 @@
+/**
+ * The everyday case: `kestraform plan` of the example stack with nothing to do, as a user runs
+ * it (a fresh CLI process: synth, embedded server start, refresh, plan, render).
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { tempProject } from './synth';
+import type { ScenarioResult } from '../report';
+
+const REPO = path.resolve(__dirname, '../..');
+
+export async function runExampleScenario(): Promise<ScenarioResult> {
+  const tree = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'kf-bench-example-'));
+  fs.cpSync(path.join(REPO, 'examples', 'kestra'), tree, { recursive: true });
+  const dir = tempProject(tree);
+  const env = { ...process.env, KESTRA_URL: '', NO_COLOR: '1' };
+  delete env.KESTRA_URL;
+  const cli = (args: string[]) => spawnSync(process.execPath, [path.join(REPO, 'bin', 'kestraform.js'), ...args], { cwd: dir, env, encoding: 'utf8' });
+  try {
+    const applied = cli(['apply', '--auto-approve']);
+    if (applied.status !== 0) throw new Error(`example apply failed: ${applied.stderr}`);
+    const runs: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const start = performance.now();
+      const r = cli(['plan', '--detailed-exitcode']);
+      runs.push(performance.now() - start);
+      if (r.status !== 0) throw new Error(`example plan did not report "No changes" (exit ${r.status}): ${r.stdout}${r.stderr}`);
+    }
+    const median = runs.sort((a, b) => a - b)[1];
+    return {
+      scenario: 'no-change plan of the example stack (CLI)', objects: 0, requests: 0, requestsByKind: {}, bytesIn: 0, bytesOut: 0,
+      wallMs: median, peakRssMb: 0, lowerBound: null, ratioToLowerBound: null, baseline: null, speedupOverBaseline: null,
+      target: '≤ 1500 ms wall', met: median <= 1500, notes: `median of 3 CLI runs: ${runs.map((r) => r.toFixed(0)).join(', ')} ms`,
+    };
+  } finally {
+    fs.rmSync(tree, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * Scenarios against the embedded server with injected latency: a no-change plan, plans with 1%
+ * changed in Git and 1% changed outside (drift), an apply of changed flows — each against its
+ * computed lower bound, and the plan against Terraform's refresh pattern (one GET per resource,
+ * contents included, parallelism 10) replayed on the same server.
+ */
+import pLimit from 'p-limit';
+import { startKestraServer, type RunningKestraServer } from '../../lib/server';
+import { KestraClient, kvValueToCanonical } from '../../lib/kestra';
+import { planStack } from '../../lib/engine/run';
+import { applyPlan } from '../../lib/engine/apply';
+import { LiveState } from '../../lib/engine/apply-state';
+import type { StateFile } from '../../lib/engine/state-types';
+import type { DesiredStack } from '../../lib/desired/types';
+import { directoriesPerNamespace, flowSource, generateStack, withChangedFlows, type Sizes } from '../generate';
+import { countRequest, newTally, timed, type RequestTally } from '../measure';
+import { lowerBound, pages } from '../lower-bound';
+import type { ScenarioResult } from '../report';
+
+interface Options {
+  sizes: Sizes;
+  latencyMs: number;
+  concurrency: number;
+  applyFlows: number;
+  wanted: Set<string>;
+}
+
+const KV_PAGE = 100;
+const target = (server: RunningKestraServer) => ({ url: server.url, tenant: 'main' });
+
+export async function runServerScenarios(o: Options): Promise<ScenarioResult[]> {
+  const server = await startKestraServer({ port: 0 });
+  const results: ScenarioResult[] = [];
+  try {
+    const stack = generateStack(o.sizes);
+    const state = await seed(server, stack);
+    server.knobs.setLatency({ fixedMs: o.latencyMs });
+    const objects = stack.resources.length;
+
+    if (o.wanted.has('plan')) {
+      const plan = await measurePlan(server, stack, state, o);
+      const bound = planLowerBound(stack, o, 0);
+      const baseline = await terraformRefreshBaseline(server, stack);
+      results.push(result('no-change plan', objects, plan, bound, o, { baseline, target: '≤ 1.5× bound, ≥ 20× faster than baseline' }, (r) => r.ratioToLowerBound! <= 1.5 && r.speedupOverBaseline! >= 20));
+
+      const changed = withChangedFlows(stack, 0.01, 1);
+      const git = await measurePlan(server, changed.stack, state, o);
+      results.push(result('plan, 1% changed in Git', objects, git, planLowerBound(stack, o, 0), o, { target: '≤ 1.5× bound' }, (r) => r.ratioToLowerBound! <= 1.5, `${git.result.plan.summary.change} updates planned`));
+    }
+    if (o.wanted.has('drift')) {
+      server.knobs.setLatency({ fixedMs: 0 });
+      const edited = await editOutside(server, stack, 0.01);
+      server.knobs.setLatency({ fixedMs: o.latencyMs });
+      const drift = await measurePlan(server, stack, state, o);
+      const namespacesTouched = new Set(edited.map((a) => a.split('/')[0])).size;
+      const bound = planLowerBound(stack, o, namespacesTouched);
+      results.push(result('plan, 1% changed outside (drift)', objects, drift, bound, o, { target: '≤ 1.5× bound' }, (r) => r.ratioToLowerBound! <= 1.5, `${drift.result.plan.drift.length} drifted objects found; changed sources fetched with one export per namespace`));
+    }
+    if (o.wanted.has('apply')) {
+      results.push(await measureApply(server, stack, state, o));
+    }
+  } finally {
+    await server.close();
+  }
+  return results;
+}
+
+function client(server: RunningKestraServer, tally: RequestTally, concurrency: number): KestraClient {
+  return new KestraClient({ url: server.url, maxInFlight: concurrency, onRequest: (e) => countRequest(tally, e) });
+}
+
+/** Creates everything through the engine itself (no latency), returning the state apply wrote. */
+async function seed(server: RunningKestraServer, stack: DesiredStack): Promise<StateFile> {
+  const c = new KestraClient({ url: server.url });
+  const sp = await planStack(stack, undefined, { client: c, kvToCanonical: kvValueToCanonical, target: target(server) });
+  let saved: StateFile = { version: 1, stack: stack.name, lineage: 'bench', serial: 0, resources: {} };
+  const state = new LiveState(saved, { write: async (s) => void (saved = s) });
+  const r = await applyPlan({ client: c, stack, plan: sp.plan, live: sp.live, state, parallelism: 32, skipServerValidation: true });
+  if (r.failed.length) throw new Error(`seeding failed: ${r.failed.length} actions, first: ${String((r.failed[0].error as Error).message)}`);
+  return state.current;
+}
+
+async function measurePlan(server: RunningKestraServer, stack: DesiredStack, state: StateFile, o: Options) {
+  const tally = newTally();
+  const c = client(server, tally, o.concurrency);
+  const t = await timed(() => planStack(stack, state, { client: c, kvToCanonical: kvValueToCanonical, target: target(server) }, { concurrency: o.concurrency }));
+  return { ...t, tally, result: t.result };
+}
+
+/**
+ * Fewest requests a plan needs: per namespace one flow listing, one listing per directory (its
+ * depth in sequence) and the KV listing pages; plus, per namespace with objects changed outside,
+ * one export of the changed sources after the listing.
+ */
+function planLowerBound(stack: DesiredStack, o: Options, namespacesWithReads: number) {
+  let requests = 0;
+  let critical = 1;
+  for (const ns of stack.settings.namespaces) {
+    const kv = stack.resources.filter((r) => r.kind === 'kv' && r.namespace === ns).length;
+    const d = directoriesPerNamespace(stack, ns);
+    const kvPages = pages(kv, KV_PAGE);
+    requests += 1 + d.dirs + kvPages.requests;
+    critical = Math.max(critical, d.depth, kvPages.depth);
+  }
+  requests += namespacesWithReads;
+  if (namespacesWithReads) critical += 1;
+  return lowerBound(requests, critical, o.concurrency, o.latencyMs);
+}
+
+/** Terraform's refresh: one GET per managed resource, contents included, 10 at a time. */
+async function terraformRefreshBaseline(server: RunningKestraServer, stack: DesiredStack): Promise<{ wallMs: number; requests: number }> {
+  const tally = newTally();
+  const c = new KestraClient({ url: server.url, onRequest: (e) => countRequest(tally, e) });
+  const limit = pLimit(10);
+  const t = await timed(() =>
+    Promise.all(
+      stack.resources.map((r) =>
+        limit(async () => {
+          if (r.kind === 'flow') await c.getFlow(r.namespace, r.flowId);
+          else if (r.kind === 'file') await c.readFile(r.namespace, r.path);
+          else if (r.kind === 'kv') await c.getKv(r.namespace, r.key);
+        }),
+      ),
+    ),
+  );
+  return { wallMs: t.ms, requests: tally.total };
+}
+
+async function editOutside(server: RunningKestraServer, stack: DesiredStack, fraction: number): Promise<string[]> {
+  const c = new KestraClient({ url: server.url });
+  const flows = stack.resources.filter((r) => r.kind === 'flow');
+  const step = Math.round(1 / fraction);
+  const picked = flows.filter((_, i) => i % step === 1);
+  const limit = pLimit(32);
+  await Promise.all(picked.map((f) => limit(() => c.updateFlow(f.namespace, (f as { flowId: string }).flowId, flowSource(f.namespace, (f as { flowId: string }).flowId, 99)))));
+  return picked.map((f) => f.address.slice('flow:'.length));
+}
+
+async function measureApply(server: RunningKestraServer, stack: DesiredStack, state: StateFile, o: Options): Promise<ScenarioResult> {
+  const flowCount = stack.resources.filter((r) => r.kind === 'flow').length;
+  const changed = withChangedFlows(stack, Math.min(1, o.applyFlows / Math.max(1, flowCount)), 2);
+  const tally = newTally();
+  const c = client(server, tally, o.concurrency);
+  const parallelism = 8;
+  // State for the apply starts from the seeded one; refresh after drift edits is part of the run.
+  const t = await timed(async () => {
+    const sp = await planStack(changed.stack, state, { client: c, kvToCanonical: kvValueToCanonical, target: target(server) }, { concurrency: o.concurrency });
+    const live = new LiveState(structuredClone(state), { write: async () => undefined });
+    const r = await applyPlan({ client: c, stack: changed.stack, plan: sp.plan, live: sp.live, state: live, parallelism });
+    if (r.failed.length) throw new Error(`apply failed for ${r.failed.length} actions`);
+    return { sp, r };
+  });
+  const writes = t.result.r.changed + t.result.r.added;
+  const refreshBound = planLowerBound(stack, o, 0);
+  const validateRequests = Math.ceil(writes / 100);
+  const bound = lowerBound(refreshBound.requests + validateRequests + writes, refreshBound.rounds + 1 + Math.ceil(writes / parallelism), Math.max(parallelism, o.concurrency), o.latencyMs);
+  // The write rounds are bounded by the apply parallelism, not the refresh concurrency.
+  bound.rounds = refreshBound.rounds + 1 + Math.ceil(writes / parallelism);
+  bound.ms = bound.rounds * o.latencyMs;
+  return result(`apply of ${writes} changed flows (parallelism ${parallelism})`, writes, { ...t, tally }, bound, o, { target: '≤ 1.5× bound' }, (r) => r.ratioToLowerBound! <= 1.5, 'bound = refresh rounds + 1 validate round + ⌈writes / 8⌉ write rounds');
+}
+
+function result(
+  scenario: string,
+  objects: number,
+  run: { ms: number; peakRssMb: number; tally: RequestTally },
+  bound: ReturnType<typeof lowerBound>,
+  o: Options,
+  extra: { baseline?: { wallMs: number; requests: number }; target: string },
+  check: (r: ScenarioResult) => boolean,
+  notes?: string,
+): ScenarioResult {
+  const r: ScenarioResult = {
+    scenario,
+    objects,
+    requests: run.tally.total,
+    requestsByKind: run.tally.byOperation,
+    bytesIn: run.tally.bytesIn,
+    bytesOut: run.tally.bytesOut,
+    wallMs: run.ms,
+    peakRssMb: run.peakRssMb,
+    lowerBound: { ...bound, latencyMs: o.latencyMs },
+    ratioToLowerBound: run.ms / bound.ms,
+    baseline: extra.baseline ?? null,
+    speedupOverBaseline: extra.baseline ? extra.baseline.wallMs / run.ms : null,
+    target: `${extra.target}; RSS ≤ 400 MB`,
+    met: false,
+    notes,
+  };
+  r.met = check(r) && r.peakRssMb <= 400;
+  return r;
+}
