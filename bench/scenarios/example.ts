@@ -15,7 +15,7 @@ export async function runExampleScenario(): Promise<ScenarioResult> {
   const tree = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'kf-bench-example-'));
   fs.cpSync(path.join(REPO, 'examples', 'kestra'), tree, { recursive: true });
   const dir = tempProject(tree);
-  const env = { ...process.env, KESTRA_URL: '', NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.KESTRA_URL;
   const cli = (args: string[]) => spawnSync(process.execPath, [path.join(REPO, 'bin', 'kestraform.js'), ...args], { cwd: dir, env, encoding: 'utf8' });
   try {

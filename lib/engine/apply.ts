@@ -13,6 +13,7 @@ import type { LiveSnapshot } from './live';
 import type { Fingerprint, StateEntry } from './state-types';
 import { flowSourceHash, kvDesiredHash, kvValueHash, triggersHash, sha256 } from './hash';
 import { LiveState } from './apply-state';
+import { expectedLiveKv } from '../kestra/kv-values';
 
 /** The part of the Kestra client apply needs (lib/kestra implements it). */
 export interface ApplyClient {
@@ -209,7 +210,8 @@ async function execute(c: ResourceChange, d: DesiredResource | undefined, opts: 
     written.uploadedFiles.set(d.namespace, m);
   } else if (d?.kind === 'kv') {
     await client.putKv(d.namespace, d.key, { type: d.type, value: d.value }, { ttl: d.ttl, description: d.description });
-    state.set(entryFor(d, { kind: 'kv', valueHash: kvValueHash(d.type, d.value) }, now));
+    const expected = expectedLiveKv(d.type, d.value);
+    state.set(entryFor(d, { kind: 'kv', valueHash: kvValueHash(expected.type, expected.value) }, now));
     const s = written.writtenKv.get(d.namespace) ?? new Set<string>();
     s.add(d.key);
     written.writtenKv.set(d.namespace, s);
@@ -242,7 +244,10 @@ function adoptLive(c: ResourceChange, d: DesiredResource | undefined, opts: Appl
     if (l) fp = { kind: 'file', sha256: l.sha256 ?? d.sha256, size: l.size, lastModifiedTime: l.lastModifiedTime };
   } else {
     const l = opts.live.kv.get(c.address);
-    if (l) fp = { kind: 'kv', valueHash: l.valueHash ?? kvValueHash(d.type, d.value), updateDate: l.updateDate, revision: l.revision };
+    if (l) {
+      const expected = expectedLiveKv(d.type, d.value);
+      fp = { kind: 'kv', valueHash: l.valueHash ?? kvValueHash(expected.type, expected.value), updateDate: l.updateDate, revision: l.revision };
+    }
   }
   if (!fp) return;
   if (!force && prev && JSON.stringify(prev.live) === JSON.stringify(fp) && prev.appliedHash === entryFor(d, fp, '').appliedHash) return;

@@ -11,6 +11,7 @@ import { flowSourceHash, kvDesiredHash, kvValueHash, normalizeFlowSource, trigge
 import { fileDiff, flowDiff, onlyFormattingChanged } from './plan-diff';
 import { liveFingerprintOf, liveMatchesState } from './fingerprint';
 import { orderChanges } from './plan-order';
+import { expectedLiveKv } from '../kestra/kv-values';
 
 export interface PlanInput {
   stack: DesiredStack;
@@ -170,7 +171,9 @@ export function equalToLive(d: DesiredFlow | DesiredFile | DesiredKv, l: LiveObj
   }
   const lk = l as LiveKv;
   const liveHash = lk.valueHash ?? (lk.type !== undefined && lk.value !== undefined ? kvValueHash(lk.type, lk.value) : undefined);
-  if (liveHash !== kvValueHash(d.type, d.value)) return false;
+  // Compare with what Kestra reports for the desired value (it retypes some, e.g. "PT5M" strings).
+  const expected = expectedLiveKv(d.type, d.value);
+  if (liveHash !== kvValueHash(expected.type, expected.value)) return false;
   if ((d.description ?? '') !== (lk.description ?? '')) return false;
   // TTL cannot be read back (Kestra reports an expiration instant): compare with what was applied.
   if (s && (s.applied.ttl ?? '') !== (d.ttl ?? '')) return false;

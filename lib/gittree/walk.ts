@@ -1,0 +1,173 @@
+/**
+ * Reads a Git tree in the default layout: <root>/<namespace>/{flows/*.yml, files/**, kv.yaml}.
+ * Every problem becomes a diagnostic (all of them, never only the first); nothing here throws
+ * on bad input. Symlinks and paths leaving the root are refused, bytes are kept exactly.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createHash } from 'node:crypto';
+import { NAMESPACE_PATTERN } from '../flowrules';
+import { sortDiagnostics, type Diagnostic } from '../util/diagnostics';
+import type { ReadTreeOptions, TreeFile, TreeFlow, TreeNamespace, TreeReadResult } from './types';
+import { checkFlowSource, decodeFlowBytes } from './flow-file';
+import { parseKvFile } from './kv-file';
+
+const FLOW_FILE = /\.ya?ml$/i;
+
+export function readTreeSync(root: string, opts: ReadTreeOptions = {}): TreeReadResult {
+  const absRoot = path.resolve(root);
+  const display = opts.displayRoot ?? root;
+  const shown = (rel: string) => (display && display !== '.' ? `${display}/${rel}` : rel);
+  const diagnostics: Diagnostic[] = [];
+  const problem = (rel: string, message: string, hint?: string, severity: Diagnostic['severity'] = 'error') =>
+    diagnostics.push({ severity, file: shown(rel), line: 0, column: 0, message, hint });
+  const namespaces: TreeNamespace[] = [];
+
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(absRoot, { withFileTypes: true });
+  } catch (e) {
+    problem('.', `cannot read the tree root ${absRoot}: ${(e as NodeJS.ErrnoException).code}`, 'check the `kestraform:tree` context entry of cdktf.json');
+    return { root: absRoot, namespaces, diagnostics };
+  }
+  const realRoot = fs.realpathSync(absRoot);
+  const wanted = opts.namespaces ? new Set(opts.namespaces) : undefined;
+  for (const name of (opts.namespaces ?? []).filter((n) => !entries.some((e) => e.name === n))) {
+    problem(name, `namespace folder "${name}" does not exist in the tree`, 'create it or fix the namespaces option');
+  }
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const name = entry.name;
+    if (name.startsWith('.') || (wanted && !wanted.has(name))) continue;
+    if (entry.isSymbolicLink()) {
+      problem(name, 'is a symbolic link; kestraform does not follow links out of or inside the tree', 'replace it with a real folder');
+      continue;
+    }
+    if (!entry.isDirectory()) {
+      if (!/^(README|readme)(\.\w+)?$/.test(name)) problem(name, 'is a file at the tree root, where only namespace folders belong; ignored', 'move it out of the tree', 'warning');
+      continue;
+    }
+    if (!NAMESPACE_PATTERN.test(name) || name.length > 150) {
+      problem(name, `folder name "${name}" is not a namespace Kestra accepts (^[a-z0-9][a-z0-9._-]*, at most 150 characters)`, 'rename the folder to a valid namespace such as company.team');
+      continue;
+    }
+    namespaces.push(readNamespace(absRoot, realRoot, name, opts, shown, diagnostics));
+  }
+  return { root: absRoot, namespaces, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+function readNamespace(root: string, realRoot: string, ns: string, opts: ReadTreeOptions, shown: (rel: string) => string, diagnostics: Diagnostic[]): TreeNamespace {
+  const result: TreeNamespace = { name: ns, dir: ns, flows: [], files: [], kv: [] };
+  const problem = (rel: string, message: string, hint?: string, severity: Diagnostic['severity'] = 'error') =>
+    diagnostics.push({ severity, file: shown(rel), line: 0, column: 0, message, hint });
+  const nsDir = path.join(root, ns);
+  for (const e of fs.readdirSync(nsDir, { withFileTypes: true })) {
+    const rel = `${ns}/${e.name}`;
+    if (e.isSymbolicLink()) problem(rel, 'is a symbolic link; kestraform does not follow links', 'replace it with a real file or folder');
+    else if (e.name === 'flows' && e.isDirectory()) readFlows(root, ns, opts, result, shown, diagnostics);
+    else if (e.name === 'files' && e.isDirectory()) readFiles(root, realRoot, ns, `${ns}/files`, result, problem);
+    else if (e.name === 'kv.yaml' && e.isFile()) {
+      const text = readText(path.join(root, rel), rel, problem);
+      if (text !== undefined) {
+        const kv = parseKvFile(text, shown(rel), ns);
+        diagnostics.push(...kv.diagnostics);
+        result.kv.push(...kv.kv.map((k) => ({ ...k, file: rel })));
+      }
+    } else if (!e.name.startsWith('.')) {
+      problem(rel, `unexpected ${e.isDirectory() ? 'folder' : 'file'} in namespace folder ${ns}; ignored`, 'a namespace folder holds flows/, files/ and kv.yaml only', 'warning');
+    }
+  }
+  return result;
+}
+
+function readFlows(root: string, ns: string, opts: ReadTreeOptions, result: TreeNamespace, shown: (rel: string) => string, diagnostics: Diagnostic[]): void {
+  const dir = path.join(root, ns, 'flows');
+  const byId = new Map<string, TreeFlow>();
+  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const rel = `${ns}/flows/${e.name}`;
+    const file = shown(rel);
+    const warn = (message: string, hint?: string, severity: Diagnostic['severity'] = 'warning') => diagnostics.push({ severity, file, line: 0, column: 0, message, hint });
+    if (e.isSymbolicLink()) {
+      warn('is a symbolic link; kestraform does not follow links', 'replace it with the flow file itself', 'error');
+      continue;
+    }
+    if (e.isDirectory()) {
+      warn('folders inside flows/ are not read', 'put each flow directly in flows/ as <id>.yml');
+      continue;
+    }
+    if (!FLOW_FILE.test(e.name)) {
+      if (!e.name.startsWith('.')) warn('is not a .yml/.yaml file; ignored', 'flows/ holds one flow per .yml file');
+      continue;
+    }
+    const bytes = fs.readFileSync(path.join(dir, e.name));
+    const decoded = decodeFlowBytes(bytes, file);
+    if (!decoded.text) {
+      diagnostics.push(decoded.diagnostic!);
+      continue;
+    }
+    const checked = checkFlowSource(decoded.text, file, { kestraMajor: opts.kestraMajor ?? 2, expectedNamespace: ns });
+    diagnostics.push(...checked.diagnostics);
+    if (checked.id === undefined || checked.namespace !== ns || checked.diagnostics.some((d) => d.severity === 'error')) continue;
+    const stem = e.name.replace(FLOW_FILE, '');
+    if (stem !== checked.id) {
+      diagnostics.push({ severity: 'warning', file, line: checked.idLine ?? 1, column: 1, message: `file name "${e.name}" differs from the flow id "${checked.id}"`, hint: `rename it to ${checked.id}.yml (Kestra's sync tasks name files by id)` });
+    }
+    const prev = byId.get(checked.id);
+    if (prev) {
+      diagnostics.push({ severity: 'error', file, line: checked.idLine ?? 1, column: 1, message: `flow id "${checked.id}" is also defined in ${shown(prev.file)}`, hint: 'each flow id may appear in one file only: rename or delete one of them' });
+      continue;
+    }
+    const flow: TreeFlow = { namespace: ns, id: checked.id, file: rel, source: decoded.text };
+    byId.set(checked.id, flow);
+    result.flows.push(flow);
+  }
+}
+
+function readFiles(root: string, realRoot: string, ns: string, relDir: string, result: TreeNamespace, problem: (rel: string, message: string, hint?: string, severity?: Diagnostic['severity']) => void): void {
+  const abs = path.join(root, relDir);
+  for (const e of fs.readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const rel = `${relDir}/${e.name}`;
+    const kestraPath = rel.slice(`${ns}/files`.length);
+    if (e.isSymbolicLink()) {
+      const target = safeRealpath(path.join(root, rel));
+      const outside = !target || !(target === realRoot || target.startsWith(realRoot + path.sep));
+      problem(rel, `is a symbolic link${outside ? ' pointing outside the tree' : ''}; kestraform uploads real files only`, 'replace the link with the file itself');
+      continue;
+    }
+    if (Buffer.from(e.name).some((b, i, all) => b === 0xef && all[i + 1] === 0xbf && all[i + 2] === 0xbd)) {
+      problem(rel, 'file name is not valid UTF-8', 'rename the file');
+      continue;
+    }
+    const tooLong = kestraPath.split('/').find((c) => Buffer.byteLength(c) > 255);
+    if (tooLong) {
+      problem(rel, `path component "${tooLong.slice(0, 40)}…" is ${Buffer.byteLength(tooLong)} bytes long; Kestra refuses more than 255`, 'shorten the name');
+      continue;
+    }
+    if (/^\/_flows(\/|$)/.test(kestraPath)) {
+      problem(rel, 'files under files/_flows/ are reserved by Kestra (it imports them as flows)', 'put flows in flows/ and rename this folder');
+      continue;
+    }
+    if (e.isDirectory()) readFiles(root, realRoot, ns, rel, result, problem);
+    else if (e.isFile()) {
+      const bytes = fs.readFileSync(path.join(root, rel));
+      const file: TreeFile = { namespace: ns, path: kestraPath, file: rel, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+      result.files.push(file);
+    } else problem(rel, 'is not a regular file; ignored', 'namespace files must be plain files', 'warning');
+  }
+}
+
+function readText(abs: string, rel: string, problem: (rel: string, message: string, hint?: string) => void): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(fs.readFileSync(abs));
+  } catch (e) {
+    problem(rel, (e as NodeJS.ErrnoException).code ? `cannot read: ${(e as NodeJS.ErrnoException).code}` : 'is not valid UTF-8', 'save it as UTF-8 text');
+    return undefined;
+  }
+}
+
+function safeRealpath(p: string): string | undefined {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return undefined;
+  }
+}
