@@ -6,6 +6,7 @@ import { writePlanFile } from '../../engine/planfile';
 import { hasChanges, type Plan } from '../../engine/plan-types';
 import { renderPlanJson, renderPlanMarkdown, renderPlanText, shouldColor } from '../../render';
 import { UserError } from '../errors';
+import { summarizeStack } from '../summary';
 
 interface PlanOptions {
   stack?: string;
@@ -25,6 +26,7 @@ export function register(program: Command): void {
     .action(async (opts: PlanOptions) => {
       if (!['text', 'markdown', 'json'].includes(opts.format)) throw new UserError(`--format must be text, markdown or json, not "${opts.format}"`);
       const { project, stacks } = await prepareStacks(opts);
+      if (opts.format === 'text') for (const s of stacks) process.stdout.write(summarizeStack(s) + '\n\n');
       if (opts.out && stacks.length !== 1) throw new UserError(`--out saves one stack's plan; name it with --stack (stacks: ${stacks.map((s) => s.name).join(', ')})`);
       const target = await openTarget(project);
       const plans: Plan[] = await withTarget(target, async () => {

@@ -1,0 +1,62 @@
+/**
+ * How the embedded server reads a flow body, as Kestra does: strict YAML (duplicate keys are
+ * errors), then the structural rules (lib/flowrules) for the emulated major version. Kestra's
+ * plugin-schema checks (unknown properties of a real plugin) are out of reach without plugins.
+ */
+import { parseAllDocuments, isMap, isScalar } from 'yaml';
+import { checkFlowDocument } from '../flowrules';
+
+export interface ParsedFlowBody {
+  id?: string;
+  namespace?: string;
+  disabled: boolean;
+  /** Problems as Kestra reports them: path and message. Empty = valid. */
+  violations: Array<{ path: string; message: string }>;
+  /** Warnings Kestra's validate endpoint would list (e.g. deprecated aliases). */
+  warnings: string[];
+}
+
+export function parseFlowBody(source: string, major: 1 | 2): ParsedFlowBody {
+  const result: ParsedFlowBody = { disabled: false, violations: [], warnings: [] };
+  if (!source.trim()) {
+    result.violations.push({ path: 'flow', message: 'Cannot create flow with null or blank source' });
+    return result;
+  }
+  let docs;
+  try {
+    docs = parseAllDocuments(source, { uniqueKeys: true });
+  } catch (e) {
+    result.violations.push({ path: 'flow', message: `Illegal flow yaml: ${(e as Error).message.split('\n')[0]}` });
+    return result;
+  }
+  const list = Array.isArray(docs) ? docs : [docs];
+  const doc = list[0];
+  if (!doc || list.length > 1) {
+    result.violations.push({ path: 'flow', message: `Illegal flow yaml: expected one document, found ${list.length}` });
+    return result;
+  }
+  if (doc.errors.length) {
+    result.violations.push({ path: 'flow', message: `Illegal flow yaml: ${doc.errors[0].message.split('\n')[0]}` });
+    return result;
+  }
+  const root = doc.contents;
+  if (isMap(root)) {
+    const id = root.get('id', true);
+    const ns = root.get('namespace', true);
+    const disabled = root.get('disabled', true);
+    if (isScalar(id) && typeof id.value === 'string') result.id = id.value;
+    if (isScalar(ns) && typeof ns.value === 'string') result.namespace = ns.value;
+    result.disabled = isScalar(disabled) && (disabled.value as unknown) === true;
+  }
+  for (const v of checkFlowDocument(doc as never, { kestraMajor: major })) {
+    const path = v.path.length ? v.path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[') : 'flow';
+    if (v.severity === 'error') result.violations.push({ path, message: v.message });
+    else result.warnings.push(`${path}: ${v.message}`);
+  }
+  return result;
+}
+
+/** Kestra compares sources after dropping the first `revision: N` line (FlowInterface.isSameWithSource). */
+export function withoutRevisionLine(source: string): string {
+  return source.replace(/^revision: \d+\n?/m, '');
+}

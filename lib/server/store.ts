@@ -1,0 +1,136 @@
+/**
+ * The embedded server's data: flows with revisions, namespace files with revisions and
+ * directories, typed KV entries with expiry. In memory, optionally backed by a DiskStore.
+ */
+import { createHash } from 'node:crypto';
+import { DiskStore } from './persist';
+
+export interface FlowRevision {
+  revision: number;
+  source: string;
+  deleted: boolean;
+  updated: string;
+  /** `disabled:` of the source, read once when the revision is written. */
+  disabled?: boolean;
+}
+
+export interface FlowRecord {
+  namespace: string;
+  id: string;
+  revisions: FlowRevision[];
+}
+
+export interface FileRevision {
+  revision: number;
+  sha256: string;
+  size: number;
+  modified: number;
+  deleted: boolean;
+}
+
+export interface FileRecord {
+  namespace: string;
+  path: string;
+  creationTime: number;
+  revisions: FileRevision[];
+}
+
+export type KvType = 'STRING' | 'NUMBER' | 'BOOLEAN' | 'DATETIME' | 'DATE' | 'DURATION' | 'JSON';
+
+export interface KvRecord {
+  namespace: string;
+  key: string;
+  type: KvType;
+  value: unknown;
+  description?: string;
+  creationDate: string;
+  updateDate: string;
+  expirationDate?: string;
+  revision: number;
+}
+
+export class Store {
+  readonly flows = new Map<string, FlowRecord>();
+  readonly files = new Map<string, FileRecord>();
+  readonly kv = new Map<string, KvRecord>();
+  /** Explicitly created directories per namespace (parents of files are implied). */
+  readonly dirs = new Map<string, Set<string>>();
+  private readonly blobs = new Map<string, Buffer>();
+  private lastFileTime = 0;
+
+  constructor(private readonly disk?: DiskStore) {
+    if (!disk) return;
+    for (const f of disk.readAll<FlowRecord>('flows')) this.flows.set(flowKey(f.namespace, f.id), f);
+    for (const f of disk.readAll<FileRecord>('files')) this.files.set(fileKey(f.namespace, f.path), f);
+    for (const k of disk.readAll<KvRecord>('kv')) this.kv.set(kvKey(k.namespace, k.key), k);
+    for (const d of disk.readAll<{ namespace: string; dirs: string[] }>('dirs')) this.dirs.set(d.namespace, new Set(d.dirs));
+  }
+
+  // flows
+  saveFlow(f: FlowRecord): void {
+    this.flows.set(flowKey(f.namespace, f.id), f);
+    this.disk?.writeDoc('flows', DiskStore.keyName(f.namespace, f.id), f);
+  }
+
+  // files
+  putBlob(bytes: Buffer): string {
+    if (this.disk) return this.disk.putBlob(bytes);
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    this.blobs.set(sha, Buffer.from(bytes));
+    return sha;
+  }
+
+  getBlob(sha: string): Buffer {
+    if (this.disk) return this.disk.getBlob(sha);
+    return this.blobs.get(sha) ?? Buffer.alloc(0);
+  }
+
+  saveFile(f: FileRecord): void {
+    this.files.set(fileKey(f.namespace, f.path), f);
+    this.disk?.writeDoc('files', DiskStore.keyName(f.namespace, f.path), f);
+  }
+
+  saveDirs(namespace: string): void {
+    this.disk?.writeDoc('dirs', DiskStore.keyName(namespace), { namespace, dirs: [...(this.dirs.get(namespace) ?? [])] });
+  }
+
+  /** Modification times strictly increase, as a real file store's would across writes. */
+  fileTime(): number {
+    const now = Date.now();
+    this.lastFileTime = now > this.lastFileTime ? now : this.lastFileTime + 1;
+    return this.lastFileTime;
+  }
+
+  // kv
+  saveKv(k: KvRecord): void {
+    this.kv.set(kvKey(k.namespace, k.key), k);
+    this.disk?.writeDoc('kv', DiskStore.keyName(k.namespace, k.key), k);
+  }
+
+  removeKv(namespace: string, key: string): boolean {
+    const existed = this.kv.delete(kvKey(namespace, key));
+    this.disk?.removeDoc('kv', DiskStore.keyName(namespace, key));
+    return existed;
+  }
+
+  /** Every namespace that holds anything. */
+  namespaces(): Set<string> {
+    const out = new Set<string>();
+    for (const f of this.flows.values()) if (!f.revisions[f.revisions.length - 1].deleted) out.add(f.namespace);
+    for (const f of this.files.values()) if (!f.revisions[f.revisions.length - 1].deleted) out.add(f.namespace);
+    for (const k of this.kv.values()) out.add(k.namespace);
+    return out;
+  }
+}
+
+export const flowKey = (ns: string, id: string) => `${ns}\u0000${id}`;
+export const fileKey = (ns: string, p: string) => `${ns}\u0000${p}`;
+export const kvKey = (ns: string, k: string) => `${ns}\u0000${k}`;
+
+export function currentRevision(f: FlowRecord): FlowRevision {
+  return f.revisions[f.revisions.length - 1];
+}
+
+export function currentFile(f: FileRecord): FileRevision {
+  return f.revisions[f.revisions.length - 1];
+}
