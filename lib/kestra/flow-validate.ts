@@ -1,10 +1,11 @@
 /**
  * Server-side validation of many flow sources in few requests (POST /flows/validate writes
  * nothing). Sources travel as one multi-document YAML body per batch; Kestra splits that body with
- * the regex `\n+---\n*?` (FlowService.validate), which would also cut a source that itself holds
- * such a line (a `---` rule inside a description, a leading document marker). Those sources go in
- * the multipart form instead, one `flows` part each, which Kestra validates file by file; a server
- * without the multipart form gets them one per request, and the pieces' answers are merged.
+ * the regex `\n+---\n*?` (FlowService.validate), which would also cut or misalign a source that
+ * itself holds such a line (a `---` marker after a header comment, a leading or trailing marker).
+ * Those sources go in the multipart form instead, one `flows` part each, which Kestra validates
+ * file by file; a server without the multipart form gets them one per request, and the pieces'
+ * answers are merged.
  */
 import { KestraApiError } from './errors';
 import { type HttpTransport } from './http';

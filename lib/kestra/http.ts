@@ -5,7 +5,8 @@
  */
 import { rootCertificates } from 'node:tls';
 import { performance } from 'node:perf_hooks';
-import { Agent, fetch } from 'undici';
+import pLimit from 'p-limit';
+import { Agent, fetch, type Response as FetchResponse } from 'undici';
 import type { KestraAuth } from './config';
 import {
   KestraApiError,
@@ -74,6 +75,8 @@ export interface TransportOptions {
   ca?: string | Buffer;
   timeoutMs: number;
   maxResponseBytes: number;
+  /** Requests in flight at once, over all callers; more wait their turn. Unlimited when absent. */
+  maxInFlight?: number;
   retry: RetryPolicy;
   onRequest?: (event: KestraRequestEvent) => void;
   /** Random source for backoff jitter (tests make it deterministic). */
@@ -87,10 +90,12 @@ const USER_AGENT = 'kestraform';
 export class HttpTransport {
   private readonly agent: Agent;
   private readonly authorization?: string;
+  private readonly slots?: pLimit.Limit;
 
   constructor(private readonly options: TransportOptions) {
     this.agent = new Agent(options.ca ? { connect: { ca: [...rootCertificates, options.ca.toString()] } } : {});
     this.authorization = authorizationHeader(options.auth);
+    if (options.maxInFlight) this.slots = pLimit(options.maxInFlight);
   }
 
   get retryPolicy(): RetryPolicy {
@@ -121,12 +126,16 @@ export class HttpTransport {
     return retryDelayMs(retry, this.options.retry, retryAfter, this.options.random);
   }
 
-  /** One attempt, no retry. */
-  async attempt(spec: RequestSpec, attempt: number): Promise<HttpResponse> {
+  /** One attempt, no retry (queued first when maxInFlight requests are already out). */
+  attempt(spec: RequestSpec, attempt: number): Promise<HttpResponse> {
+    return this.slots ? this.slots(() => this.attemptNow(spec, attempt)) : this.attemptNow(spec, attempt);
+  }
+
+  private async attemptNow(spec: RequestSpec, attempt: number): Promise<HttpResponse> {
     const fullPath = `/api/v1/${this.options.tenant}${spec.path}`;
     const query = encodeQuery(spec.query);
     const identity: RequestIdentity = { method: spec.method, path: fullPath, target: spec.target };
-    const bodyBytes = spec.body ? Buffer.from(spec.body.data) : undefined;
+    const bodyBytes = typeof spec.body?.data === 'string' ? Buffer.from(spec.body.data) : spec.body?.data;
     const event: KestraRequestEvent = {
       method: spec.method,
       path: fullPath,
@@ -142,7 +151,7 @@ export class HttpTransport {
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
     const started = performance.now();
     try {
-      let response: Awaited<ReturnType<typeof fetch>>;
+      let response: FetchResponse;
       try {
         response = await fetch(`${this.options.url}${fullPath}${query ? `?${query}` : ''}`, {
           method: spec.method,
@@ -190,7 +199,7 @@ export class HttpTransport {
     return headers;
   }
 
-  private apiError(spec: RequestSpec, identity: RequestIdentity, response: Awaited<ReturnType<typeof fetch>>, body: Buffer): KestraApiError {
+  private apiError(spec: RequestSpec, identity: RequestIdentity, response: FetchResponse, body: Buffer): KestraApiError {
     const summary = summariseErrorBody(response.headers.get('content-type'), body);
     const status = response.status;
     const details = {
@@ -204,7 +213,7 @@ export class HttpTransport {
     return new KestraApiError(details);
   }
 
-  private genericHint(status: number, spec: RequestSpec, response: Awaited<ReturnType<typeof fetch>>): string | undefined {
+  private genericHint(status: number, spec: RequestSpec, response: FetchResponse): string | undefined {
     const where = this.targetDescription;
     if (status >= 300 && status < 400) {
       const location = safeLocation(response.headers.get('location'), this.options.url);
@@ -262,7 +271,7 @@ export class HttpTransport {
 }
 
 async function readBody(
-  response: Awaited<ReturnType<typeof fetch>>,
+  response: FetchResponse,
   limit: number,
   truncate: boolean,
   identity: RequestIdentity,

@@ -1,0 +1,180 @@
+/**
+ * KestraClient: the REST client of one Kestra tenant (Kestra 1.x and 2.x, `/api/v1/{tenant}/...`).
+ * Concurrency is the caller's business, except inside listFiles, which walks directories with a
+ * bound. Call close() when done to release pooled connections.
+ */
+import { readFileSync } from 'node:fs';
+import { checkTenant, DEFAULT_TENANT, DEFAULT_TIMEOUT_MS, normaliseBaseUrl, type KestraClientConfig } from './config';
+import { KestraConfigError } from './errors';
+import { HttpTransport, type KestraRequestEvent } from './http';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
+import { FlowsApi, type DeleteFlowResult, type FlowSummary, type FlowWithSource } from './flows';
+import { DEFAULT_VALIDATE_OPTIONS, validateFlows, type FlowValidation, type ValidateOptions } from './flow-validate';
+import { FilesApi, type NamespaceFileInfo } from './files';
+import { KvApi, type KvEntryInfo, type KvLiveValue, type PutKvOptions } from './kv';
+import { NamespacesApi } from './namespaces';
+import type { KvType } from './kv-values';
+
+export interface KestraClientOptions extends Omit<KestraClientConfig, 'tenant' | 'timeoutMs'> {
+  tenant?: string;
+  timeoutMs?: number;
+  /** PEM text of an extra CA certificate, as an alternative to `caFile`. */
+  ca?: string | Buffer;
+  /** Largest response body accepted (file contents, exports); default 512 MiB. */
+  maxResponseBytes?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Called after every attempt of every request (instrumentation, benchmarks). */
+  onRequest?: (event: KestraRequestEvent) => void;
+  /** Page size of paged searches (KV listing, namespace search); default 100. */
+  pageSize?: number;
+  /**
+   * Requests this client has in flight at once, whoever makes them; more wait their turn.
+   * Unlimited by default: the engine bounds its own concurrency.
+   */
+  maxInFlight?: number;
+  /** Directory listings in flight at once inside listFiles; default maxInFlight, else 8. */
+  fileListConcurrency?: number;
+  validateBatch?: Partial<ValidateOptions>;
+  /** Random source of the backoff jitter; tests make it deterministic. */
+  random?: () => number;
+}
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 512 * 1024 * 1024;
+
+export class KestraClient {
+  readonly url: string;
+  readonly tenant: string;
+  private readonly http: HttpTransport;
+  private readonly flows: FlowsApi;
+  private readonly files: FilesApi;
+  private readonly kv: KvApi;
+  private readonly namespaces: NamespacesApi;
+  private readonly validateOptions: ValidateOptions;
+
+  constructor(options: KestraClientOptions) {
+    this.url = normaliseBaseUrl(options.url);
+    this.tenant = checkTenant(options.tenant ?? DEFAULT_TENANT);
+    const maxResponseBytes = positive(options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, 'maxResponseBytes');
+    const pageSize = positive(options.pageSize, 100, 'pageSize');
+    this.http = new HttpTransport({
+      url: this.url,
+      tenant: this.tenant,
+      auth: options.auth,
+      ca: options.ca ?? (options.caFile ? readCaFile(options.caFile) : undefined),
+      timeoutMs: positive(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs'),
+      maxResponseBytes,
+      maxInFlight: options.maxInFlight === undefined ? undefined : positive(options.maxInFlight, 1, 'maxInFlight'),
+      retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+      onRequest: options.onRequest,
+      random: options.random,
+    });
+    this.flows = new FlowsApi(this.http, maxResponseBytes);
+    this.files = new FilesApi(this.http, positive(options.fileListConcurrency, options.maxInFlight ?? 8, 'fileListConcurrency'));
+    this.kv = new KvApi(this.http, pageSize);
+    this.namespaces = new NamespacesApi(this.http, pageSize);
+    this.validateOptions = { ...DEFAULT_VALIDATE_OPTIONS, ...options.validateBatch };
+  }
+
+  // Namespaces
+
+  /** Namespaces that hold flows, plus those the namespace search knows where the server has it. */
+  listNamespaces(): Promise<string[]> {
+    return this.namespaces.listNamespaces();
+  }
+
+  // Flows
+
+  listFlows(namespace: string): Promise<FlowSummary[]> {
+    return this.flows.listFlows(namespace);
+  }
+
+  getFlow(namespace: string, id: string): Promise<FlowWithSource | null> {
+    return this.flows.getFlow(namespace, id);
+  }
+
+  exportFlowSources(namespace: string): Promise<Map<string, string>> {
+    return this.flows.exportFlowSources(namespace);
+  }
+
+  createFlow(source: string): Promise<FlowWithSource> {
+    return this.flows.createFlow(source);
+  }
+
+  updateFlow(namespace: string, id: string, source: string): Promise<FlowWithSource> {
+    return this.flows.updateFlow(namespace, id, source);
+  }
+
+  deleteFlow(namespace: string, id: string): Promise<DeleteFlowResult> {
+    return this.flows.deleteFlow(namespace, id);
+  }
+
+  /** One result per source, in order, from as few requests as the batch limits allow. */
+  validateFlows(sources: readonly string[]): Promise<FlowValidation[]> {
+    return validateFlows(this.http, sources, this.validateOptions);
+  }
+
+  // Namespace files
+
+  listFiles(namespace: string): Promise<NamespaceFileInfo[]> {
+    return this.files.listFiles(namespace);
+  }
+
+  readFile(namespace: string, path: string): Promise<Buffer> {
+    return this.files.readFile(namespace, path);
+  }
+
+  uploadFile(namespace: string, path: string, bytes: Uint8Array): Promise<void> {
+    return this.files.uploadFile(namespace, path, bytes);
+  }
+
+  createDirectory(namespace: string, path: string): Promise<void> {
+    return this.files.createDirectory(namespace, path);
+  }
+
+  deleteFile(namespace: string, path: string): Promise<void> {
+    return this.files.deleteFile(namespace, path);
+  }
+
+  // KV
+
+  listKv(namespace: string): Promise<KvEntryInfo[]> {
+    return this.kv.listKv(namespace);
+  }
+
+  getKv(namespace: string, key: string): Promise<KvLiveValue | null> {
+    return this.kv.getKv(namespace, key);
+  }
+
+  putKv(namespace: string, key: string, value: { type: KvType; value: string }, options?: PutKvOptions): Promise<void> {
+    return this.kv.putKv(namespace, key, value, options);
+  }
+
+  deleteKv(namespace: string, key: string): Promise<boolean> {
+    return this.kv.deleteKv(namespace, key);
+  }
+
+  /** Releases pooled connections. The client must not be used afterwards. */
+  close(): Promise<void> {
+    return this.http.close();
+  }
+}
+
+function readCaFile(path: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new KestraConfigError(`KESTRA_CA_FILE ${path} cannot be read (${code})`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new KestraConfigError(`KESTRA_CA_FILE ${path} holds no PEM certificate (expected a "-----BEGIN CERTIFICATE-----" block)`);
+  }
+  return pem;
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value <= 0) throw new KestraConfigError(`${name} must be a positive whole number, got ${value}`);
+  return value;
+}

@@ -1,0 +1,31 @@
+/** The Kestra REST client: public surface. */
+export { KestraClient, DEFAULT_MAX_RESPONSE_BYTES, type KestraClientOptions } from './client';
+export { clientConfigFromEnv, DEFAULT_TENANT, DEFAULT_TIMEOUT_MS, type KestraAuth, type KestraClientConfig } from './config';
+export {
+  KestraError,
+  KestraApiError,
+  KestraKvExpiredError,
+  KestraNetworkError,
+  KestraTimeoutError,
+  KestraResponseTooLargeError,
+  KestraProtocolError,
+  KestraConfigError,
+  KestraUsageError,
+  KestraFlowCreateConflictError,
+} from './errors';
+export type { KestraRequestEvent, HttpMethod } from './http';
+export { DEFAULT_RETRY_POLICY, isRetryableError, type RetryPolicy } from './retry';
+export type { FlowSummary, FlowWithSource, DeleteFlowResult } from './flows';
+export type { FlowValidation, ValidateOptions } from './flow-validate';
+export { checkFilePath, type NamespaceFileInfo } from './files';
+export type { KvEntryInfo, KvLiveValue, PutKvOptions } from './kv';
+export {
+  encodeKvBody,
+  expectedLiveKv,
+  kvValueToCanonical,
+  normaliseKvValue,
+  KESTRA_DURATION_PATTERN,
+  type KvTypedValue,
+  type KvType,
+} from './kv-values';
+export { flowIdentity, type FlowIdentity } from './flow-identity';
