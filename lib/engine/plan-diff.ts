@@ -44,8 +44,10 @@ export function isText(bytes: Buffer): boolean {
 
 export function binarySummary(before: { size?: number; sha256?: string } | undefined, after: { size?: number; sha256?: string } | undefined): string {
   const size = (s?: number) => (s === undefined ? '?' : String(s));
-  const sha = (h?: string) => (h ? `${h.slice(0, 8)}…` : 'unknown');
-  return `binary, ${size(before?.size)} → ${size(after?.size)} bytes, sha256 ${sha(before?.sha256)} → ${sha(after?.sha256)}`;
+  const sha = (h?: string) => (h ? `${h.slice(0, 8)}…` : 'not downloaded');
+  if (!before) return `binary, ${size(after?.size)} bytes, sha256 ${sha(after?.sha256)}`;
+  if (!after) return `binary, ${size(before.size)} bytes, sha256 ${sha(before.sha256)}`;
+  return `binary, ${size(before.size)} → ${size(after.size)} bytes, sha256 ${sha(before.sha256)} → ${sha(after.sha256)}`;
 }
 
 /**
@@ -62,5 +64,5 @@ export function fileDiff(
   if (known(before) && known(after) && (before === null || isText(before)) && (after === null || isText(after))) {
     return unifiedDiff(label, before?.toString('utf8') ?? '', after?.toString('utf8') ?? '');
   }
-  return binarySummary(meta.before, meta.after);
+  return binarySummary(before === null ? undefined : meta.before, after === null ? undefined : meta.after);
 }

@@ -48,9 +48,11 @@ export function summaryLine(plan: Plan): string {
 }
 
 /** A KV value as shown: masked when sensitive, quoted otherwise. */
-export function kvValue(value: string | undefined, sensitive: boolean | undefined): string {
+export function kvValue(value: string | undefined, sensitive: boolean | undefined, type?: string): string {
   if (sensitive) return SENSITIVE;
-  return value === undefined ? '(unknown)' : JSON.stringify(value);
+  if (value === undefined) return '(unknown)';
+  // Numbers, booleans and JSON are shown as written; text types quoted.
+  return type === 'NUMBER' || type === 'BOOLEAN' || type === 'JSON' ? value : JSON.stringify(value);
 }
 
 export function plural(n: number, word: string): string {

@@ -38,7 +38,7 @@ function renderChange(c: ResourceChange, p: Paint): string {
   if (c.reason) lines.push(`  # (${c.reason})`);
   if (c.formattingOnly) lines.push('  # (only comments, whitespace or formatting changed)');
   const sym = colorSymbol(SYMBOL[c.action], p);
-  lines.push(`${sym.padStart(3)} ${c.tfType}${c.name ? ` "${c.name}"` : ''}`);
+  lines.push(`${sym.padStart(3)} ${c.tfType}`);
   lines.push(...body(c, p).map((l) => `      ${l}`));
   return lines.join('\n');
 }
@@ -48,11 +48,11 @@ function body(c: ResourceChange, p: Paint): string[] {
     const b = c.before;
     const a = c.after;
     const rows: string[] = [];
-    if (c.action === 'create') rows.push(`type  = ${a?.type}`, `value = ${kvValue(a?.value, c.sensitive)}`);
-    else if (c.action === 'delete') rows.push(`type  = ${b?.type ?? '(unknown)'}`, `value = ${kvValue(b?.value, c.sensitive)}`);
+    if (c.action === 'create') rows.push(`type  = ${a?.type}`, `value = ${kvValue(a?.value, c.sensitive, a?.type)}`);
+    else if (c.action === 'delete') rows.push(`type  = ${b?.type ?? '(unknown)'}`, `value = ${kvValue(b?.value, c.sensitive, b?.type)}`);
     else {
       rows.push(b?.type !== a?.type ? `type  = ${b?.type ?? '(unknown)'} -> ${a?.type}` : `type  = ${a?.type}`);
-      rows.push(`value = ${kvValue(b?.value, c.sensitive)} -> ${kvValue(a?.value, c.sensitive)}`);
+      rows.push(`value = ${kvValue(b?.value, c.sensitive, b?.type)} -> ${kvValue(a?.value, c.sensitive, a?.type)}`);
       if ((b?.description ?? '') !== (a?.description ?? '')) rows.push(`description = ${JSON.stringify(b?.description ?? null)} -> ${JSON.stringify(a?.description ?? null)}`);
     }
     if (c.action !== 'delete' && a?.ttl) rows.push(`ttl   = ${a.ttl}`);

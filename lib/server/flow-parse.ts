@@ -14,10 +14,14 @@ export interface ParsedFlowBody {
   violations: Array<{ path: string; message: string }>;
   /** Warnings Kestra's validate endpoint would list (e.g. deprecated aliases). */
   warnings: string[];
+  /** The flow's own fields as JSON (what Kestra's Flow model carries besides server fields). */
+  model: Record<string, unknown>;
 }
 
+const MODEL_FIELDS = ['description', 'labels', 'inputs', 'outputs', 'variables', 'tasks', 'errors', 'finally', 'afterExecution', 'triggers', 'concurrency', 'retry', 'checks'];
+
 export function parseFlowBody(source: string, major: 1 | 2): ParsedFlowBody {
-  const result: ParsedFlowBody = { disabled: false, violations: [], warnings: [] };
+  const result: ParsedFlowBody = { disabled: false, violations: [], warnings: [], model: {} };
   if (!source.trim()) {
     result.violations.push({ path: 'flow', message: 'Cannot create flow with null or blank source' });
     return result;
@@ -47,6 +51,8 @@ export function parseFlowBody(source: string, major: 1 | 2): ParsedFlowBody {
     if (isScalar(id) && typeof id.value === 'string') result.id = id.value;
     if (isScalar(ns) && typeof ns.value === 'string') result.namespace = ns.value;
     result.disabled = isScalar(disabled) && (disabled.value as unknown) === true;
+    const js = doc.toJS({ maxAliasCount: 1000 }) as Record<string, unknown>;
+    for (const f of MODEL_FIELDS) if (js[f] !== undefined && js[f] !== null) result.model[f] = js[f];
   }
   for (const v of checkFlowDocument(doc as never, { kestraMajor: major })) {
     const path = v.path.length ? v.path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[') : 'flow';

@@ -12,6 +12,8 @@ export interface FlowRevision {
   updated: string;
   /** `disabled:` of the source, read once when the revision is written. */
   disabled?: boolean;
+  /** The flow's own fields as Kestra's Flow JSON carries them, read once at write time. */
+  model?: Record<string, unknown>;
 }
 
 export interface FlowRecord {

@@ -25,7 +25,7 @@ export function flowRoutes(router: Router, store: Store, major: 1 | 2): void {
       if (existing && !currentRevision(existing).deleted) throw invalidEntity([{ path: 'flow.id', message: 'Flow id already exists' }]);
       const record: FlowRecord = existing ?? { namespace: parsed.namespace!, id: parsed.id!, revisions: [] };
       const next = (existing ? currentRevision(existing).revision : 0) + 1;
-      record.revisions.push({ revision: next, source, deleted: false, updated: new Date().toISOString(), disabled: parsed.disabled });
+      record.revisions.push({ revision: next, source, deleted: false, updated: new Date().toISOString(), disabled: parsed.disabled, model: parsed.model });
       store.saveFlow(record);
       return { status: 200, json: flowJson(ctx, record, next, true) };
     },
@@ -49,7 +49,7 @@ export function flowRoutes(router: Router, store: Store, major: 1 | 2): void {
       if (withoutRevisionLine(current.source) === withoutRevisionLine(source)) {
         return { status: 200, json: flowJson(ctx, existing, current.revision, true) };
       }
-      existing.revisions.push({ revision: current.revision + 1, source, deleted: false, updated: new Date().toISOString(), disabled: parsed.disabled });
+      existing.revisions.push({ revision: current.revision + 1, source, deleted: false, updated: new Date().toISOString(), disabled: parsed.disabled, model: parsed.model });
       store.saveFlow(existing);
       return { status: 200, json: flowJson(ctx, existing, current.revision + 1, true) };
     },
@@ -74,7 +74,7 @@ export function flowRoutes(router: Router, store: Store, major: 1 | 2): void {
       const record = store.flows.get(flowKey(namespace, id));
       if (!record || currentRevision(record).deleted) throw notFound(`Flow '${namespace}/${id}' was not found.`);
       const cur = currentRevision(record);
-      record.revisions.push({ revision: cur.revision + 1, source: cur.source, deleted: true, updated: new Date().toISOString(), disabled: cur.disabled });
+      record.revisions.push({ revision: cur.revision + 1, source: cur.source, deleted: true, updated: new Date().toISOString(), disabled: cur.disabled, model: cur.model });
       store.saveFlow(record);
       return { status: 204 };
     },
@@ -167,7 +167,7 @@ function flowJson(ctx: RequestContext, record: FlowRecord, revision: number, wit
     deleted: rev.deleted,
     draft: false,
     updated: rev.updated,
-    tasks: [],
+    ...(rev.model ?? {}),
   };
   if (withSource) out.source = rev.source;
   return out;
