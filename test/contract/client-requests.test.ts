@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Response } from 'undici';
 import { zipSync, strToU8 } from 'fflate';
-import { KestraClient } from '../../lib/kestra';
+import { KestraClient, type KestraRequestEvent } from '../../lib/kestra';
 import { sendJson, startScriptedServer, type RecordedRequest, type ScriptedServer } from '../kestra/support/scripted-server';
 import { SPEC_DIR, declaredParameterFor, loadSpec, matchOperation, type Spec } from './client-spec';
 
@@ -76,6 +76,30 @@ function kestraLike(state: { modern: boolean; exports: number }) {
   };
 }
 
+const serverEntry = path.resolve(__dirname, '..', '..', 'lib', 'server', 'index.ts');
+
+/** The same scenario against the embedded server, when it exists, recorded through onRequest. */
+async function embeddedServerRequests(): Promise<KestraRequestEvent[]> {
+  if (!fs.existsSync(serverEntry)) {
+    console.warn(`client-requests: ${serverEntry} is absent; the scenario runs against the scripted server only`);
+    return [];
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startKestraServer } = require(serverEntry) as { startKestraServer: (o: { port: number }) => Promise<{ url: string; close(): Promise<void> }> };
+  const server = await startKestraServer({ port: 0 });
+  const events: KestraRequestEvent[] = [];
+  const client = new KestraClient({ url: server.url, retry: { retries: 0 }, onRequest: (e) => events.push(e) });
+  try {
+    await client.uploadFile('company.team', '/a.txt', Buffer.from('a'));
+    await client.putKv('company.team', 'k', { type: 'STRING', value: 'v' });
+    await scenario(client);
+  } finally {
+    await client.close();
+    await server.close();
+  }
+  return events;
+}
+
 async function scenario(client: KestraClient): Promise<void> {
   await client.listNamespaces();
   await client.listFlows('company.team');
@@ -102,6 +126,7 @@ describeContract('client requests against the Kestra OpenAPI spec', () => {
   let v13: Spec;
   const recorded: RecordedRequest[] = [];
   const servers: ScriptedServer[] = [];
+  let embedded: KestraRequestEvent[] = [];
 
   beforeAll(async () => {
     v2 = loadSpec('openapi-ee.yml');
@@ -114,6 +139,7 @@ describeContract('client requests against the Kestra OpenAPI spec', () => {
       await client.close();
       recorded.push(...server.requests);
     }
+    embedded = await embeddedServerRequests();
   });
 
   afterAll(async () => Promise.all(servers.map((s) => s.close())));
@@ -173,6 +199,22 @@ describeContract('client requests against the Kestra OpenAPI spec', () => {
             if (!operation.multipartParts.includes(name)) problems.push(`${label}: multipart part "${name}" is not declared (${operation.multipartParts.join(', ')})`);
           }
         }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('sends only declared paths and query parameters to the embedded server too', () => {
+    if (fs.existsSync(serverEntry)) expect(embedded.length).toBeGreaterThan(15);
+    const problems: string[] = [];
+    for (const event of embedded) {
+      const operation = matchOperation(v2, event.method, event.path);
+      if (!operation) {
+        problems.push(`${event.method} ${event.path}: no such operation in ${v2.file}`);
+        continue;
+      }
+      for (const key of new Set(new URLSearchParams(event.query).keys())) {
+        if (!declaredParameterFor(key, operation.queryParameters)) problems.push(`${event.method} ${event.path}?${event.query}: "${key}" is not declared`);
       }
     }
     expect(problems).toEqual([]);

@@ -6,14 +6,45 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KestraApiError, expectedLiveKv, kvValueToCanonical, type KestraClient, type KvType } from '../../lib/kestra';
+import type * as http from 'node:http';
+import {
+  KestraApiError,
+  KestraProtocolError,
+  KestraTimeoutError,
+  expectedLiveKv,
+  kvValueToCanonical,
+  type KestraClient,
+  type KvType,
+} from '../../lib/kestra';
 import { failureOf, testClient } from './support/client';
 
+/** The parts of lib/server's API these tests use. */
+interface FailRule {
+  operationId?: string;
+  nth: number;
+  status?: number;
+  reset?: boolean;
+  retryAfterSeconds?: number;
+  phase?: 'before' | 'after';
+}
 interface EmbeddedServer {
   url: string;
+  log: { entries(): Array<{ operationId: string; status: number; fault?: string }>; clear(): void; countsByOperation(): Record<string, number> };
+  knobs: {
+    setLatency(l: { fixedMs?: number }): void;
+    setFaults(f: { errorRate?: number; resetRate?: number; tooManyRequestsRate?: number; retryAfterSeconds?: number; operations?: string[]; seed?: number }): void;
+    failNth(rule: FailRule): void;
+    clearFaults(): void;
+    override(operationId: string, fn: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | undefined): void;
+  };
   close(): Promise<void>;
 }
-type StartServer = (options: { port: number; kestraMajor?: 1 | 2; basicAuth?: { username: string; password: string } }) => Promise<EmbeddedServer>;
+type StartServer = (options: {
+  port: number;
+  kestraMajor?: 1 | 2;
+  basicAuth?: { username: string; password: string };
+  tokens?: string[];
+}) => Promise<EmbeddedServer>;
 
 const serverEntry = path.resolve(__dirname, '..', '..', 'lib', 'server', 'index.ts');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -154,5 +185,122 @@ describeServer('authentication against the embedded server', () => {
     const right = testClient(server.url, { auth: { kind: 'basic', username: 'admin@kestra.io', password: 'Correct-Horse1' } }).client;
     await expect(right.listFlows('company.team')).resolves.toEqual([]);
     await Promise.all([anonymous.close(), wrong.close(), right.close()]);
+  });
+});
+
+describeServer('faults injected by the embedded server', () => {
+  let server: EmbeddedServer;
+  let client: KestraClient;
+  let events: ReturnType<typeof testClient>['events'];
+
+  beforeAll(async () => {
+    server = await startKestraServer!({ port: 0 });
+    ({ client, events } = testClient(server.url, { retry: { retries: 6, baseDelayMs: 1, maxDelayMs: 4, maxRetryAfterMs: 300 } }));
+    await client.createFlow(flow('stormy'));
+    await client.uploadFile('company.team', '/dir/a.txt', Buffer.from('a'));
+    await Promise.all(Array.from({ length: 30 }, (_, i) => client.putKv('company.team', `k${i}`, { type: 'NUMBER', value: String(i) })));
+  });
+
+  afterEach(() => {
+    server.knobs.clearFaults();
+    server.knobs.setLatency({});
+    server.log.clear();
+    events.length = 0;
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await server?.close();
+  });
+
+  it('reads get through a storm of 503s, resets and 429s', async () => {
+    server.knobs.setFaults({ errorRate: 0.15, resetRate: 0.1, tooManyRequestsRate: 0.1, retryAfterSeconds: 0, seed: 11 });
+    for (let round = 0; round < 10; round++) {
+      expect((await client.listFlows('company.team')).map((f) => f.id)).toEqual(['stormy']);
+      expect([...(await client.exportFlowSources('company.team')).keys()]).toEqual(['stormy']);
+      expect((await client.listFiles('company.team')).map((f) => f.path)).toEqual(['/dir/a.txt']);
+      expect(await client.listKv('company.team')).toHaveLength(30);
+      expect((await client.getKv('company.team', 'k7'))?.value).toBe(7);
+    }
+    const injected = server.log.entries().filter((e) => e.fault);
+    expect(injected.length).toBeGreaterThan(10);
+    expect(events.filter((e) => e.attempt > 1).length).toBeGreaterThanOrEqual(injected.length);
+  });
+
+  it('an upload whose answer was lost is repeated and stores the bytes once', async () => {
+    server.knobs.failNth({ operationId: 'createNamespaceFile', nth: 1, reset: true, phase: 'after' });
+    const bytes = Buffer.from([0, 1, 2, 3, 254, 255]);
+    await client.uploadFile('company.team', '/lost.bin', bytes);
+    expect(server.log.countsByOperation().createNamespaceFile).toBe(2);
+    expect((await client.readFile('company.team', '/lost.bin')).equals(bytes)).toBe(true);
+  });
+
+  it('a create whose answer was lost is confirmed by reading the flow, not repeated', async () => {
+    server.knobs.failNth({ operationId: 'createFlow', nth: 1, reset: true, phase: 'after' });
+    const created = await client.createFlow(flow('lost-answer'));
+    expect(created).toMatchObject({ id: 'lost-answer', revision: 1, source: flow('lost-answer') });
+    expect(server.log.countsByOperation()).toMatchObject({ createFlow: 1, getFlow: 1 });
+  });
+
+  it('a create refused before it happened is posted again', async () => {
+    server.knobs.failNth({ operationId: 'createFlow', nth: 1, status: 503 });
+    expect((await client.createFlow(flow('second-try'))).revision).toBe(1);
+    expect(server.log.countsByOperation()).toMatchObject({ createFlow: 2, getFlow: 1 });
+  });
+
+  it('waits as long as a 429 asks, within the cap', async () => {
+    server.knobs.failNth({ operationId: 'listFlowsByNamespace', nth: 1, status: 429, retryAfterSeconds: 5 });
+    const started = Date.now();
+    await client.listFlows('company.team');
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(280); // the 300 ms cap, not the 1-4 ms backoff
+    expect(elapsed).toBeLessThan(3000);
+  });
+
+  it('times out on a server slower than the timeout', async () => {
+    server.knobs.setLatency({ fixedMs: 500 });
+    const slow = testClient(server.url, { timeoutMs: 150, retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    const error = await failureOf(slow.client.listFlows('company.team'));
+    expect(error).toBeInstanceOf(KestraTimeoutError);
+    expect(slow.events.map((e) => e.error)).toEqual(['timeout', 'timeout']);
+    await slow.client.close();
+  });
+
+  it('reports hostile answers clearly', async () => {
+    server.knobs.override('listFlowsByNamespace', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html><title>Sign in</title></html>');
+    });
+    await expect(client.listFlows('company.team')).rejects.toThrow(KestraProtocolError);
+    server.knobs.override('listFlowsByNamespace', undefined);
+
+    server.knobs.override('getFileContent', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      const drip = setInterval(() => (res.destroyed ? clearInterval(drip) : res.write('.')), 20);
+      res.on('close', () => clearInterval(drip));
+    });
+    const dripping = testClient(server.url, { timeoutMs: 200, retry: { retries: 0 } });
+    await expect(dripping.client.readFile('company.team', '/dir/a.txt')).rejects.toThrow(/waiting for the response body/);
+    server.knobs.override('getFileContent', undefined);
+    await dripping.client.close();
+  });
+});
+
+describeServer('API tokens against the embedded server', () => {
+  let server: EmbeddedServer;
+  beforeAll(async () => {
+    server = await startKestraServer!({ port: 0, tokens: ['tok-good'] });
+  });
+  afterAll(async () => server?.close());
+
+  it('accepts a known bearer token and names the token setting when one is refused', async () => {
+    const good = testClient(server.url, { auth: { kind: 'bearer', token: 'tok-good' } }).client;
+    await expect(good.listKv('company.team')).resolves.toEqual([]);
+    const bad = testClient(server.url, { auth: { kind: 'bearer', token: 'tok-bad' } }).client;
+    const error = await failureOf(bad.listKv('company.team'));
+    expect((error as KestraApiError).status).toBe(401);
+    expect(error.message).toContain('rejected the configured API token (KESTRA_API_TOKEN)');
+    expect(error.message).not.toContain('tok-bad');
+    await Promise.all([good.close(), bad.close()]);
   });
 });
