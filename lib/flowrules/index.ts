@@ -39,6 +39,8 @@ const CLASS_NAME_PATTERN = /^[a-zA-Z_$][\w$]*(\.[a-zA-Z_$][\w$]*)+$/;
 // Kestra's Type enum of flow inputs.
 export const INPUT_TYPES = ['STRING', 'ENUM', 'SELECT', 'INT', 'FLOAT', 'BOOLEAN', 'BOOL', 'DATETIME', 'DATE', 'TIME', 'DURATION', 'FILE', 'JSON', 'URI', 'SECRET', 'ARRAY', 'MULTISELECT', 'YAML', 'EMAIL'];
 // Keys whose value is a list of tasks (Parallel, Sequential, If, Switch defaults, flow-level blocks…).
+// System labels a flow may set itself; every other `system.` label is Kestra's.
+const SETTABLE_SYSTEM_LABELS = new Set(['system.readOnly', 'system.correlationId']);
 const TASK_LIST_KEYS = new Set(['tasks', 'errors', 'finally', 'afterExecution', 'then', 'else', 'defaults']);
 
 type P = (string | number)[];
@@ -141,7 +143,12 @@ function checkInputs(root: YAMLMap, add: Add): void {
   const seen = new Set<string>();
   inputs.items.forEach((item, i) => {
     if (!isMap(item)) return add('error', ['inputs', i], item as Node, 'an input must be a mapping with `id` and `type`');
-    const id = scalarString(item.get('id', true));
+    let id = scalarString(item.get('id', true));
+    if (!id && item.has('name')) {
+      // Older flows name inputs with `name`, which Kestra kept as a deprecated alias of `id`.
+      id = scalarString(item.get('name', true));
+      add('warning', ['inputs', i, 'name'], keyOf(item, 'name'), 'input `name` is a deprecated alias of `id`', 'rename `name:` to `id:`');
+    }
     if (!id) add('error', ['inputs', i, 'id'], item, 'input without `id`', 'give every input an `id`');
     else if (!INPUT_ID_PATTERN.test(id)) add('error', ['inputs', i, 'id'], valueOf(item, 'id'), `input id "${id}" does not match ^[a-zA-Z0-9][.a-zA-Z0-9_-]*`, 'use letters, digits, ".", "_" and "-" (no spaces)');
     else if (seen.has(id)) add('error', ['inputs', i, 'id'], valueOf(item, 'id'), `input id "${id}" is declared twice`, 'input ids must be unique');
@@ -155,7 +162,7 @@ function checkInputs(root: YAMLMap, add: Add): void {
 function checkLabels(root: YAMLMap, add: Add): void {
   const labels = root.get('labels', true);
   const reserved = (key: string | undefined, node: Node | null | undefined, path: P) => {
-    if (key?.startsWith('system.')) add('error', path, node, `label "${key}" uses the \`system.\` prefix, which Kestra reserves`, 'rename the label');
+    if (key?.startsWith('system.') && !SETTABLE_SYSTEM_LABELS.has(key)) add('error', path, node, `label "${key}" uses the \`system.\` prefix, which Kestra reserves`, 'rename the label');
   };
   if (isMap(labels)) for (const p of labels.items as Pair[]) reserved(scalarString(p.key as Node), p.key as Node, ['labels', String(scalarString(p.key as Node))]);
   else if (isSeq(labels)) labels.items.forEach((l, i) => isMap(l) && reserved(scalarString(l.get('key', true)), valueOf(l, 'key'), ['labels', i, 'key']));

@@ -2,7 +2,7 @@
  * YAML parsing with positions: every parser error and every rule violation becomes a
  * Diagnostic at file:line:column. Hostile input (deep nesting, alias bombs) fails cleanly.
  */
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { LineCounter, parseAllDocuments, visit, type Document } from 'yaml';
 import type { Diagnostic } from '../util/diagnostics';
 
 export interface ParsedYaml {
@@ -35,6 +35,15 @@ export function parseYamlWithPositions(text: string, file: string): ParsedYaml {
       const { line, col } = lines.linePos(err.pos[0]);
       diagnostics.push({ severity: 'error', file, line, column: col, message: `invalid YAML: ${yamlMessage(err.message, text)}`, hint: yamlHint(err.code) });
     }
+    // An alias without its anchor parses, but no YAML reader can resolve it (often a bare `*`).
+    visit(doc, {
+      Alias(_, node) {
+        if (node.resolve(doc) === undefined) {
+          const { line, col } = lines.linePos(node.range?.[0] ?? 0);
+          diagnostics.push({ severity: 'error', file, line, column: col, message: `invalid YAML: alias *${node.source} refers to no anchor`, hint: yamlHint('UNRESOLVED_ALIAS') });
+        }
+      },
+    });
   }
   return { docs, lines, diagnostics };
 }

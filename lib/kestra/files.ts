@@ -44,7 +44,7 @@ export class FilesApi {
     const files: NamespaceFileInfo[] = [];
     const walk = async (directory: string, depth: number): Promise<void> => {
       if (depth > MAX_DIRECTORY_DEPTH) {
-        const identity = { method: 'GET', path: `/api/v1/{tenant}/namespaces/${segment(namespace)}/files/directory`, target: `list the files of namespace ${namespace}` };
+        const identity = { method: 'GET', path: `/api/v1/${this.http.tenant}/namespaces/${segment(namespace)}/files/directory`, target: `list the files of namespace ${namespace}` };
         throw new KestraProtocolError(identity, `directories nest deeper than ${MAX_DIRECTORY_DEPTH} levels (at ${directory})`);
       }
       // A 404 means the root does not exist yet (no files) or a directory vanished meanwhile.

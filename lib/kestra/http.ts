@@ -98,6 +98,10 @@ export class HttpTransport {
     if (options.maxInFlight) this.slots = pLimit(options.maxInFlight);
   }
 
+  get tenant(): string {
+    return this.options.tenant;
+  }
+
   get retryPolicy(): RetryPolicy {
     return this.options.retry;
   }

@@ -1,0 +1,108 @@
+/** The tree reader on generated cases the corpus lacks, and on hostile input. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readTreeSync } from '../../lib/gittree';
+
+const FLOW = (id: string, ns = 'a.b') => `id: ${id}\nnamespace: ${ns}\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`;
+
+function tree(files: Record<string, string | Buffer>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kf-tree-'));
+  for (const [rel, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), content);
+  }
+  return root;
+}
+const errorsOf = (root: string) => readTreeSync(root).diagnostics.filter((d) => d.severity === 'error');
+
+describe('tree reader: encodings and YAML features', () => {
+  it('keeps CRLF and a BOM in the flow source, and non-ASCII text', () => {
+    const src = '\uFEFF' + FLOW('crlf').replace(/\n/g, '\r\n').replace('message: hi', 'message: héllo — 你好');
+    const r = readTreeSync(tree({ 'a.b/flows/crlf.yml': src }));
+    expect(r.diagnostics).toEqual([]);
+    expect(r.namespaces[0].flows[0].source).toBe(src);
+  });
+
+  it('accepts anchors and aliases', () => {
+    const src = `id: anchors\nnamespace: a.b\nvariables:\n  base: &base {retries: 3}\ntasks:\n  - id: one\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n    meta: *base\n`;
+    expect(errorsOf(tree({ 'a.b/flows/anchors.yml': src }))).toEqual([]);
+  });
+
+  it('says that YAML forbids tab indentation, with the position', () => {
+    const [e] = errorsOf(tree({ 'a.b/flows/tabs.yml': 'id: tabs\nnamespace: a.b\ntasks:\n\t- id: x\n\t  type: io.kestra.plugin.core.log.Log\n' }));
+    expect(e.message).toMatch(/tab/i);
+    expect(e.line).toBe(4);
+  });
+
+  it('keeps namespace file bytes exactly: binary, non-UTF-8, empty, CRLF', () => {
+    const bin = Buffer.from([0, 255, 0xfe, 0x0d, 0x0a, 0x80]);
+    const r = readTreeSync(tree({ 'a.b/files/bin.dat': bin, 'a.b/files/empty.txt': '', 'a.b/files/dir/crlf.txt': 'x\r\n' }));
+    const byPath = Object.fromEntries(r.namespaces[0].files.map((f) => [f.path, f]));
+    expect(byPath['/bin.dat'].size).toBe(6);
+    expect(byPath['/empty.txt'].size).toBe(0);
+    expect(byPath['/dir/crlf.txt'].size).toBe(3);
+    expect(byPath['/bin.dat'].sha256).toBe(require('node:crypto').createHash('sha256').update(bin).digest('hex'));
+  });
+
+  it('warns when a file stem differs from the flow id', () => {
+    const r = readTreeSync(tree({ 'a.b/flows/other-name.yml': FLOW('real-id') }));
+    expect(r.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', message: expect.stringContaining('differs from the flow id "real-id"') })]);
+    expect(r.namespaces[0].flows[0].id).toBe('real-id');
+  });
+});
+
+describe('tree reader: hostile input yields errors, never a crash or hang', () => {
+  it('handles deep nesting, huge files, truncation, wrong types, non-UTF-8', () => {
+    const deep = `id: deep\nnamespace: a.b\ntasks: ${'['.repeat(10000)}${']'.repeat(10000)}\n`;
+    const huge = FLOW('huge') + `description: "${'x'.repeat(2 * 1024 * 1024)}"\n`;
+    const root = tree({
+      'a.b/flows/deep.yml': deep,
+      'a.b/flows/huge.yml': huge,
+      'a.b/flows/truncated.yml': FLOW('truncated').slice(0, 40) + '"unterminated',
+      'a.b/flows/types.yml': 'id: [1]\nnamespace: a.b\ntasks: 5\n',
+      'a.b/flows/latin1.yml': Buffer.concat([Buffer.from('id: latin1\nnamespace: a.b\ndescription: caf'), Buffer.from([0xe9]), Buffer.from('\ntasks: []\n')]),
+    });
+    const started = Date.now();
+    const errors = errorsOf(root);
+    expect(Date.now() - started).toBeLessThan(5000);
+    const files = new Set(errors.map((e) => path.basename(e.file)));
+    expect(files).toEqual(new Set(['deep.yml', 'huge.yml', 'truncated.yml', 'types.yml', 'latin1.yml']));
+    expect(errors.find((e) => e.file.endsWith('huge.yml'))!.message).toMatch(/bytes/);
+    expect(errors.find((e) => e.file.endsWith('latin1.yml'))!.message).toMatch(/UTF-8/);
+  });
+
+  it('refuses symlinks (inside and out of the tree) and reserved or over-long paths', () => {
+    const root = tree({ 'a.b/flows/ok.yml': FLOW('ok'), 'a.b/files/real.txt': 'x', [`a.b/files/${'n'.repeat(256)}.txt`]: 'x', 'a.b/files/_flows/f.yml': FLOW('f') });
+    fs.symlinkSync('/etc/hostname', path.join(root, 'a.b/files/out.txt'));
+    fs.symlinkSync(path.join(root, 'a.b/files/real.txt'), path.join(root, 'a.b/files/in.txt'));
+    fs.symlinkSync('/tmp', path.join(root, 'linked.ns'));
+    const errors = errorsOf(root).map((e) => `${path.basename(e.file)}: ${e.message}`);
+    expect(errors.some((e) => e.startsWith('out.txt') && /outside the tree/.test(e))).toBe(true);
+    expect(errors.some((e) => e.startsWith('in.txt') && /symbolic link/.test(e))).toBe(true);
+    expect(errors.some((e) => e.startsWith('linked.ns') && /symbolic link/.test(e))).toBe(true);
+    expect(errors.some((e) => /255/.test(e))).toBe(true);
+    expect(errors.some((e) => /_flows/.test(e))).toBe(true);
+  });
+
+  it('refuses a file name that is not valid UTF-8', () => {
+    const root = tree({ 'a.b/flows/ok.yml': FLOW('ok') });
+    fs.mkdirSync(path.join(root, 'a.b/files'), { recursive: true });
+    fs.writeFileSync(Buffer.concat([Buffer.from(path.join(root, 'a.b/files/bad-')), Buffer.from([0xff, 0xfe]), Buffer.from('.txt')]), 'x');
+    expect(errorsOf(root).some((e) => /not valid UTF-8/.test(e.message))).toBe(true);
+  });
+
+  it('reads 2,000 flows and 2,000 files quickly enough to scale', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 2000; i++) {
+      files[`ns${i % 20}/flows/f${i}.yml`] = FLOW(`f${i}`, `ns${i % 20}`);
+      files[`ns${i % 20}/files/d${i % 7}/x${i}.py`] = `print(${i})\n`;
+    }
+    const root = tree(files);
+    const started = Date.now();
+    const r = readTreeSync(root);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.namespaces.reduce((n, ns) => n + ns.flows.length + ns.files.length, 0)).toBe(4000);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
