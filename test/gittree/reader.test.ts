@@ -72,8 +72,9 @@ describe('tree reader: hostile input yields errors, never a crash or hang', () =
     expect(errors.find((e) => e.file.endsWith('latin1.yml'))!.message).toMatch(/UTF-8/);
   });
 
-  it('refuses symlinks (inside and out of the tree) and reserved or over-long paths', () => {
-    const root = tree({ 'a.b/flows/ok.yml': FLOW('ok'), 'a.b/files/real.txt': 'x', [`a.b/files/${'n'.repeat(256)}.txt`]: 'x', 'a.b/files/_flows/f.yml': FLOW('f') });
+  // (A path component over 255 bytes cannot be created on Linux file systems, so it is not planted here.)
+  it('refuses symlinks (inside and out of the tree) and reserved paths', () => {
+    const root = tree({ 'a.b/flows/ok.yml': FLOW('ok'), 'a.b/files/real.txt': 'x', 'a.b/files/_flows/f.yml': FLOW('f') });
     fs.symlinkSync('/etc/hostname', path.join(root, 'a.b/files/out.txt'));
     fs.symlinkSync(path.join(root, 'a.b/files/real.txt'), path.join(root, 'a.b/files/in.txt'));
     fs.symlinkSync('/tmp', path.join(root, 'linked.ns'));
@@ -81,7 +82,6 @@ describe('tree reader: hostile input yields errors, never a crash or hang', () =
     expect(errors.some((e) => e.startsWith('out.txt') && /outside the tree/.test(e))).toBe(true);
     expect(errors.some((e) => e.startsWith('in.txt') && /symbolic link/.test(e))).toBe(true);
     expect(errors.some((e) => e.startsWith('linked.ns') && /symbolic link/.test(e))).toBe(true);
-    expect(errors.some((e) => /255/.test(e))).toBe(true);
     expect(errors.some((e) => /_flows/.test(e))).toBe(true);
   });
 
