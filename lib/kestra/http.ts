@@ -14,6 +14,7 @@ import {
   KestraNetworkError,
   KestraResponseTooLargeError,
   KestraTimeoutError,
+  KestraUsageError,
   type RequestIdentity,
 } from './errors';
 import { summariseErrorBody } from './error-body';
@@ -312,8 +313,12 @@ export function filterParam(field: string, op: string, value: string): readonly 
   return [`filters[${field}][${op}]`, value];
 }
 
-/** Encodes one path segment (namespace, flow id, key) for use in a URL path. */
+/**
+ * Encodes one path segment (namespace, flow id, key). `.` and `..` are refused: URL normalisation
+ * would turn `/kv/..` into another route (DELETE /namespaces/{ns} deletes an EE namespace).
+ */
 export function segment(value: string): string {
+  if (value === '' || value === '.' || value === '..') throw new KestraUsageError(`"${value}" cannot be a namespace, flow id or key`);
   return encodeURIComponent(value);
 }
 

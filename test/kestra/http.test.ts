@@ -8,6 +8,7 @@ import {
   KestraProtocolError,
   KestraResponseTooLargeError,
   KestraTimeoutError,
+  KestraUsageError,
 } from '../../lib/kestra';
 import { sendJson, startScriptedServer, type ScriptedServer } from './support/scripted-server';
 import { failureOf, testClient } from './support/client';
@@ -64,6 +65,17 @@ describe('requests', () => {
     expect(server.requests).toHaveLength(8);
     expect(most).toBe(2);
     expect(Math.max(...events.map((e) => e.ms))).toBeLessThan(200); // queueing is not counted as request time
+  });
+
+  it('refuse names that URL normalisation would turn into another route', async () => {
+    server = await startScriptedServer((_req, res) => sendJson(res, 200, true));
+    const { client: kestra } = client(server.url);
+    await expect(kestra.deleteKv('company.team', '..')).rejects.toThrow(KestraUsageError);
+    await expect(kestra.getFlow('.', 'x')).rejects.toThrow(KestraUsageError);
+    await expect(kestra.deleteFlow('n', '')).rejects.toThrow(KestraUsageError);
+    expect(server.requests).toHaveLength(0);
+    await kestra.deleteKv('company.team', 'a b/c');
+    expect(server.requests[0].path).toBe('/api/v1/main/namespaces/company.team/kv/a%20b%2Fc');
   });
 
   it('encode filters PHP-style and path segments safely', async () => {
