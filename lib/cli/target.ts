@@ -23,7 +23,7 @@ export async function openTarget(project: Project, env: NodeJS.ProcessEnv = proc
   if (env.KESTRA_URL) {
     const config = clientConfigFromEnv(env)!;
     const client = new KestraClient(config);
-    return { client, url: config.url, tenant: config.tenant, embedded: false, close: async () => undefined };
+    return { client, url: config.url, tenant: config.tenant, embedded: false, close: async () => client.close() };
   }
   const dataDir = path.join(project.dir, '.kestraform', 'local');
   fs.mkdirSync(dataDir, { recursive: true });
@@ -45,6 +45,7 @@ export async function openTarget(project: Project, env: NodeJS.ProcessEnv = proc
     embedded: true,
     close: async () => {
       try {
+        await client.close();
         await server.close();
       } finally {
         release();

@@ -47,7 +47,8 @@ export function orderChanges(changes: ResourceChange[], declaredDeps: Map<string
     c.phase = deleting ? DELETE_PHASE[c.kind] : WRITE_PHASE[c.kind];
     const deps = new Set<string>();
     for (const d of declaredDeps.get(c.address) ?? []) if (byAddress.has(d) && d !== c.address) deps.add(d);
-    if (c.kind === 'flow' && !deleting) {
+    // Only writes need ordering; parsing every unchanged flow would cost more than the plan itself.
+    if (c.kind === 'flow' && (c.action === 'create' || c.action === 'update')) {
       const src = flowSources.get(c.address);
       for (const called of src ? calledFlows(src) : []) {
         const target = byAddress.get(called);
