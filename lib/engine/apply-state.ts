@@ -42,7 +42,9 @@ export class LiveState {
     while (this.saving) await this.saving.catch(() => undefined);
     if (!this.dirty) return;
     this.dirty = false;
-    const next: StateFile = { ...this.state, serial: this.state.serial + 1, resources: { ...this.state.resources } };
+    // The resources object is shared, not copied: anything added while the write is under way is
+    // an action that already completed, so a snapshot taken later is still a true state.
+    const next: StateFile = { ...this.state, serial: this.state.serial + 1 };
     this.saving = this.sink.write(next).then(
       () => {
         this.state = { ...this.state, serial: next.serial };

@@ -6,7 +6,6 @@ import pLimit from 'p-limit';
 import type { DesiredFile, DesiredFlow, DesiredKv, DesiredLocal, DesiredResource, DesiredStack } from '../desired/types';
 import { loadFileBytes } from '../desired/bytes';
 import { parseAddress } from '../model/resources';
-import { checkFlowSource } from '../gittree';
 import type { KvType } from '../gittree/types';
 import type { Plan, ResourceChange } from './plan-types';
 import type { LiveSnapshot } from './live';
@@ -145,16 +144,16 @@ function count(r: ApplyResult, c: ResourceChange): void {
   } else if (c.action === 'import') r.imported++;
 }
 
+/**
+ * Every flow to write was checked locally when the stacks were read (tree reader, desired
+ * reader); here Kestra's own validate endpoint checks them all, in batches, before any write.
+ */
 async function validateFlows(plan: Plan, desired: Map<string, DesiredResource>, opts: ApplyOptions): Promise<void> {
   const flows = plan.changes
     .filter((c) => c.kind === 'flow' && (c.action === 'create' || c.action === 'update'))
     .map((c) => desired.get(c.address) as DesiredFlow);
   const problems: string[] = [];
-  for (const f of flows) {
-    const checked = checkFlowSource(f.content, f.sourceFile ?? f.address, { kestraMajor: opts.stack.settings.kestra_version, expectedNamespace: f.namespace });
-    for (const d of checked.diagnostics) if (d.severity === 'error') problems.push(`${d.file}${d.line ? `:${d.line}:${d.column}` : ''}: ${d.message}`);
-  }
-  if (!problems.length && flows.length && !opts.skipServerValidation) {
+  if (flows.length && !opts.skipServerValidation) {
     const answers = await opts.client.validateFlows(flows.map((f) => f.content));
     for (const a of answers) {
       if (!a.errors) continue;

@@ -58,19 +58,44 @@ export class Store {
   /** Explicitly created directories per namespace (parents of files are implied). */
   readonly dirs = new Map<string, Set<string>>();
   private readonly blobs = new Map<string, Buffer>();
+  /** Per-namespace indexes, so a listing costs the namespace's size, not the server's. */
+  private readonly flowsByNs = new Map<string, Map<string, FlowRecord>>();
+  private readonly filesByNs = new Map<string, Map<string, FileRecord>>();
   private lastFileTime = 0;
 
   constructor(private readonly disk?: DiskStore) {
     if (!disk) return;
-    for (const f of disk.readAll<FlowRecord>('flows')) this.flows.set(flowKey(f.namespace, f.id), f);
-    for (const f of disk.readAll<FileRecord>('files')) this.files.set(fileKey(f.namespace, f.path), f);
+    for (const f of disk.readAll<FlowRecord>('flows')) this.indexFlow(f);
+    for (const f of disk.readAll<FileRecord>('files')) this.indexFile(f);
     for (const k of disk.readAll<KvRecord>('kv')) this.kv.set(kvKey(k.namespace, k.key), k);
     for (const d of disk.readAll<{ namespace: string; dirs: string[] }>('dirs')) this.dirs.set(d.namespace, new Set(d.dirs));
   }
 
   // flows
-  saveFlow(f: FlowRecord): void {
+  flowsIn(ns: string): FlowRecord[] {
+    return [...(this.flowsByNs.get(ns)?.values() ?? [])];
+  }
+
+  filesIn(ns: string): FileRecord[] {
+    return [...(this.filesByNs.get(ns)?.values() ?? [])];
+  }
+
+  private indexFlow(f: FlowRecord): void {
     this.flows.set(flowKey(f.namespace, f.id), f);
+    const m = this.flowsByNs.get(f.namespace) ?? new Map<string, FlowRecord>();
+    m.set(f.id, f);
+    this.flowsByNs.set(f.namespace, m);
+  }
+
+  private indexFile(f: FileRecord): void {
+    this.files.set(fileKey(f.namespace, f.path), f);
+    const m = this.filesByNs.get(f.namespace) ?? new Map<string, FileRecord>();
+    m.set(f.path, f);
+    this.filesByNs.set(f.namespace, m);
+  }
+
+  saveFlow(f: FlowRecord): void {
+    this.indexFlow(f);
     this.disk?.writeDoc('flows', DiskStore.keyName(f.namespace, f.id), f);
   }
 
@@ -88,7 +113,7 @@ export class Store {
   }
 
   saveFile(f: FileRecord): void {
-    this.files.set(fileKey(f.namespace, f.path), f);
+    this.indexFile(f);
     this.disk?.writeDoc('files', DiskStore.keyName(f.namespace, f.path), f);
   }
 

@@ -41,8 +41,8 @@ export function fileRoutes(router: Router, store: Store): void {
       const path = normalise(raw.startsWith('/') ? raw : `/${raw}`);
       const ns = ctx.params.namespace;
       const now = store.fileTime();
-      for (const f of store.files.values()) {
-        if (f.namespace !== ns || currentFile(f).deleted) continue;
+      for (const f of store.filesIn(ns)) {
+        if (currentFile(f).deleted) continue;
         if (f.path === path || f.path.startsWith(path === '/' ? '/' : `${path}/`)) {
           const cur = currentFile(f);
           f.revisions.push({ ...cur, revision: cur.revision + 1, deleted: true, modified: now });
@@ -84,8 +84,8 @@ export function fileRoutes(router: Router, store: Store): void {
       const children = new Map<string, Record<string, unknown>>();
       const prefix = dir === '/' ? '/' : `${dir}/`;
       let exists = dir === '/';
-      for (const f of store.files.values()) {
-        if (f.namespace !== ns || currentFile(f).deleted || !f.path.startsWith(prefix)) continue;
+      for (const f of store.filesIn(ns)) {
+        if (currentFile(f).deleted || !f.path.startsWith(prefix)) continue;
         exists = true;
         const rest = f.path.slice(prefix.length);
         const slash = rest.indexOf('/');

@@ -82,7 +82,7 @@ export function flowRoutes(router: Router, store: Store, major: 1 | 2): void {
 
   router.add({
     method: 'GET', template: '/flows/{namespace}', operationId: 'listFlowsByNamespace', query: [],
-    handler: (ctx) => ({ status: 200, json: liveFlows(store, (ns) => ns === ctx.params.namespace).map((r) => flowJson(ctx, r, currentRevision(r).revision, false)) }),
+    handler: (ctx) => ({ status: 200, json: store.flowsIn(ctx.params.namespace).filter((r) => !currentRevision(r).deleted).map((r) => flowJson(ctx, r, currentRevision(r).revision, false)) }),
   });
 
   router.add({
