@@ -5,7 +5,8 @@
  * contents included, parallelism 10) replayed on the same server.
  */
 import pLimit from 'p-limit';
-import { startKestraServer, type RunningKestraServer } from '../../lib/server';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
 import { KestraClient, kvValueToCanonical } from '../../lib/kestra';
 import { planStack } from '../../lib/engine/run';
 import { applyPlan } from '../../lib/engine/apply';
@@ -26,15 +27,44 @@ interface Options {
 }
 
 const KV_PAGE = 100;
-const target = (server: RunningKestraServer) => ({ url: server.url, tenant: 'main' });
+interface BenchServer {
+  url: string;
+  close(): Promise<void>;
+}
+const target = (server: BenchServer) => ({ url: server.url, tenant: 'main' });
+
+/**
+ * The embedded server runs in its own process (`kestraform server --latency-ms N`), as a real
+ * Kestra would: its CPU and memory are not counted as kestraform's.
+ */
+async function spawnServer(latencyMs: number): Promise<BenchServer> {
+  const bin = path.resolve(__dirname, '../../bin/kestraform.js');
+  const child: ChildProcess = spawn(process.execPath, [bin, 'server', '--port', '0', '--latency-ms', String(latencyMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (b) => {
+      out += b;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`bench server exited (${code}): ${out}`)));
+  });
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
 
 export async function runServerScenarios(o: Options): Promise<ScenarioResult[]> {
-  const server = await startKestraServer({ port: 0 });
+  const server = await spawnServer(o.latencyMs);
   const results: ScenarioResult[] = [];
   try {
     const stack = generateStack(o.sizes);
     const state = await seed(server, stack);
-    server.knobs.setLatency({ fixedMs: o.latencyMs });
     const objects = stack.resources.length;
 
     if (o.wanted.has('plan')) {
@@ -48,9 +78,7 @@ export async function runServerScenarios(o: Options): Promise<ScenarioResult[]> 
       results.push(result('plan, 1% changed in Git', objects, git, planLowerBound(stack, o, 0), o, { target: '≤ 1.5× bound' }, (r) => r.ratioToLowerBound! <= 1.5, `${git.result.plan.summary.change} updates planned`));
     }
     if (o.wanted.has('drift')) {
-      server.knobs.setLatency({ fixedMs: 0 });
       const edited = await editOutside(server, stack, 0.01);
-      server.knobs.setLatency({ fixedMs: o.latencyMs });
       const drift = await measurePlan(server, stack, state, o);
       const namespacesTouched = new Set(edited.map((a) => a.split('/')[0])).size;
       const bound = planLowerBound(stack, o, namespacesTouched);
@@ -65,22 +93,22 @@ export async function runServerScenarios(o: Options): Promise<ScenarioResult[]> 
   return results;
 }
 
-function client(server: RunningKestraServer, tally: RequestTally, concurrency: number): KestraClient {
+function client(server: BenchServer, tally: RequestTally, concurrency: number): KestraClient {
   return new KestraClient({ url: server.url, maxInFlight: concurrency, onRequest: (e) => countRequest(tally, e) });
 }
 
-/** Creates everything through the engine itself (no latency), returning the state apply wrote. */
-async function seed(server: RunningKestraServer, stack: DesiredStack): Promise<StateFile> {
-  const c = new KestraClient({ url: server.url });
+/** Creates everything through the engine itself (wide parallelism), returning the state apply wrote. */
+async function seed(server: BenchServer, stack: DesiredStack): Promise<StateFile> {
+  const c = new KestraClient({ url: server.url, maxInFlight: 128 });
   const sp = await planStack(stack, undefined, { client: c, kvToCanonical: kvValueToCanonical, target: target(server) });
   let saved: StateFile = { version: 1, stack: stack.name, lineage: 'bench', serial: 0, resources: {} };
   const state = new LiveState(saved, { write: async (s) => void (saved = s) });
-  const r = await applyPlan({ client: c, stack, plan: sp.plan, live: sp.live, state, parallelism: 32, skipServerValidation: true });
+  const r = await applyPlan({ client: c, stack, plan: sp.plan, live: sp.live, state, parallelism: 128, skipServerValidation: true });
   if (r.failed.length) throw new Error(`seeding failed: ${r.failed.length} actions, first: ${String((r.failed[0].error as Error).message)}`);
   return state.current;
 }
 
-async function measurePlan(server: RunningKestraServer, stack: DesiredStack, state: StateFile, o: Options) {
+async function measurePlan(server: BenchServer, stack: DesiredStack, state: StateFile, o: Options) {
   const tally = newTally();
   const c = client(server, tally, o.concurrency);
   const t = await timed(() => planStack(stack, state, { client: c, kvToCanonical: kvValueToCanonical, target: target(server) }, { concurrency: o.concurrency }));
@@ -108,7 +136,7 @@ function planLowerBound(stack: DesiredStack, o: Options, namespacesWithReads: nu
 }
 
 /** Terraform's refresh: one GET per managed resource, contents included, 10 at a time. */
-async function terraformRefreshBaseline(server: RunningKestraServer, stack: DesiredStack): Promise<{ wallMs: number; requests: number }> {
+async function terraformRefreshBaseline(server: BenchServer, stack: DesiredStack): Promise<{ wallMs: number; requests: number }> {
   const tally = newTally();
   const c = new KestraClient({ url: server.url, onRequest: (e) => countRequest(tally, e) });
   const limit = pLimit(10);
@@ -126,7 +154,7 @@ async function terraformRefreshBaseline(server: RunningKestraServer, stack: Desi
   return { wallMs: t.ms, requests: tally.total };
 }
 
-async function editOutside(server: RunningKestraServer, stack: DesiredStack, fraction: number): Promise<string[]> {
+async function editOutside(server: BenchServer, stack: DesiredStack, fraction: number): Promise<string[]> {
   const c = new KestraClient({ url: server.url });
   const flows = stack.resources.filter((r) => r.kind === 'flow');
   const step = Math.round(1 / fraction);
@@ -136,7 +164,7 @@ async function editOutside(server: RunningKestraServer, stack: DesiredStack, fra
   return picked.map((f) => f.address.slice('flow:'.length));
 }
 
-async function measureApply(server: RunningKestraServer, stack: DesiredStack, state: StateFile, o: Options): Promise<ScenarioResult> {
+async function measureApply(server: BenchServer, stack: DesiredStack, state: StateFile, o: Options): Promise<ScenarioResult> {
   const flowCount = stack.resources.filter((r) => r.kind === 'flow').length;
   const changed = withChangedFlows(stack, Math.min(1, o.applyFlows / Math.max(1, flowCount)), 2);
   const tally = newTally();

@@ -47,10 +47,13 @@ export async function validateFlows(http: HttpTransport, sources: readonly strin
   const standalone: number[] = [];
   sources.forEach((source, index) => (survivesDocumentSplit(source) ? joinable : standalone).push(index));
 
-  for (const batch of batches(joinable, sources, options)) {
-    const answers = await postYaml(http, batch.map((i) => sources[i]).join(SEPARATOR), batch.length);
-    batch.forEach((sourceIndex, position) => (results[sourceIndex] = { ...answers[position], index: sourceIndex }));
-  }
+  // Validation writes nothing: the batches go out together (the transport's maxInFlight bounds them).
+  await Promise.all(
+    [...batches(joinable, sources, options)].map(async (batch) => {
+      const answers = await postYaml(http, batch.map((i) => sources[i]).join(SEPARATOR), batch.length);
+      batch.forEach((sourceIndex, position) => (results[sourceIndex] = { ...answers[position], index: sourceIndex }));
+    }),
+  );
   let multipartAccepted = true;
   for (const batch of batches(standalone, sources, options)) {
     const answers: FlowValidation[] | undefined = multipartAccepted ? await postMultipart(http, batch.map((i) => sources[i])) : undefined;
