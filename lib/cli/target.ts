@@ -9,6 +9,7 @@ import { KestraClient, clientConfigFromEnv } from '../kestra';
 import { startKestraServer, type RunningKestraServer } from '../server';
 import type { Project } from '../project/config';
 import { UserError } from './errors';
+import { processAlive } from '../util/process';
 
 export interface Target {
   client: KestraClient;
@@ -74,7 +75,7 @@ function acquireDirLock(dir: string): () => void {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const holder = readHolder(file);
-      if (holder && !isAlive(holder.pid)) {
+      if (holder && !processAlive(holder.pid)) {
         fs.rmSync(file, { force: true }); // left by a process that died
         continue;
       }
@@ -91,14 +92,5 @@ function readHolder(file: string): { pid: number; since: string } | undefined {
     return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch {
     return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

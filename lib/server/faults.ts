@@ -3,6 +3,10 @@
  * injected failures (a rate of 5xx, connection resets, 429 with Retry-After, or the Nth request
  * matching a route), each before or after the request's effect is applied.
  */
+import { seededRandom } from '../util/random';
+
+export { seededRandom };
+
 export type FaultPhase = 'before' | 'after';
 
 export interface FailRule {
@@ -43,18 +47,6 @@ export interface LatencyOptions {
 export type InjectedFault =
   | { kind: 'status'; status: number; retryAfterSeconds?: number; phase: FaultPhase; label: string }
   | { kind: 'reset'; phase: FaultPhase; label: string };
-
-/** A small seeded PRNG (mulberry32): runs with the same seed inject the same faults. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class FaultInjector {
   private faults: FaultOptions = {};

@@ -41,7 +41,7 @@ maybe('embedded server ⇄ Kestra OpenAPI spec', () => {
   it('answers with JSON bodies that validate against the spec', async () => {
     const base = `${server.url}/api/v1/main`;
     const yaml = (id: string, msg = 'hi') => `id: ${id}\nnamespace: company.team\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: ${msg}\n`;
-    const call = (method: string, path: string, body?: BodyInit, type?: string) => fetch(`${base}${path}`, { method, body, headers: type ? { 'Content-Type': type } : {} });
+    const call = (method: string, path: string, body?: RequestInit["body"], type?: string) => fetch(`${base}${path}`, { method, body, headers: type ? { 'Content-Type': type } : {} });
     await call('POST', '/flows', yaml('a'), 'application/x-yaml');
     await call('PUT', '/flows/company.team/a', yaml('a', 'changed'), 'application/x-yaml');
     await call('POST', '/flows', yaml('b'), 'application/x-yaml');

@@ -7,17 +7,7 @@ import { computePlan } from '../../lib/engine/plan';
 import { emptySnapshot } from '../../lib/engine/live';
 import type { DesiredResource } from '../../lib/desired/types';
 import { file, flow, kv, liveOf, stack, stateOf, target } from './factory';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as rng } from '../../lib/util/random';
 
 const NAMESPACES = ['a', 'a.b', 'c', 'system', 'prod.locked'];
 

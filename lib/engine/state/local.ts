@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { StateFile } from '../state-types';
 import { StateError, StateLockedError, type StateBackend, type StateLock, type StateLockInfo } from './types';
 import { checkSuccession, parseState } from './validate';
+import { processAlive } from '../../util/process';
 
 export interface LocalBackendOptions {
   file: string;
@@ -128,15 +129,6 @@ function safeMtime(file: string): number {
     return fs.statSync(file).mtimeMs;
   } catch {
     return Date.now();
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
