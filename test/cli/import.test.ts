@@ -1,0 +1,46 @@
+/** Adopting what already runs in Kestra: plan shows imports, `import` records objects in state. */
+import * as fs from 'node:fs';
+import { startKestraServer, type RunningKestraServer } from '../../lib/server';
+import { makeProject, runCli } from './harness';
+
+jest.setTimeout(120_000);
+
+describe('import', () => {
+  let server: RunningKestraServer;
+  beforeAll(async () => {
+    server = await startKestraServer({ port: 0 });
+  });
+  afterAll(() => server.close());
+
+  it('plans identical live objects as imports and adopts a differing one with `kestraform import`', async () => {
+    const project = makeProject();
+    const env = { KESTRA_URL: server.url };
+    try {
+      const same = fs.readFileSync(project.at('company.team', 'flows', 'hello-world.yml'), 'utf8');
+      const post = (body: string) => fetch(`${server.url}/api/v1/main/flows`, { method: 'POST', headers: { 'Content-Type': 'application/x-yaml' }, body });
+      expect((await post(same)).status).toBe(200);
+      const other = fs.readFileSync(project.at('company.team', 'flows', 'notify-on-failure.yml'), 'utf8').replace('*/15', '*/30');
+      expect((await post(other)).status).toBe(200);
+
+      const plan = await runCli(project.dir, ['plan'], env);
+      expect(plan.stdout).toContain('flow:company.team/hello-world will be imported');
+      expect(plan.stdout).toMatch(/Plan: 1 to import, \d+ to add, 1 to change, 0 to destroy\./);
+
+      const imported = await runCli(project.dir, ['import', 'flow:company.team/notify-on-failure'], env);
+      expect(imported.code).toBe(0);
+      const after = await runCli(project.dir, ['plan'], env);
+      expect(after.stdout).toContain('flow:company.team/notify-on-failure will be updated in-place');
+      expect(after.stdout).toContain('(changed in Git)');
+      expect(after.stdout).not.toContain('notify-on-failure has changed outside');
+
+      const missing = await runCli(project.dir, ['import', 'flow:company.team/not-declared'], env);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain('not declared');
+
+      const apply = await runCli(project.dir, ['apply', '--auto-approve'], env);
+      expect(apply.stdout).toMatch(/Apply complete! Resources: 1 imported, \d+ added, 1 changed, 0 destroyed\./);
+    } finally {
+      project.cleanup();
+    }
+  });
+});
