@@ -3,7 +3,7 @@
  * files, and whether a flow edit only touched comments or formatting.
  */
 import { createTwoFilesPatch } from 'diff';
-import { parse } from 'yaml';
+import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { isDeepStrictEqual } from 'node:util';
 import { normalizeFlowSource } from './hash';
 
@@ -26,10 +26,15 @@ export function flowDiff(label: string, before: string, after: string): string {
 /** Same parsed YAML: only comments, whitespace or layout differ. */
 export function onlyFormattingChanged(before: string, after: string): boolean {
   try {
-    return isDeepStrictEqual(parse(before, { uniqueKeys: false }), parse(after, { uniqueKeys: false }));
+    return isDeepStrictEqual(parseData(before), parseData(after));
   } catch {
     return false;
   }
+}
+
+/** YAML 1.2 core data of a source (js-yaml: fast, and only data matters here). */
+export function parseData(source: string): unknown[] {
+  return loadAll(source.replace(/^\uFEFF/, ''), { schema: CORE_SCHEMA, maxDepth: 200 });
 }
 
 export function isText(bytes: Buffer): boolean {

@@ -2,9 +2,9 @@
  * Apply order: namespace files and KV first, then flows (a subflow before the flows that call
  * it), deletes last (flows before the files and KV they may use), and every explicit depends_on.
  */
-import { parse } from 'yaml';
 import { flowAddress } from '../model/resources';
 import type { ResourceChange } from './plan-types';
+import { parseData } from './plan-diff';
 
 const WRITE_PHASE = { file: 1, kv: 1, flow: 2, local: 2 } as const;
 const DELETE_PHASE = { flow: 3, local: 3, file: 4, kv: 4 } as const;
@@ -13,7 +13,7 @@ const DELETE_PHASE = { flow: 3, local: 3, file: 4, kv: 4 } as const;
 export function calledFlows(source: string): string[] {
   let doc: unknown;
   try {
-    doc = parse(source, { uniqueKeys: false, maxAliasCount: 1000 });
+    doc = parseData(source)[0];
   } catch {
     return [];
   }

@@ -1,11 +1,13 @@
 /**
  * Structural rules of a Kestra flow that can be checked without Kestra's plugin schemas:
+ * (they run on the flow as plain data — `checkFlow` — so a fast parser can feed them; positions
+ * are looked up in a `yaml` document only when a rule fires — `checkFlowDocument`)
  * required fields, id/namespace patterns, task and input shapes, duplicate ids, reserved labels,
  * and constructs that the targeted Kestra major version no longer parses. Pure: used by the tree
  * reader (which turns ranges into file:line:column) and by the embedded server (which answers
  * like Kestra's validation).
  */
-import { isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
 import {
   CHECK_CONDITION, PLUGIN_DEFAULTS, REMOVED_TASK_TYPES, TASK_DEFAULTS, TASK_RUN_IF, TRIGGER_CONDITIONS,
   TRIGGER_MULTIPLE_CONDITIONS, TRIGGER_PRECONDITIONS, type RemovedConstruct,
@@ -17,6 +19,8 @@ export interface FlowViolation {
   severity: 'error' | 'warning';
   /** Path into the flow document, e.g. ['tasks', 0, 'id']; [] for the document itself. */
   path: (string | number)[];
+  /** Whether the violation points at the key of `path` rather than its value. */
+  at?: 'key' | 'value';
   /** Character offsets [start, end) into the source, when known. */
   range?: [number, number];
   message: string;
@@ -44,179 +48,170 @@ const SETTABLE_SYSTEM_LABELS = new Set(['system.readOnly', 'system.correlationId
 const TASK_LIST_KEYS = new Set(['tasks', 'errors', 'finally', 'afterExecution', 'then', 'else', 'defaults']);
 
 type P = (string | number)[];
+type Obj = Record<string, unknown>;
+type Add = (severity: FlowViolation['severity'], path: P, at: 'key' | 'value', message: string, hint?: string, construct?: string) => void;
 
-export function checkFlowDocument(doc: Document.Parsed, opts: FlowRuleOptions): FlowViolation[] {
+const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
+
+/** Rules over a parsed flow (plain data). Paths say where; see checkFlowDocument for positions. */
+export function checkFlow(root: unknown, opts: FlowRuleOptions): FlowViolation[] {
   const out: FlowViolation[] = [];
-  const add = (severity: FlowViolation['severity'], path: P, node: Node | null | undefined, message: string, hint?: string, construct?: string) =>
-    out.push({ severity, path, range: rangeOf(node), message, hint, construct });
-  const root = doc.contents;
-  if (!isMap(root)) {
-    add('error', [], root as Node, 'a flow must be a YAML mapping', 'start the file with `id:`, `namespace:` and `tasks:`');
+  const add: Add = (severity, path, at, message, hint, construct) => out.push({ severity, path, at, message, hint, construct });
+  if (!isObj(root)) {
+    add('error', [], 'value', 'a flow must be a YAML mapping', 'start the file with `id:`, `namespace:` and `tasks:`');
     return out;
   }
-
   const id = requiredString(root, 'id', add);
   if (id !== undefined) {
-    if (id.length > 100) add('error', ['id'], valueOf(root, 'id'), `flow id is ${id.length} characters long (Kestra allows 100)`, 'shorten the id');
-    else if (!FLOW_ID_PATTERN.test(id)) add('error', ['id'], valueOf(root, 'id'), `flow id "${id}" does not match ^[a-zA-Z0-9][a-zA-Z0-9._-]*`, 'use letters, digits, ".", "_" and "-" only');
+    if (id.length > 100) add('error', ['id'], 'value', `flow id is ${id.length} characters long (Kestra allows 100)`, 'shorten the id');
+    else if (!FLOW_ID_PATTERN.test(id)) add('error', ['id'], 'value', `flow id "${id}" does not match ^[a-zA-Z0-9][a-zA-Z0-9._-]*`, 'use letters, digits, ".", "_" and "-" only');
   }
   const ns = requiredString(root, 'namespace', add);
   if (ns !== undefined) {
-    if (ns.length > 150) add('error', ['namespace'], valueOf(root, 'namespace'), `namespace is ${ns.length} characters long (Kestra allows 150)`, 'shorten the namespace');
-    else if (!NAMESPACE_PATTERN.test(ns)) add('error', ['namespace'], valueOf(root, 'namespace'), `namespace "${ns}" does not match ^[a-z0-9][a-z0-9._-]*`, 'use lowercase letters, digits, ".", "_" and "-" only');
+    if (ns.length > 150) add('error', ['namespace'], 'value', `namespace is ${ns.length} characters long (Kestra allows 150)`, 'shorten the namespace');
+    else if (!NAMESPACE_PATTERN.test(ns)) add('error', ['namespace'], 'value', `namespace "${ns}" does not match ^[a-z0-9][a-z0-9._-]*`, 'use lowercase letters, digits, ".", "_" and "-" only');
   }
-
-  const tasks = root.get('tasks', true) as Node | undefined;
-  if (!root.has('tasks')) add('error', ['tasks'], root, 'missing required field `tasks`', 'add `tasks:` with at least one task');
-  else if (!isSeq(tasks) || tasks.items.length === 0) add('error', ['tasks'], tasks ?? keyOf(root, 'tasks'), '`tasks` must be a non-empty list of tasks', 'add at least one task, e.g. `- id: hello` / `type: io.kestra.plugin.core.log.Log`');
+  if (!('tasks' in root)) add('error', ['tasks'], 'value', 'missing required field `tasks`', 'add `tasks:` with at least one task');
+  else if (!Array.isArray(root.tasks) || root.tasks.length === 0) add('error', ['tasks'], 'value', '`tasks` must be a non-empty list of tasks', 'add at least one task, e.g. `- id: hello` / `type: io.kestra.plugin.core.log.Log`');
 
   const seenTaskIds = new Map<string, P>();
-  const removed = (c: RemovedConstruct, path: P, node: Node | null | undefined) => {
+  const removed = (c: RemovedConstruct, path: P, at: 'key' | 'value') => {
     const hard = opts.kestraMajor === 2 && !c.deprecatedOnly;
     const version = c.deprecatedOnly ? 'is deprecated in Kestra 2.0 (an alias still accepts it)' : 'was removed in Kestra 2.0';
-    add(hard ? 'error' : 'warning', path, node, `${c.construct} ${version}${opts.kestraMajor === 1 && !c.deprecatedOnly ? '; this flow will not parse on Kestra 2.x' : ''}`, `${c.replacement} (Kestra 2.0 migration guide: ${c.guide})`, c.construct);
+    add(hard ? 'error' : 'warning', path, at, `${c.construct} ${version}${opts.kestraMajor === 1 && !c.deprecatedOnly ? '; this flow will not parse on Kestra 2.x' : ''}`, `${c.replacement} (Kestra 2.0 migration guide: ${c.guide})`, c.construct);
   };
 
-  const visitTaskList = (list: Node | undefined, path: P) => {
-    if (!isSeq(list)) return;
-    list.items.forEach((item, i) => {
-      let task = item as Node;
-      let taskPath: P = [...path, i];
+  const visitTaskList = (list: unknown, path: P) => {
+    if (!Array.isArray(list)) return;
+    list.forEach((item, i) => {
       // Dag tasks wrap the task: `- task: {...}` with `dependsOn`.
-      if (isMap(task) && !task.has('type') && isMap(task.get('task', true))) {
-        task = task.get('task', true) as Node;
-        taskPath = [...taskPath, 'task'];
-      }
-      visitTask(task, taskPath);
+      if (isObj(item) && !('type' in item) && isObj(item.task)) visitTask(item.task, [...path, i, 'task']);
+      else visitTask(item, [...path, i]);
     });
   };
 
-  const visitTask = (task: Node, path: P) => {
-    if (!isMap(task)) {
-      add('error', path, task, 'a task must be a mapping with `id` and `type`', 'write the task as `- id: ...` / `type: ...`');
+  const visitTask = (task: unknown, path: P) => {
+    if (!isObj(task)) {
+      add('error', path, 'value', 'a task must be a mapping with `id` and `type`', 'write the task as `- id: ...` / `type: ...`');
       return;
     }
-    const tid = scalarString(task.get('id', true));
-    if (tid === undefined || tid === '') add('error', [...path, 'id'], task, 'task without `id`', 'give every task a unique `id`');
-    else if (!TASK_ID_PATTERN.test(tid)) add('error', [...path, 'id'], valueOf(task, 'id'), `task id "${tid}" does not match ^[a-zA-Z0-9][a-zA-Z0-9_-]*`, 'use letters, digits, "_" and "-" only');
-    else if (seenTaskIds.has(tid)) add('error', [...path, 'id'], valueOf(task, 'id'), `task id "${tid}" is used twice in this flow (also at ${seenTaskIds.get(tid)!.join('.')})`, 'task ids must be unique across the whole flow');
+    const tid = str(task.id);
+    if (tid === undefined || tid === '') add('error', [...path, 'id'], 'value', 'task without `id`', 'give every task a unique `id`');
+    else if (!TASK_ID_PATTERN.test(tid)) add('error', [...path, 'id'], 'value', `task id "${tid}" does not match ^[a-zA-Z0-9][a-zA-Z0-9_-]*`, 'use letters, digits, "_" and "-" only');
+    else if (seenTaskIds.has(tid)) add('error', [...path, 'id'], 'value', `task id "${tid}" is used twice in this flow (also at ${seenTaskIds.get(tid)!.join('.')})`, 'task ids must be unique across the whole flow');
     else seenTaskIds.set(tid, path);
-    const type = scalarString(task.get('type', true));
-    if (type === undefined || type === '') add('error', [...path, 'type'], task, `task ${tid ? `"${tid}" ` : ''}without \`type\``, 'set `type:` to the task class, e.g. io.kestra.plugin.core.log.Log');
-    else if (!type.includes('{{') && !CLASS_NAME_PATTERN.test(type)) add('error', [...path, 'type'], valueOf(task, 'type'), `task type "${type}" is not a fully-qualified class name`, 'use the plugin class, e.g. io.kestra.plugin.core.log.Log');
-    else if (REMOVED_TASK_TYPES[type]) removed(REMOVED_TASK_TYPES[type], [...path, 'type'], valueOf(task, 'type'));
-    if (task.has('runIf')) removed(TASK_RUN_IF, [...path, 'runIf'], keyOf(task, 'runIf'));
-    for (const pair of task.items as Pair[]) {
-      const key = scalarString(pair.key as Node);
-      if (key === undefined) continue;
-      if (TASK_LIST_KEYS.has(key)) visitTaskList(pair.value as Node, [...path, key]);
-      else if (key === 'cases' && isMap(pair.value)) {
-        for (const c of (pair.value as YAMLMap).items as Pair[]) visitTaskList(c.value as Node, [...path, 'cases', String(scalarString(c.key as Node))]);
-      }
+    const type = str(task.type);
+    if (type === undefined || type === '') add('error', [...path, 'type'], 'value', `task ${tid ? `"${tid}" ` : ''}without \`type\``, 'set `type:` to the task class, e.g. io.kestra.plugin.core.log.Log');
+    else if (!type.includes('{{') && !CLASS_NAME_PATTERN.test(type)) add('error', [...path, 'type'], 'value', `task type "${type}" is not a fully-qualified class name`, 'use the plugin class, e.g. io.kestra.plugin.core.log.Log');
+    else if (REMOVED_TASK_TYPES[type]) removed(REMOVED_TASK_TYPES[type], [...path, 'type'], 'value');
+    if ('runIf' in task) removed(TASK_RUN_IF, [...path, 'runIf'], 'key');
+    for (const [key, value] of Object.entries(task)) {
+      if (TASK_LIST_KEYS.has(key)) visitTaskList(value, [...path, key]);
+      else if (key === 'cases' && isObj(value)) for (const [k, v] of Object.entries(value)) visitTaskList(v, [...path, 'cases', k]);
     }
   };
 
-  visitTaskList(tasks, ['tasks']);
-  for (const block of ['errors', 'finally', 'afterExecution']) visitTaskList(root.get(block, true) as Node, [block]);
-  const listeners = root.get('listeners', true);
-  if (isSeq(listeners)) listeners.items.forEach((l, i) => isMap(l) && visitTaskList(l.get('tasks', true) as Node, ['listeners', i, 'tasks']));
+  visitTaskList(root.tasks, ['tasks']);
+  for (const block of ['errors', 'finally', 'afterExecution']) visitTaskList(root[block], [block]);
+  if (Array.isArray(root.listeners)) root.listeners.forEach((l, i) => isObj(l) && visitTaskList(l.tasks, ['listeners', i, 'tasks']));
 
   checkInputs(root, add);
   checkLabels(root, add);
   checkTriggers(root, add, removed);
-
-  for (const c of [PLUGIN_DEFAULTS, TASK_DEFAULTS]) if (root.has(c.construct)) removed(c, [c.construct], keyOf(root, c.construct));
-  const checks = root.get('checks', true);
-  if (isSeq(checks)) checks.items.forEach((c, i) => isMap(c) && c.has('condition') && removed(CHECK_CONDITION, ['checks', i, 'condition'], keyOf(c, 'condition')));
+  for (const c of [PLUGIN_DEFAULTS, TASK_DEFAULTS]) if (c.construct in root) removed(c, [c.construct], 'key');
+  if (Array.isArray(root.checks)) root.checks.forEach((c, i) => isObj(c) && 'condition' in c && removed(CHECK_CONDITION, ['checks', i, 'condition'], 'key'));
   return out;
 }
 
-type Add = (severity: FlowViolation['severity'], path: P, node: Node | null | undefined, message: string, hint?: string, construct?: string) => void;
+/** The rules with positions: for callers that hold a `yaml` document (the embedded server, error paths). */
+export function checkFlowDocument(doc: Document.Parsed, opts: FlowRuleOptions): FlowViolation[] {
+  return checkFlow(doc.toJS({ maxAliasCount: 1000 }), opts).map((v) => ({ ...v, range: rangeAt(doc, v.path, v.at ?? 'value') }));
+}
 
-function checkInputs(root: YAMLMap, add: Add): void {
-  const inputs = root.get('inputs', true);
+function checkInputs(root: Obj, add: Add): void {
+  const inputs = root.inputs;
   if (inputs === undefined || inputs === null) return;
-  if (!isSeq(inputs)) {
-    add('error', ['inputs'], inputs as Node, '`inputs` must be a list', 'write each input as `- id: ...` / `type: ...`');
-    return;
-  }
+  if (!Array.isArray(inputs)) return add('error', ['inputs'], 'value', '`inputs` must be a list', 'write each input as `- id: ...` / `type: ...`');
   const seen = new Set<string>();
-  inputs.items.forEach((item, i) => {
-    if (!isMap(item)) return add('error', ['inputs', i], item as Node, 'an input must be a mapping with `id` and `type`');
-    let id = scalarString(item.get('id', true));
-    if (!id && item.has('name')) {
+  inputs.forEach((item, i) => {
+    if (!isObj(item)) return add('error', ['inputs', i], 'value', 'an input must be a mapping with `id` and `type`');
+    let id = str(item.id);
+    if (!id && 'name' in item) {
       // Older flows name inputs with `name`, which Kestra kept as a deprecated alias of `id`.
-      id = scalarString(item.get('name', true));
-      add('warning', ['inputs', i, 'name'], keyOf(item, 'name'), 'input `name` is a deprecated alias of `id`', 'rename `name:` to `id:`');
+      id = str(item.name);
+      add('warning', ['inputs', i, 'name'], 'key', 'input `name` is a deprecated alias of `id`', 'rename `name:` to `id:`');
     }
-    if (!id) add('error', ['inputs', i, 'id'], item, 'input without `id`', 'give every input an `id`');
-    else if (!INPUT_ID_PATTERN.test(id)) add('error', ['inputs', i, 'id'], valueOf(item, 'id'), `input id "${id}" does not match ^[a-zA-Z0-9][.a-zA-Z0-9_-]*`, 'use letters, digits, ".", "_" and "-" (no spaces)');
-    else if (seen.has(id)) add('error', ['inputs', i, 'id'], valueOf(item, 'id'), `input id "${id}" is declared twice`, 'input ids must be unique');
+    if (!id) add('error', ['inputs', i, 'id'], 'value', 'input without `id`', 'give every input an `id`');
+    else if (!INPUT_ID_PATTERN.test(id)) add('error', ['inputs', i, 'id'], 'value', `input id "${id}" does not match ^[a-zA-Z0-9][.a-zA-Z0-9_-]*`, 'use letters, digits, ".", "_" and "-" (no spaces)');
+    else if (seen.has(id)) add('error', ['inputs', i, 'id'], 'value', `input id "${id}" is declared twice`, 'input ids must be unique');
     else seen.add(id);
-    const type = scalarString(item.get('type', true));
-    if (!type) add('error', ['inputs', i, 'type'], item, `input ${id ? `"${id}" ` : ''}without \`type\``, `set \`type:\` to one of ${INPUT_TYPES.join(', ')}`);
-    else if (!INPUT_TYPES.includes(type) && !type.includes('.')) add('error', ['inputs', i, 'type'], valueOf(item, 'type'), `unknown input type "${type}"`, `use one of ${INPUT_TYPES.join(', ')}`);
+    const type = str(item.type);
+    if (!type) add('error', ['inputs', i, 'type'], 'value', `input ${id ? `"${id}" ` : ''}without \`type\``, `set \`type:\` to one of ${INPUT_TYPES.join(', ')}`);
+    else if (!INPUT_TYPES.includes(type) && !type.includes('.')) add('error', ['inputs', i, 'type'], 'value', `unknown input type "${type}"`, `use one of ${INPUT_TYPES.join(', ')}`);
   });
 }
 
-function checkLabels(root: YAMLMap, add: Add): void {
-  const labels = root.get('labels', true);
-  const reserved = (key: string | undefined, node: Node | null | undefined, path: P) => {
-    if (key?.startsWith('system.') && !SETTABLE_SYSTEM_LABELS.has(key)) add('error', path, node, `label "${key}" uses the \`system.\` prefix, which Kestra reserves`, 'rename the label');
+function checkLabels(root: Obj, add: Add): void {
+  const labels = root.labels;
+  const reserved = (key: string | undefined, path: P, at: 'key' | 'value') => {
+    if (key?.startsWith('system.') && !SETTABLE_SYSTEM_LABELS.has(key)) add('error', path, at, `label "${key}" uses the \`system.\` prefix, which Kestra reserves`, 'rename the label');
   };
-  if (isMap(labels)) for (const p of labels.items as Pair[]) reserved(scalarString(p.key as Node), p.key as Node, ['labels', String(scalarString(p.key as Node))]);
-  else if (isSeq(labels)) labels.items.forEach((l, i) => isMap(l) && reserved(scalarString(l.get('key', true)), valueOf(l, 'key'), ['labels', i, 'key']));
+  if (isObj(labels)) for (const key of Object.keys(labels)) reserved(key, ['labels', key], 'key');
+  else if (Array.isArray(labels)) labels.forEach((l, i) => isObj(l) && reserved(str(l.key), ['labels', i, 'key'], 'value'));
 }
 
-function checkTriggers(root: YAMLMap, add: Add, removed: (c: RemovedConstruct, path: P, node: Node | null | undefined) => void): void {
-  const triggers = root.get('triggers', true);
-  if (!isSeq(triggers)) return;
+function checkTriggers(root: Obj, add: Add, removed: (c: RemovedConstruct, path: P, at: 'key' | 'value') => void): void {
+  if (!Array.isArray(root.triggers)) return;
   const seen = new Set<string>();
-  triggers.items.forEach((t, i) => {
-    if (!isMap(t)) return add('error', ['triggers', i], t as Node, 'a trigger must be a mapping with `id` and `type`');
-    const id = scalarString(t.get('id', true));
-    if (!id) add('error', ['triggers', i, 'id'], t, 'trigger without `id`', 'give every trigger a unique `id`');
-    else if (seen.has(id)) add('error', ['triggers', i, 'id'], valueOf(t, 'id'), `trigger id "${id}" is used twice`, 'trigger ids must be unique');
+  root.triggers.forEach((t, i) => {
+    if (!isObj(t)) return add('error', ['triggers', i], 'value', 'a trigger must be a mapping with `id` and `type`');
+    const id = str(t.id);
+    if (!id) add('error', ['triggers', i, 'id'], 'value', 'trigger without `id`', 'give every trigger a unique `id`');
+    else if (seen.has(id)) add('error', ['triggers', i, 'id'], 'value', `trigger id "${id}" is used twice`, 'trigger ids must be unique');
     else seen.add(id);
-    const type = scalarString(t.get('type', true));
-    if (!type) add('error', ['triggers', i, 'type'], t, `trigger ${id ? `"${id}" ` : ''}without \`type\``, 'set `type:`, e.g. io.kestra.plugin.core.trigger.Schedule');
-    else if (!CLASS_NAME_PATTERN.test(type)) add('error', ['triggers', i, 'type'], valueOf(t, 'type'), `trigger type "${type}" is not a fully-qualified class name`);
-    if (t.has('conditions')) removed(TRIGGER_CONDITIONS, ['triggers', i, 'conditions'], keyOf(t, 'conditions'));
-    if (t.has('preconditions')) removed(TRIGGER_PRECONDITIONS, ['triggers', i, 'preconditions'], keyOf(t, 'preconditions'));
-    if (t.has('multipleConditions')) removed(TRIGGER_MULTIPLE_CONDITIONS, ['triggers', i, 'multipleConditions'], keyOf(t, 'multipleConditions'));
+    const type = str(t.type);
+    if (!type) add('error', ['triggers', i, 'type'], 'value', `trigger ${id ? `"${id}" ` : ''}without \`type\``, 'set `type:`, e.g. io.kestra.plugin.core.trigger.Schedule');
+    else if (!CLASS_NAME_PATTERN.test(type)) add('error', ['triggers', i, 'type'], 'value', `trigger type "${type}" is not a fully-qualified class name`);
+    if ('conditions' in t) removed(TRIGGER_CONDITIONS, ['triggers', i, 'conditions'], 'key');
+    if ('preconditions' in t) removed(TRIGGER_PRECONDITIONS, ['triggers', i, 'preconditions'], 'key');
+    if ('multipleConditions' in t) removed(TRIGGER_MULTIPLE_CONDITIONS, ['triggers', i, 'multipleConditions'], 'key');
   });
 }
 
-function requiredString(map: YAMLMap, key: string, add: Add): string | undefined {
-  if (!map.has(key)) {
-    add('error', [key], map, `missing required field \`${key}\``, `add \`${key}:\` to the flow`);
+function requiredString(map: Obj, key: string, add: Add): string | undefined {
+  if (!(key in map)) {
+    add('error', [key], 'value', `missing required field \`${key}\``, `add \`${key}:\` to the flow`);
     return undefined;
   }
-  const node = map.get(key, true) as Node;
-  const v = scalarString(node);
+  const v = str(map[key]);
   if (v === undefined || v === '') {
-    add('error', [key], node ?? keyOf(map, key), `\`${key}\` must be a non-empty string`, `set \`${key}:\` to a plain value`);
+    add('error', [key], 'value', `\`${key}\` must be a non-empty string`, `set \`${key}:\` to a plain value`);
     return undefined;
   }
   return v;
 }
 
-function scalarString(node: unknown): string | undefined {
-  if (!isScalar(node)) return undefined;
-  const v = node.value;
-  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+/** Source range of `path` in the document: the deepest node that exists on the way. */
+function rangeAt(doc: Document.Parsed, path: P, at: 'key' | 'value'): [number, number] | undefined {
+  let node: unknown = doc.contents;
+  let range = rangeOf(node);
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    let pair: Pair | undefined;
+    if (isMap(node)) pair = (node.items as Pair[]).find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+    if (pair) {
+      if (i === path.length - 1 && at === 'key') return rangeOf(pair.key) ?? range;
+      node = pair.value;
+    } else if (isSeq(node) && typeof seg === 'number') node = node.items[seg];
+    else return range;
+    if (isPair(node)) node = node.value;
+    range = rangeOf(node) ?? range;
+  }
+  return range;
 }
 
-function valueOf(map: YAMLMap, key: string): Node | undefined {
-  return (map.get(key, true) as Node | undefined) ?? keyOf(map, key);
-}
-
-function keyOf(map: YAMLMap, key: string): Node | undefined {
-  const pair = (map.items as Pair[]).find((p) => scalarString(p.key as Node) === key);
-  return pair?.key as Node | undefined;
-}
-
-function rangeOf(node: Node | null | undefined): [number, number] | undefined {
+function rangeOf(node: unknown): [number, number] | undefined {
   const r = (node as { range?: [number, number, number] } | null | undefined)?.range;
   return r ? [r[0], r[1]] : undefined;
 }

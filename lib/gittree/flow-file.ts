@@ -4,7 +4,8 @@
  * document, id as identity, stem = id).
  */
 import { isMap, isScalar } from 'yaml';
-import { checkFlowDocument, type KestraMajor } from '../flowrules';
+import { CORE_SCHEMA, loadAll } from 'js-yaml';
+import { checkFlow, checkFlowDocument, type KestraMajor } from '../flowrules';
 import type { Diagnostic } from '../util/diagnostics';
 import { parseYamlWithPositions, positionOf } from './yaml-source';
 
@@ -33,6 +34,33 @@ export function decodeFlowBytes(bytes: Buffer, file: string): { text?: string; d
 /** Checks a flow's source text; `expectedNamespace` is its folder's namespace when it comes from a tree. */
 export function checkFlowSource(source: string, file: string, opts: { kestraMajor: KestraMajor; expectedNamespace?: string }): CheckedFlow {
   const text = source.replace(/^\uFEFF/, '');
+  return checkCleanFlowFast(text, opts) ?? checkWithPositions(source, text, file, opts);
+}
+
+/**
+ * Most flows are fine: a fast parser (js-yaml, YAML 1.2 core schema, duplicate keys refused)
+ * and the rules on plain data settle them in a fraction of the time. Anything it cannot parse,
+ * and any rule that fires, goes to the `yaml` parser for exact positions and messages.
+ */
+function checkCleanFlowFast(text: string, opts: { kestraMajor: KestraMajor; expectedNamespace?: string }): CheckedFlow | undefined {
+  let docs: unknown[];
+  try {
+    docs = loadAll(text, { schema: CORE_SCHEMA, maxDepth: 200 });
+  } catch {
+    return undefined;
+  }
+  if (docs.length !== 1) return undefined;
+  const root = docs[0] as Record<string, unknown> | null;
+  if (checkFlow(root, { kestraMajor: opts.kestraMajor }).length) return undefined;
+  const id = root!.id;
+  const namespace = root!.namespace;
+  if (typeof id !== 'string' || typeof namespace !== 'string') return undefined;
+  if (opts.expectedNamespace !== undefined && namespace !== opts.expectedNamespace) return undefined;
+  const idAt = /^id\s*:/m.exec(text);
+  return { id, namespace, idLine: idAt ? text.slice(0, idAt.index).split('\n').length : 1, diagnostics: [] };
+}
+
+function checkWithPositions(source: string, text: string, file: string, opts: { kestraMajor: KestraMajor; expectedNamespace?: string }): CheckedFlow {
   const parsed = parseYamlWithPositions(text, file);
   const diagnostics = [...parsed.diagnostics];
   const bomShift = source.length - text.length;
