@@ -34,7 +34,7 @@ export function onlyFormattingChanged(before: string, after: string): boolean {
 
 /** YAML 1.2 core data of a source (js-yaml: fast, and only data matters here). */
 export function parseData(source: string): unknown[] {
-  return loadAll(source.replace(/^\uFEFF/, ''), { schema: CORE_SCHEMA, maxDepth: 200 });
+  return loadAll(source.replace(/^\uFEFF/, ''), undefined, { schema: CORE_SCHEMA });
 }
 
 export function isText(bytes: Buffer): boolean {

@@ -45,7 +45,7 @@ export function checkFlowSource(source: string, file: string, opts: { kestraMajo
 function checkCleanFlowFast(text: string, opts: { kestraMajor: KestraMajor; expectedNamespace?: string }): CheckedFlow | undefined {
   let docs: unknown[];
   try {
-    docs = loadAll(text, { schema: CORE_SCHEMA, maxDepth: 200 });
+    docs = loadAll(text, undefined, { schema: CORE_SCHEMA });
   } catch {
     return undefined;
   }
