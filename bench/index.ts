@@ -2,7 +2,7 @@
  * `npm run bench`: kestraform's benchmarks. Each scenario prints a table row and a final JSON
  * line with requests by kind, bytes, wall time, peak RSS, its computed lower bound and the ratios.
  *
- *   npm run bench -- --scenario plan,drift,apply,cpu,synth,example --flows 5000 --files 5000 --kv 1000 --namespaces 100 --latency 20
+ *   npm run bench -- --scenario plan,drift,apply,cpu,synth,synth-large,example --flows 5000 --files 5000 --kv 1000 --namespaces 100 --latency 20
  */
 import { parseArgs } from 'node:util';
 import { runServerScenarios } from './scenarios/server';
@@ -15,7 +15,7 @@ import { printTable } from './report';
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      scenario: { type: 'string', default: 'plan,drift,apply,cpu,synth,example' },
+      scenario: { type: 'string', default: 'plan,drift,apply,cpu,synth,synth-large,example' },
       flows: { type: 'string', default: '5000' },
       files: { type: 'string', default: '5000' },
       kv: { type: 'string', default: '1000' },
@@ -40,7 +40,12 @@ async function main(): Promise<void> {
     results.push(...(await runServerScenarios({ sizes, latencyMs: num('latency'), concurrency: num('concurrency'), applyFlows: num('apply-flows'), wanted })));
   }
   if (wanted.has('cpu')) results.push(await runCpuScenario(num('cpu-flows')));
-  if (wanted.has('synth')) results.push(await runSynthScenario(num('synth-resources')));
+  if (wanted.has('synth')) {
+    const n = num('synth-resources');
+    results.push(await runSynthScenario(Math.ceil(n / 2), Math.floor(n / 2), 1500));
+  }
+  // The foundation's scale check: a tree of 10,000 flows and 10,000 files synthesizes.
+  if (wanted.has('synth-large')) results.push(await runSynthScenario(10000, 10000));
   if (wanted.has('example')) results.push(await runExampleScenario());
   printTable(results);
   for (const r of results) process.stdout.write(JSON.stringify(r) + '\n');
