@@ -70,6 +70,24 @@ export class FaultInjector {
     this.latencyRng = seededRandom(l.seed ?? 2);
   }
 
+  private gate: Promise<void> | undefined;
+
+  /** Holds every request that arrives from now on until the returned function is called. */
+  hold(): () => void {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    this.gate = gate;
+    return () => {
+      if (this.gate === gate) this.gate = undefined;
+      release();
+    };
+  }
+
+  /** Resolves when no hold is in place (at once, usually). */
+  held(): Promise<void> | undefined {
+    return this.gate;
+  }
+
   delayMs(): number {
     const fixed = this.latency.fixedMs ?? 0;
     const jitter = this.latency.jitterMs ? this.latencyRng() * this.latency.jitterMs : 0;

@@ -43,6 +43,8 @@ export interface ServerKnobs {
   setFaults(f: FaultOptions): void;
   failNth(rule: FailRule): void;
   clearFaults(): void;
+  /** Holds requests arriving from now on until the returned release function is called. */
+  hold(): () => void;
   /** Override every answer of `operationId` (undefined restores the real one). */
   override(operationId: string, fn: ResponseOverride | undefined): void;
 }
@@ -106,6 +108,8 @@ export async function startKestraServer(opts: KestraServerOptions = {}): Promise
     entry.bytesIn = body.length;
     const delay = faults.delayMs();
     if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    const gate = faults.held();
+    if (gate) await gate;
 
     const m = PREFIX.exec(url.pathname);
     const send = (reply: Reply) => {
@@ -190,6 +194,7 @@ export async function startKestraServer(opts: KestraServerOptions = {}): Promise
       setFaults: (f) => faults.setFaults(f),
       failNth: (r) => faults.addRule(r),
       clearFaults: () => faults.setFaults({}),
+      hold: () => faults.hold(),
       override: (op, fn) => (fn ? overrides.set(op, fn) : overrides.delete(op)),
     },
     close: () =>

@@ -1,4 +1,5 @@
 /** Two applies of one stack at once: one runs, the other fails naming the lock holder; never both write. */
+import * as fs from 'node:fs';
 import { startKestraServer, type RunningKestraServer } from '../../lib/server';
 import { runCli } from '../cli/harness';
 import { generatedProject } from './cli-fixtures';
@@ -17,10 +18,18 @@ describe('concurrent applies', () => {
     const env = { KESTRA_URL: server.url };
     try {
       const first = runCli(project.dir, ['apply', '--auto-approve', '--parallelism', '1'], env);
-      // Start the second one while the first holds the lock.
+      // Wait until the first holds the lock, then hold its requests at the server so it is
+      // certainly still running (and holding the lock) while the second one starts.
       const lock = `${project.dir}/.kestraform/state/example.lock`;
-      for (let i = 0; i < 200 && !require('node:fs').existsSync(lock); i++) await new Promise((r) => setTimeout(r, 25));
-      const second = await runCli(project.dir, ['apply', '--auto-approve'], env);
+      for (let i = 0; i < 1200 && !fs.existsSync(lock); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(fs.existsSync(lock)).toBe(true);
+      const release = server.knobs.hold();
+      let second: Awaited<ReturnType<typeof runCli>>;
+      try {
+        second = await runCli(project.dir, ['apply', '--auto-approve'], env);
+      } finally {
+        release();
+      }
       const a = await first;
       expect(a.code).toBe(0);
       expect(second.code).toBe(1);
