@@ -11,6 +11,8 @@ const DELETE_PHASE = { flow: 3, local: 3, file: 4, kv: 4 } as const;
 
 /** Flows a flow calls (Subflow-like tasks with literal namespace and flowId). */
 export function calledFlows(source: string): string[] {
+  // A call names its flow with `flowId`; most flows call none and need no parse.
+  if (!source.includes('flowId')) return [];
   let doc: unknown;
   try {
     doc = parseData(source)[0];

@@ -8,6 +8,7 @@ import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { checkFlow, checkFlowDocument, type KestraMajor } from '../flowrules';
 import type { Diagnostic } from '../util/diagnostics';
 import { parseYamlWithPositions, positionOf } from './yaml-source';
+import { lineIndex, offsetAt, positionTree } from './fast-positions';
 
 export const MAX_FLOW_BYTES = 1024 * 1024;
 
@@ -34,15 +35,16 @@ export function decodeFlowBytes(bytes: Buffer, file: string): { text?: string; d
 /** Checks a flow's source text; `expectedNamespace` is its folder's namespace when it comes from a tree. */
 export function checkFlowSource(source: string, file: string, opts: { kestraMajor: KestraMajor; expectedNamespace?: string }): CheckedFlow {
   const text = source.replace(/^\uFEFF/, '');
-  return checkCleanFlowFast(text, opts) ?? checkWithPositions(source, text, file, opts);
+  return checkFast(text, file, opts) ?? checkWithPositions(source, text, file, opts);
 }
 
 /**
- * Most flows are fine: a fast parser (js-yaml, YAML 1.2 core schema, duplicate keys refused)
- * and the rules on plain data settle them in a fraction of the time. Anything it cannot parse,
- * and any rule that fires, goes to the `yaml` parser for exact positions and messages.
+ * Most flows parse cleanly: a fast parser (js-yaml, YAML 1.2 core schema, duplicate keys refused)
+ * and the rules on plain data settle them. When a rule fires, a second js-yaml pass with node
+ * events gives positions. Anything js-yaml cannot parse or map goes to the `yaml` parser, whose
+ * messages and positions are exact for broken YAML.
  */
-function checkCleanFlowFast(text: string, opts: { kestraMajor: KestraMajor; expectedNamespace?: string }): CheckedFlow | undefined {
+function checkFast(text: string, file: string, opts: { kestraMajor: KestraMajor; expectedNamespace?: string }): CheckedFlow | undefined {
   let docs: unknown[];
   try {
     docs = loadAll(text, undefined, { schema: CORE_SCHEMA });
@@ -51,13 +53,41 @@ function checkCleanFlowFast(text: string, opts: { kestraMajor: KestraMajor; expe
   }
   if (docs.length !== 1) return undefined;
   const root = docs[0] as Record<string, unknown> | null;
-  if (checkFlow(root, { kestraMajor: opts.kestraMajor }).length) return undefined;
-  const id = root!.id;
-  const namespace = root!.namespace;
-  if (typeof id !== 'string' || typeof namespace !== 'string') return undefined;
-  if (opts.expectedNamespace !== undefined && namespace !== opts.expectedNamespace) return undefined;
-  const idAt = /^id\s*:/m.exec(text);
-  return { id, namespace, idLine: idAt ? text.slice(0, idAt.index).split('\n').length : 1, diagnostics: [] };
+  const violations = checkFlow(root, { kestraMajor: opts.kestraMajor });
+  const isMapping = !!root && typeof root === 'object' && !Array.isArray(root);
+  const id = isMapping && typeof root.id === 'string' ? root.id : undefined;
+  const namespace = isMapping && typeof root.namespace === 'string' ? root.namespace : undefined;
+  const mismatch = namespace !== undefined && opts.expectedNamespace !== undefined && namespace !== opts.expectedNamespace;
+  if (!violations.length && !mismatch && id !== undefined && namespace !== undefined) {
+    const idAt = /^id\s*:/m.exec(text);
+    return { id, namespace, idLine: idAt ? text.slice(0, idAt.index).split('\n').length : 1, diagnostics: [] };
+  }
+  const tree = positionTree(text);
+  if (!tree) return undefined;
+  const at = lineIndex(text);
+  const diagnostics: Diagnostic[] = violations.map((v) => ({ severity: v.severity, file, ...at(offsetAt(tree, v.path, v.at ?? 'value')), message: v.message, hint: v.hint }));
+  const result: CheckedFlow = { diagnostics };
+  if (id !== undefined) {
+    result.id = id;
+    result.idLine = at(offsetAt(tree, ['id'], 'value')).line;
+  }
+  if (namespace !== undefined) {
+    result.namespace = namespace;
+    const pos = at(offsetAt(tree, ['namespace'], 'value'));
+    result.namespaceLine = pos.line;
+    if (mismatch) {
+      diagnostics.push({ severity: 'error', file, ...pos, message: namespaceMismatch(namespace, opts.expectedNamespace!), hint: namespaceHint(namespace, opts.expectedNamespace!) });
+    }
+  }
+  return result;
+}
+
+const namespaceMismatch = (actual: string, folder: string) => `namespace "${actual}" differs from its folder "${folder}"`;
+const namespaceHint = (actual: string, folder: string) => `move the file to ${actual}/flows/ or set \`namespace: ${folder}\``;
+
+/** The `yaml` path alone (exported for tests that hold both paths to the same answers). */
+export function checkFlowSourceWithYaml(source: string, file: string, opts: { kestraMajor: KestraMajor; expectedNamespace?: string }): CheckedFlow {
+  return checkWithPositions(source, source.replace(/^\uFEFF/, ''), file, opts);
 }
 
 function checkWithPositions(source: string, text: string, file: string, opts: { kestraMajor: KestraMajor; expectedNamespace?: string }): CheckedFlow {
@@ -97,7 +127,7 @@ function checkWithPositions(source: string, text: string, file: string, opts: { 
       const pos = at(nsNode.range?.[0]);
       result.namespaceLine = pos.line;
       if (opts.expectedNamespace !== undefined && nsNode.value !== opts.expectedNamespace) {
-        diagnostics.push({ severity: 'error', file, ...pos, message: `namespace "${nsNode.value}" differs from its folder "${opts.expectedNamespace}"`, hint: `move the file to ${nsNode.value}/flows/ or set \`namespace: ${opts.expectedNamespace}\`` });
+        diagnostics.push({ severity: 'error', file, ...pos, message: namespaceMismatch(nsNode.value, opts.expectedNamespace), hint: namespaceHint(nsNode.value, opts.expectedNamespace) });
       }
     }
   }
