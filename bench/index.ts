@@ -2,7 +2,7 @@
  * `npm run bench`: kestraform's benchmarks. Each scenario prints a table row and a final JSON
  * line with requests by kind, bytes, wall time, peak RSS, its computed lower bound and the ratios.
  *
- *   npm run bench -- --scenario plan,drift,apply,cpu,synth,synth-large,example --flows 5000 --files 5000 --kv 1000 --namespaces 100 --latency 20
+ *   npm run bench -- --scenario plan,drift,apply,cpu,synth,synth-large,example --flows 5000 --files 5000 --kv 1000 --namespaces 100 --latency 20 --runs 3
  */
 import { parseArgs } from 'node:util';
 import { runServerScenarios } from './scenarios/server';
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
       latency: { type: 'string', default: '20' },
       concurrency: { type: 'string', default: '16' },
       'apply-flows': { type: 'string', default: '1000' },
+      runs: { type: 'string', default: '3' },
       'cpu-flows': { type: 'string', default: '10000' },
       'synth-resources': { type: 'string', default: '10000' },
     },
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   const results: ScenarioResult[] = [];
   const sizes = { flows: num('flows'), files: num('files'), kv: num('kv'), namespaces: num('namespaces') };
   if (wanted.has('plan') || wanted.has('drift') || wanted.has('apply')) {
-    results.push(...(await runServerScenarios({ sizes, latencyMs: num('latency'), concurrency: num('concurrency'), applyFlows: num('apply-flows'), wanted })));
+    results.push(...(await runServerScenarios({ sizes, latencyMs: num('latency'), concurrency: num('concurrency'), applyFlows: num('apply-flows'), runs: num('runs'), wanted })));
   }
   if (wanted.has('cpu')) results.push(await runCpuScenario(num('cpu-flows')));
   if (wanted.has('synth')) {

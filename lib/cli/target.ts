@@ -20,9 +20,14 @@ export interface Target {
   close(): Promise<void>;
 }
 
-export async function openTarget(project: Project, env: NodeJS.ProcessEnv = process.env): Promise<Target> {
+/** Requests kestraform ever has in flight at one Kestra (apply raises it to its --parallelism). */
+export const DEFAULT_REQUESTS_IN_FLIGHT = 16;
+
+export async function openTarget(project: Project, env: NodeJS.ProcessEnv = process.env, opts: { maxInFlight?: number } = {}): Promise<Target> {
+  // The engine starts every namespace's reads at once; this bound is what the server sees.
+  const maxInFlight = Math.max(DEFAULT_REQUESTS_IN_FLIGHT, opts.maxInFlight ?? 0);
   if (env.KESTRA_URL) {
-    const config = clientConfigFromEnv(env)!;
+    const config = { ...clientConfigFromEnv(env)!, maxInFlight };
     const client = new KestraClient(config);
     return { client, url: config.url, tenant: config.tenant, embedded: false, close: async () => client.close() };
   }
@@ -36,7 +41,7 @@ export async function openTarget(project: Project, env: NodeJS.ProcessEnv = proc
     release();
     throw e;
   }
-  const config = clientConfigFromEnv({ ...env, KESTRA_URL: server.url })!;
+  const config = { ...clientConfigFromEnv({ ...env, KESTRA_URL: server.url })!, maxInFlight };
   const client = new KestraClient(config);
   process.stderr.write(`Using the embedded local Kestra server (no KESTRA_URL set; data in ${path.relative(process.cwd(), dataDir) || dataDir}/).\n`);
   return {

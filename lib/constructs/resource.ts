@@ -4,7 +4,7 @@
  * with that schema when cdktf validates the stack (at synth).
  */
 import type { z } from 'zod';
-import { Construct, TerraformResource } from './cdk';
+import { Construct, TerraformResource, Token, Tokenization } from './cdk';
 import type { ITerraformDependable, TerraformResourceLifecycle } from './cdk';
 import { describeIssues } from '../model/resources';
 
@@ -36,4 +36,32 @@ export abstract class KestraResource<A extends Record<string, unknown>> extends 
   protected synthesizeAttributes(): Record<string, unknown> {
     return this.attributes();
   }
+
+  /** Set by KestraStack while it writes this resource's JSON itself (see tokenFreeJson). */
+  synthesizedByStack = false;
+
+  toTerraform(): Record<string, unknown> {
+    return this.synthesizedByStack ? {} : (super.toTerraform() as Record<string, unknown>);
+  }
+
+  /**
+   * This resource's JSON as cdktf builds it, when nothing in it is a token: resolving it would
+   * change nothing, so the stack can skip cdktf's three resolve passes for it. Undefined when
+   * any attribute, meta-argument or override holds a token.
+   */
+  tokenFreeJson(): Record<string, unknown> | undefined {
+    const json = super.toTerraform() as Record<string, unknown>;
+    return isTokenFree(json, 0) ? json : undefined;
+  }
+}
+
+function isTokenFree(v: unknown, depth: number): boolean {
+  if (v === null || v === undefined || typeof v === 'boolean') return true;
+  if (typeof v === 'string' || typeof v === 'number') return !Token.isUnresolved(v);
+  if (typeof v !== 'object' || depth > 100 || Tokenization.isResolvable(v)) return false;
+  if (Array.isArray(v)) return !Token.isUnresolved(v) && v.every((x) => isTokenFree(x, depth + 1));
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const [k, x] of Object.entries(v)) if (Token.isUnresolved(k) || !isTokenFree(x, depth + 1)) return false;
+  return true;
 }

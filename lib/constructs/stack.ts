@@ -1,4 +1,5 @@
-import { Construct, TerraformStack } from './cdk';
+import { Construct, TerraformStack, deepMerge } from './cdk';
+import { KestraResource } from './resource';
 import type { KestraMajor } from '../flowrules';
 import type { Diagnostic } from '../util/diagnostics';
 import { SETTINGS_KEY, type BackendSettings, type StackSettings } from '../model/stack-settings';
@@ -66,9 +67,60 @@ export class KestraStack extends TerraformStack {
     };
   }
 
+  /**
+   * cdktf resolves every element's JSON three times (prepare, per fragment, whole stack): most of
+   * the synth time of a large tree. Kestra resources whose JSON holds no token are written
+   * as cdktf built them, after the resolved rest. Off: everything goes through cdktf's resolve.
+   */
+  static directSynthesis = true;
+
+  // Found in prepareStack and reused by the toTerraform that follows it in the same app.synth()
+  // (aspects and user code have run by then; nothing changes attributes in between).
+  private prepared: Map<KestraResource<Record<string, unknown>>, Record<string, unknown>> | undefined;
+
+  prepareStack(): void {
+    const direct = this.tokenFreeResources();
+    this.markDirect(direct, true);
+    try {
+      super.prepareStack();
+    } finally {
+      this.markDirect(direct, false);
+    }
+    this.prepared = direct;
+  }
+
   toTerraform(): Record<string, unknown> {
-    const tf = super.toTerraform() as Record<string, unknown>;
+    const direct = this.prepared ?? this.tokenFreeResources();
+    this.prepared = undefined;
+    this.markDirect(direct, true);
+    let tf: Record<string, unknown>;
+    try {
+      tf = super.toTerraform() as Record<string, unknown>;
+    } finally {
+      this.markDirect(direct, false);
+    }
+    for (const json of direct.values()) deepMerge(tf, json);
     tf[SETTINGS_KEY] = this.settings();
     return tf;
+  }
+
+  private tokenFreeResources(): Map<KestraResource<Record<string, unknown>>, Record<string, unknown>> {
+    const out = new Map<KestraResource<Record<string, unknown>>, Record<string, unknown>>();
+    // A stack-level override may reach into any resource: then cdktf merges and resolves it all.
+    if (!KestraStack.directSynthesis || Object.keys((this as unknown as { rawOverrides: object }).rawOverrides).length) return out;
+    const visit = (c: Construct) => {
+      if (c !== this && TerraformStack.isStack(c)) return; // a nested stack synthesizes itself
+      if (c instanceof KestraResource) {
+        const json = c.tokenFreeJson();
+        if (json) out.set(c, json);
+      }
+      for (const child of c.node.children) visit(child);
+    };
+    visit(this);
+    return out;
+  }
+
+  private markDirect(resources: Map<KestraResource<Record<string, unknown>>, unknown>, on: boolean): void {
+    for (const r of resources.keys()) r.synthesizedByStack = on;
   }
 }

@@ -26,76 +26,155 @@ export interface PlanInput {
 type LiveObject = LiveFlow | LiveFile | LiveKv;
 
 export function computePlan(input: PlanInput): Plan {
-  const { stack, live, state } = input;
-  const settings = stack.settings;
-  const desired = new Map<string, DesiredResource>(stack.resources.map((r) => [r.address, r]));
-  const stateEntries = state?.resources ?? {};
-  const liveObjects = new Map<string, LiveObject>([...live.flows, ...live.files, ...live.kv]);
-  const owned = new Set(settings.namespaces);
-  const protectedNs = new Set(settings.protected_namespaces);
+  return new PlanBuilder(input).finish();
+}
 
-  const addresses = new Set<string>([...desired.keys(), ...Object.keys(stateEntries)]);
-  for (const a of liveObjects.keys()) addresses.add(a);
+/** What planning one address produced; the plan lists these in address order. */
+interface AddressResult {
+  address: string;
+  change?: ResourceChange;
+  drift?: DriftItem;
+  errors: string[];
+  warnings: string[];
+  fingerprint?: string;
+}
 
-  const changes: ResourceChange[] = [];
-  const drift: DriftItem[] = [];
-  const errors: string[] = [];
-  const warnings: string[] = [];
-  const liveFingerprints: Record<string, string> = {};
+/**
+ * Plans address by address, so a caller can plan each namespace as soon as its live side is
+ * read (while other namespaces are still being refreshed) and finish with the rest. Each address
+ * depends only on its own desired, live and state entries; order and summary are built at the end,
+ * so the plan is the same whichever order the namespaces came in.
+ */
+export class PlanBuilder {
+  private readonly desired: Map<string, DesiredResource>;
+  private readonly stateEntries: Record<string, StateEntry>;
+  private readonly owned: Set<string>;
+  private readonly protectedNs: Set<string>;
+  /** Declared or recorded addresses of each namespace (live-only ones are found at the end). */
+  private readonly byNamespace = new Map<string, string[]>();
+  private readonly results = new Map<string, AddressResult>();
 
-  for (const address of [...addresses].sort()) {
-    const d = desired.get(address);
-    const s = stateEntries[address] as StateEntry | undefined;
-    const l = liveObjects.get(address);
+  constructor(private readonly input: PlanInput) {
+    const settings = input.stack.settings;
+    this.desired = new Map<string, DesiredResource>(input.stack.resources.map((r) => [r.address, r]));
+    this.stateEntries = input.state?.resources ?? {};
+    this.owned = new Set(settings.namespaces);
+    this.protectedNs = new Set(settings.protected_namespaces);
+    const index = (address: string) => {
+      const ns = parseAddress(address)?.namespace;
+      if (ns === undefined) return;
+      const list = this.byNamespace.get(ns);
+      if (list) list.push(address);
+      else this.byNamespace.set(ns, [address]);
+    };
+    for (const r of input.stack.resources) if (r.kind !== 'local') index(r.address);
+    for (const address of Object.keys(this.stateEntries)) if (!this.desired.has(address)) index(address);
+  }
+
+  /** Plans the declared and recorded objects of `ns`; call it once the live side of `ns` is complete. */
+  planNamespace(ns: string): void {
+    for (const address of this.byNamespace.get(ns) ?? []) if (!this.results.has(address)) this.planAddress(address);
+  }
+
+  /** Plans every address not planned yet and assembles the plan. */
+  finish(): Plan {
+    const { stack, live, state } = this.input;
+    const rest = (address: string) => {
+      if (!this.results.has(address)) this.planAddress(address);
+    };
+    for (const address of this.desired.keys()) rest(address);
+    for (const address of Object.keys(this.stateEntries)) rest(address);
+    for (const map of [live.flows, live.files, live.kv]) for (const address of map.keys()) rest(address);
+
+    const ordered = [...this.results.values()].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+    const changes: ResourceChange[] = [];
+    const drift: DriftItem[] = [];
+    const errors: string[] = [];
+    const warnings: string[] = [];
+    const liveFingerprints: Record<string, string> = {};
+    for (const r of ordered) {
+      if (r.fingerprint !== undefined) liveFingerprints[r.address] = r.fingerprint;
+      if (r.drift) drift.push(r.drift);
+      if (r.change) changes.push(r.change);
+      errors.push(...r.errors);
+      warnings.push(...r.warnings);
+    }
+    const declaredDeps = new Map(stack.resources.map((r) => [r.address, r.dependsOn]));
+    const flowSources = new Map(stack.resources.filter((r): r is DesiredFlow => r.kind === 'flow').map((r) => [r.address, r.content]));
+    warnings.push(...orderChanges(changes, declaredDeps, flowSources));
+
+    return {
+      formatVersion: 1,
+      stack: stack.name,
+      createdAt: (this.input.now ?? new Date()).toISOString(),
+      desiredDigest: stack.digest,
+      state: state ? { lineage: state.lineage, serial: state.serial } : null,
+      liveFingerprints,
+      changes,
+      drift,
+      errors,
+      warnings,
+      summary: summarize(changes, drift),
+      target: this.input.target,
+    };
+  }
+
+  private planAddress(address: string): void {
+    const input = this.input;
+    const live = input.live;
+    const result: AddressResult = { address, errors: [], warnings: [] };
+    this.results.set(address, result);
+    const d = this.desired.get(address);
+    const s = this.stateEntries[address] as StateEntry | undefined;
     if (d?.kind === 'local' || (!d && s?.live.kind === 'local')) {
-      const c = planLocal(address, d as DesiredLocal | undefined, s);
-      if (c) changes.push(c);
-      continue;
+      result.change = planLocal(address, d as DesiredLocal | undefined, s);
+      return;
     }
     const parsed = parseAddress(address);
-    if (!parsed) continue;
+    if (!parsed) return;
+    const l: LiveObject | undefined = parsed.kind === 'flow' ? live.flows.get(address) : parsed.kind === 'file' ? live.files.get(address) : live.kv.get(address);
     const ns = parsed.namespace;
-    liveFingerprints[address] = liveFingerprintOf(live, address);
+    result.fingerprint = liveFingerprintOf(live, address);
 
     // Drift: live versus what state recorded after the last apply.
     if (s) {
-      if (!l) drift.push(driftItem(address, parsed.kind, ns, 'deleted', s, undefined));
-      else if (!liveMatchesState(l, s.live)) drift.push(driftItem(address, parsed.kind, ns, 'changed', s, l));
-    } else if (l && !d && owned.has(ns)) {
-      drift.push(driftItem(address, parsed.kind, ns, 'unmanaged', undefined, l));
+      if (!l) result.drift = driftItem(address, parsed.kind, ns, 'deleted', s, undefined);
+      else if (!liveMatchesState(l, s.live)) result.drift = driftItem(address, parsed.kind, ns, 'changed', s, l);
+    } else if (l && !d && this.owned.has(ns)) {
+      result.drift = driftItem(address, parsed.kind, ns, 'unmanaged', undefined, l);
     }
 
-    if (protectedNs.has(ns)) {
-      if (d || s) warnings.push(`${address} is in protected namespace "${ns}": left untouched`);
-      continue;
+    if (this.protectedNs.has(ns)) {
+      if (d || s) result.warnings.push(`${address} is in protected namespace "${ns}": left untouched`);
+      return;
     }
 
     if (d) {
       const kd = d as Exclude<DesiredResource, DesiredLocal>;
       if (!l) {
-        changes.push(change(kd, 'create', s ? 'deleted outside kestraform; will be created again from Git' : 'not in Kestra yet', undefined, viewOfDesired(kd), input));
+        result.change = change(kd, 'create', s ? 'deleted outside kestraform; will be created again from Git' : 'not in Kestra yet', undefined, viewOfDesired(kd), input);
       } else if (equalToLive(kd, l, s)) {
-        if (!s) changes.push(change(kd, 'import', 'already in Kestra with the same content; will be adopted into state', viewOfLive(l), viewOfDesired(kd), input));
-        else changes.push(change(kd, 'no-op', 'up to date', viewOfLive(l), viewOfDesired(kd), input));
+        if (!s) result.change = change(kd, 'import', 'already in Kestra with the same content; will be adopted into state', viewOfLive(l), viewOfDesired(kd), input);
+        else result.change = change(kd, 'no-op', 'up to date', viewOfLive(l), viewOfDesired(kd), input);
       } else if (ignoresChanges(kd)) {
-        changes.push(change(kd, s ? 'no-op' : 'import', 'changes ignored (lifecycle.ignore_changes)', viewOfLive(l), viewOfLive(l), input));
+        result.change = change(kd, s ? 'no-op' : 'import', 'changes ignored (lifecycle.ignore_changes)', viewOfLive(l), viewOfLive(l), input);
       } else {
         const reason = s && !liveMatchesState(l, s.live) ? 'changed outside kestraform; will be reverted to Git' : s ? 'changed in Git' : 'differs from Git and not yet managed; will be overwritten';
-        changes.push(change(kd, 'update', reason, viewOfLive(l), viewOfDesired(kd), input, l));
+        result.change = change(kd, 'update', reason, viewOfLive(l), viewOfDesired(kd), input, l);
       }
-      continue;
+      return;
     }
 
     // Not declared any more (or never was).
     if (l) {
       const managed = !!s;
-      const prunable = !managed && settings.prune && owned.has(ns);
-      if (!managed && !prunable) continue; // unmanaged, left alone (reported as drift above)
+      const prunable = !managed && input.stack.settings.prune && this.owned.has(ns);
+      if (!managed && !prunable) return; // unmanaged, left alone (reported as drift above)
       if (s?.preventDestroy) {
-        errors.push(`${address} has lifecycle.prevent_destroy set, but the plan calls for deleting it (it is no longer in the configuration). Put it back in Git, or remove prevent_destroy in a separate apply first.`);
-        continue;
+        result.errors.push(`${address} has lifecycle.prevent_destroy set, but the plan calls for deleting it (it is no longer in the configuration). Put it back in Git, or remove prevent_destroy in a separate apply first.`);
+        return;
       }
-      changes.push({
+      result.change = {
         address,
         kind: parsed.kind,
         tfType: tfTypeOf(parsed.kind),
@@ -108,30 +187,11 @@ export function computePlan(input: PlanInput): Plan {
         diff: deleteDiff(address, parsed.kind, l, s),
         dependsOn: [],
         phase: 0,
-      });
+      };
     } else if (s) {
-      changes.push({ address, kind: parsed.kind, tfType: tfTypeOf(parsed.kind), namespace: ns, action: 'forget', reason: 'already gone from Kestra and from Git; removed from state', dependsOn: [], phase: 0 });
+      result.change = { address, kind: parsed.kind, tfType: tfTypeOf(parsed.kind), namespace: ns, action: 'forget', reason: 'already gone from Kestra and from Git; removed from state', dependsOn: [], phase: 0 };
     }
   }
-
-  const declaredDeps = new Map(stack.resources.map((r) => [r.address, r.dependsOn]));
-  const flowSources = new Map(stack.resources.filter((r): r is DesiredFlow => r.kind === 'flow').map((r) => [r.address, r.content]));
-  warnings.push(...orderChanges(changes, declaredDeps, flowSources));
-
-  return {
-    formatVersion: 1,
-    stack: stack.name,
-    createdAt: (input.now ?? new Date()).toISOString(),
-    desiredDigest: stack.digest,
-    state: state ? { lineage: state.lineage, serial: state.serial } : null,
-    liveFingerprints,
-    changes,
-    drift,
-    errors,
-    warnings,
-    summary: summarize(changes, drift),
-    target: input.target,
-  };
 }
 
 function summarize(changes: ResourceChange[], drift: DriftItem[]): PlanSummary {

@@ -35,6 +35,8 @@ export interface RefreshOptions {
   /** Above this many sources needed in one namespace, one export request beats single GETs. */
   exportThreshold?: number;
   now?: () => number;
+  /** Called when a namespace's live side is complete (its objects will not change any more). */
+  onNamespaceRead?: (namespace: string, snapshot: LiveSnapshot) => void;
 }
 
 export function namespacesToRead(stack: DesiredStack, state: StateFile | undefined): string[] {
@@ -56,7 +58,12 @@ export async function refresh(stack: DesiredStack, state: StateFile | undefined,
   const readLimit = pLimit(opts.readConcurrency ?? 16);
   const ctx = { opts, desired, entries, snapshot, readLimit };
   await Promise.all(
-    namespaces.map((ns) => nsLimit(() => Promise.all([refreshFlows(ns, ctx), refreshFiles(ns, ctx), refreshKv(ns, ctx)]))),
+    namespaces.map((ns) =>
+      nsLimit(async () => {
+        await Promise.all([refreshFlows(ns, ctx), refreshFiles(ns, ctx), refreshKv(ns, ctx)]);
+        opts.onNamespaceRead?.(ns, snapshot);
+      }),
+    ),
   );
   return snapshot;
 }

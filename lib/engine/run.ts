@@ -8,7 +8,7 @@ import type { KvType } from '../gittree/types';
 import type { LiveSnapshot } from './live';
 import type { Plan } from './plan-types';
 import type { StateFile } from './state-types';
-import { computePlan } from './plan';
+import { PlanBuilder, type PlanInput } from './plan';
 import { refresh, type RefreshClient, type RefreshOptions } from './refresh';
 import { isText } from './plan-diff';
 
@@ -30,11 +30,30 @@ export interface PlanTuning {
   concurrency?: number;
 }
 
+/**
+ * The refresh starts every namespace at once and counts on the client to bound the requests in
+ * flight (KestraClient's maxInFlight; the CLI sets it): give it a bounded client.
+ */
 export async function planStack(stack: DesiredStack, state: StateFile | undefined, ctx: StackContext, tuning: PlanTuning = {}): Promise<StackPlan> {
   const c = tuning.concurrency ?? 16;
-  const options: RefreshOptions = { client: ctx.client, kvToCanonical: ctx.kvToCanonical, namespaceConcurrency: c, readConcurrency: c };
+  // Each namespace is planned as soon as its live side is read, while the requests of the others
+  // are still out: the plan is ready moments after the last answer.
+  let builder: PlanBuilder | undefined;
+  const input = (live: LiveSnapshot): PlanInput => ({ stack, live, state, target: ctx.target, desiredBytes: textBytesForDiff });
+  const options: RefreshOptions = {
+    client: ctx.client,
+    kvToCanonical: ctx.kvToCanonical,
+    // Every namespace starts at once: the client's in-flight bound keeps its request queue full,
+    // so the sequential directory walks of one namespace never leave a slot idle.
+    namespaceConcurrency: Number.POSITIVE_INFINITY,
+    readConcurrency: c,
+    onNamespaceRead: (ns, snapshot) => {
+      builder ??= new PlanBuilder(input(snapshot));
+      builder.planNamespace(ns);
+    },
+  };
   const live = await refresh(stack, state, options);
-  const plan = computePlan({ stack, live, state, target: ctx.target, desiredBytes: textBytesForDiff });
+  const plan = (builder ?? new PlanBuilder(input(live))).finish();
   return { stack, state, live, plan };
 }
 

@@ -2,7 +2,7 @@
  * The `id` and `namespace` a flow source declares, read with a YAML parser; when the parser gives
  * up (Kestra's parser and ours disagree on some edge cases), the top-level `id:`/`namespace:` lines.
  */
-import { parseDocument } from 'yaml';
+import { CORE_SCHEMA, load } from 'js-yaml';
 
 export interface FlowIdentity {
   id?: string;
@@ -11,15 +11,13 @@ export interface FlowIdentity {
 
 export function flowIdentity(source: string): FlowIdentity {
   try {
-    const doc = parseDocument(source, { uniqueKeys: false, prettyErrors: false });
-    if (doc.errors.length === 0) {
-      const root = doc.toJS({ maxAliasCount: 1000 }) as unknown;
-      if (root && typeof root === 'object' && !Array.isArray(root)) {
-        const { id, namespace } = root as Record<string, unknown>;
-        return { id: scalarText(id), namespace: scalarText(namespace) };
-      }
-      return {};
+    // js-yaml is fast; `json: true` keeps a repeated key from hiding the identity (Kestra's validation reports it).
+    const root = load(source.replace(/^\uFEFF/, ''), { schema: CORE_SCHEMA, json: true }) as unknown;
+    if (root && typeof root === 'object' && !Array.isArray(root)) {
+      const { id, namespace } = root as Record<string, unknown>;
+      return { id: scalarText(id), namespace: scalarText(namespace) };
     }
+    return {};
   } catch {
     // fall through to the line scan
   }

@@ -6,7 +6,7 @@
 import { rootCertificates } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
-import { Agent, fetch, type Response as FetchResponse } from 'undici';
+import { Agent } from 'undici';
 import type { KestraAuth } from './config';
 import {
   KestraApiError,
@@ -92,9 +92,14 @@ export class HttpTransport {
   private readonly agent: Agent;
   private readonly authorization?: string;
   private readonly slots?: pLimit.Limit;
+  private readonly origin: string;
+  private readonly basePath: string;
 
   constructor(private readonly options: TransportOptions) {
     this.agent = new Agent(options.ca ? { connect: { ca: [...rootCertificates, options.ca.toString()] } } : {});
+    const base = new URL(options.url);
+    this.origin = base.origin;
+    this.basePath = base.pathname.replace(/\/+$/, '');
     this.authorization = authorizationHeader(options.auth);
     if (options.maxInFlight) this.slots = pLimit(options.maxInFlight);
   }
@@ -156,16 +161,19 @@ export class HttpTransport {
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
     const started = performance.now();
     try {
-      let response: FetchResponse;
+      // undici's request API, not fetch: a fraction of the CPU per request, and no redirect is
+      // ever followed, so credentials never leave the configured server.
+      let response: RawResponse;
       try {
-        response = await fetch(`${this.options.url}${fullPath}${query ? `?${query}` : ''}`, {
+        const answer = await this.agent.request({
+          origin: this.origin,
+          path: `${this.basePath}${fullPath}${query ? `?${query}` : ''}`,
           method: spec.method,
           headers: this.headersFor(spec, bodyBytes),
           body: bodyBytes,
           signal: controller.signal,
-          dispatcher: this.agent,
-          redirect: 'manual',
         });
+        response = { status: answer.statusCode, headers: headerReader(answer.headers), body: answer.body };
       } catch (error) {
         throw this.failureWithoutAnswer(error, identity, controller.signal.aborted, 'response headers');
       }
@@ -204,7 +212,7 @@ export class HttpTransport {
     return headers;
   }
 
-  private apiError(spec: RequestSpec, identity: RequestIdentity, response: FetchResponse, body: Buffer): KestraApiError {
+  private apiError(spec: RequestSpec, identity: RequestIdentity, response: RawResponse, body: Buffer): KestraApiError {
     const summary = summariseErrorBody(response.headers.get('content-type'), body);
     const status = response.status;
     const details = {
@@ -218,7 +226,7 @@ export class HttpTransport {
     return new KestraApiError(details);
   }
 
-  private genericHint(status: number, spec: RequestSpec, response: FetchResponse): string | undefined {
+  private genericHint(status: number, spec: RequestSpec, response: RawResponse): string | undefined {
     const where = this.targetDescription;
     if (status >= 300 && status < 400) {
       const location = safeLocation(response.headers.get('location'), this.options.url);
@@ -275,8 +283,30 @@ export class HttpTransport {
   }
 }
 
+interface RawResponse {
+  status: number;
+  headers: { get(name: string): string | null };
+  body: AsyncIterable<Uint8Array> & { destroy(error?: Error): unknown; on(event: 'error', listener: () => void): unknown };
+}
+
+/** Lower-case header map (as undici gives it) behind the `get` of fetch's Headers. */
+function headerReader(headers: Record<string, string | string[] | undefined>): RawResponse['headers'] {
+  return {
+    get(name) {
+      const value = headers[name.toLowerCase()];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    },
+  };
+}
+
+/** Drops an answer's body; the abort this raises on an unfinished body is expected, not an error. */
+function discard(body: RawResponse['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
 async function readBody(
-  response: FetchResponse,
+  response: RawResponse,
   limit: number,
   truncate: boolean,
   identity: RequestIdentity,
@@ -284,21 +314,24 @@ async function readBody(
 ): Promise<Buffer> {
   const declared = Number(response.headers.get('content-length'));
   if (!truncate && Number.isFinite(declared) && declared > limit) {
-    await response.body?.cancel().catch(() => undefined);
+    discard(response.body);
     throw new KestraResponseTooLargeError(identity, limit);
   }
-  if (!response.body) return Buffer.alloc(0);
   const chunks: Buffer[] = [];
-  for await (const chunk of response.body) {
-    const bytes = Buffer.from(chunk);
-    progress.bytes += bytes.length;
-    if (progress.bytes > limit) {
-      // Leaving the loop cancels the stream, so an endless body is not read further.
-      if (!truncate) throw new KestraResponseTooLargeError(identity, limit);
-      chunks.push(bytes.subarray(0, bytes.length - (progress.bytes - limit)));
-      break;
+  try {
+    for await (const chunk of response.body) {
+      const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+      progress.bytes += bytes.length;
+      if (progress.bytes > limit) {
+        if (!truncate) throw new KestraResponseTooLargeError(identity, limit);
+        chunks.push(bytes.subarray(0, bytes.length - (progress.bytes - limit)));
+        break;
+      }
+      chunks.push(bytes);
     }
-    chunks.push(bytes);
+  } finally {
+    // An answer not read to its end (too large, truncated error body) must not hold the socket.
+    discard(response.body);
   }
   return Buffer.concat(chunks);
 }

@@ -1,0 +1,64 @@
+/**
+ * KestraStack writes token-free Kestra resources itself instead of through cdktf's resolve
+ * passes. The output must be exactly what cdktf writes, whatever the stack holds: references,
+ * overrides, meta-arguments, local resources, a whole tree.
+ */
+import * as path from 'node:path';
+import { Fn, Lazy, TerraformOutput, Testing } from 'cdktf';
+import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
+import { NullProvider } from '@cdktf/provider-null/lib/provider';
+import { KestraStack } from '../../lib/constructs/stack';
+import { KestraFlow } from '../../lib/constructs/flow';
+import { KestraNamespaceFile } from '../../lib/constructs/namespace-file';
+import { KestraKv } from '../../lib/constructs/kv';
+import { KestraProvider } from '../../lib/constructs/provider';
+import { NamespaceTree } from '../../lib/constructs/namespace-tree';
+import { DataResource } from '../../lib/constructs/cdk';
+
+const EXAMPLE_TREE = path.resolve(__dirname, '../../examples/kestra');
+const flow = (id: string) => `id: ${id}\nnamespace: company.team\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`;
+
+function build(stack: KestraStack): void {
+  new KestraProvider(stack, 'kestra');
+  new NullProvider(stack, 'null');
+  new NamespaceTree(stack, 'tree', { root: EXAMPLE_TREE });
+  const plain = new KestraFlow(stack, 'plain', { namespace: 'company.team', flowId: 'plain', content: flow('plain') });
+  const guarded = new KestraFlow(stack, 'guarded', { namespace: 'company.team', flowId: 'guarded', content: flow('guarded'), lifecycle: { preventDestroy: true } });
+  new KestraFlow(stack, 'after', { namespace: 'company.team', flowId: 'after', content: flow('after'), dependsOn: [plain] });
+  new KestraFlow(stack, 'lazy', { namespace: 'company.team', flowId: 'lazy', content: Lazy.stringValue({ produce: () => flow('lazy') }) });
+  const overridden = new KestraNamespaceFile(stack, 'overridden', { namespace: 'company.team', filename: '/a.txt', content: 'a\n' });
+  overridden.addOverride('content', 'b\n');
+  new KestraKv(stack, 'kv', { namespace: 'company.team', key: 'K', type: 'STRING', value: 'v', description: 'd' });
+  new KestraKv(stack, 'upper', { namespace: 'company.team', key: 'U', type: 'STRING', value: Fn.upper('x') });
+  new NullResource(stack, 'trigger', { triggers: { flow: guarded.content } });
+  new DataResource(stack, 'data', { input: 'x' });
+  new TerraformOutput(stack, 'out', { value: plain.flowId });
+}
+
+function synthesize(direct: boolean, stackOverride?: [string, unknown]): unknown {
+  const before = KestraStack.directSynthesis;
+  KestraStack.directSynthesis = direct;
+  try {
+    const app = Testing.app();
+    const stack = new KestraStack(app, 'mixed');
+    build(stack);
+    if (stackOverride) stack.addOverride(...stackOverride);
+    return JSON.parse(Testing.synth(stack, true));
+  } finally {
+    KestraStack.directSynthesis = before;
+  }
+}
+
+describe('direct synthesis of token-free Kestra resources', () => {
+  it('writes exactly what cdktf writes', () => {
+    const direct = synthesize(true);
+    expect(direct).toEqual(synthesize(false));
+    // The example tree's resources are all there.
+    expect(Object.keys((direct as { resource: { kestra_flow: object } }).resource.kestra_flow).length).toBeGreaterThanOrEqual(9);
+  });
+
+  it('leaves everything to cdktf when the stack itself carries an override', () => {
+    const override: [string, unknown] = ['resource.kestra_kv.kv.description', 'from the stack'];
+    expect(synthesize(true, override)).toEqual(synthesize(false, override));
+  });
+});
