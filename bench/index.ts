@@ -4,6 +4,7 @@
  *
  *   npm run bench -- --scenario plan,drift,apply,cpu,synth,synth-large,example --flows 5000 --files 5000 --kv 1000 --namespaces 100 --latency 20 --runs 3
  */
+import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { runServerScenarios } from './scenarios/server';
 import { runCpuScenario } from './scenarios/cpu';
@@ -26,15 +27,31 @@ async function main(): Promise<void> {
       runs: { type: 'string', default: '3' },
       'cpu-flows': { type: 'string', default: '10000' },
       'synth-resources': { type: 'string', default: '10000' },
+      child: { type: 'boolean', default: false },
     },
     allowPositionals: false,
   });
+  const wanted = new Set(String(values.scenario).split(','));
+  // Each group of scenarios runs in a fresh process, so one's memory and JIT state never count
+  // against the next; the child prints its result lines, the parent prints the table.
+  if (!values.child) {
+    const groups = [['plan', 'drift', 'apply'], ['cpu'], ['synth'], ['synth-large'], ['example']].map((g) => g.filter((n) => wanted.has(n))).filter((g) => g.length);
+    const results: ScenarioResult[] = [];
+    for (const group of groups) {
+      const args = process.argv.slice(2).filter((a, i, all) => a !== '--scenario' && all[i - 1] !== '--scenario' && !a.startsWith('--scenario='));
+      const child = spawnSync(process.execPath, [require.resolve('../bin/run-ts.js'), __filename, ...args, '--scenario', group.join(','), '--child'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
+      if (child.status !== 0) throw new Error(`scenario ${group.join(',')} failed (exit ${child.status})`);
+      results.push(...child.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as ScenarioResult));
+    }
+    printTable(results);
+    for (const r of results) process.stdout.write(JSON.stringify(r) + '\n');
+    return;
+  }
   const num = (k: keyof typeof values) => {
     const n = Number(values[k]);
     if (!Number.isFinite(n) || n < 0) throw new Error(`--${k} must be a number, not ${values[k]}`);
     return n;
   };
-  const wanted = new Set(String(values.scenario).split(','));
   const results: ScenarioResult[] = [];
   const sizes = { flows: num('flows'), files: num('files'), kv: num('kv'), namespaces: num('namespaces') };
   if (wanted.has('plan') || wanted.has('drift') || wanted.has('apply')) {
@@ -48,7 +65,6 @@ async function main(): Promise<void> {
   // The foundation's scale check: a tree of 10,000 flows and 10,000 files synthesizes.
   if (wanted.has('synth-large')) results.push(await runSynthScenario(10000, 10000));
   if (wanted.has('example')) results.push(await runExampleScenario());
-  printTable(results);
   for (const r of results) process.stdout.write(JSON.stringify(r) + '\n');
 }
 

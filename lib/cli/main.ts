@@ -3,6 +3,11 @@
  */
 import { Command, CommanderError } from 'commander';
 import { reportFatal } from './errors';
+import { loadProject } from '../project/config';
+import { abandonEarlyApp, startAppEarly } from '../project/run-app';
+
+/** Commands that begin with a synth: their app run starts before the rest of the CLI loads. */
+const SYNTHESIZING = new Set(['synth', 'validate', 'plan', 'apply', 'drift', 'import', 'pull']);
 
 /** Each command module exports `register(program)`; the list keeps `--help` in contract order. */
 const COMMANDS = ['synth', 'validate', 'plan', 'apply', 'drift', 'import', 'pull', 'server'];
@@ -26,14 +31,30 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+  startSynthEarly(argv);
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await buildProgram().parseAsync(argv, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
       process.exitCode = e.exitCode === 0 ? 0 : 1;
       return;
     }
     process.exitCode = reportFatal(e);
+  } finally {
+    abandonEarlyApp();
+  }
+}
+
+/**
+ * The app (cdktf synth, a child process) runs on another core while this process loads the
+ * engine, the Kestra client and the embedded server; the command then takes the finished run.
+ * Anything unusual (help, no cdktf.json) leaves the normal path to do and report it.
+ */
+function startSynthEarly(argv: string[]): void {
+  if (!SYNTHESIZING.has(argv[0]) || argv.some((a) => a === '-h' || a === '--help')) return;
+  try {
+    startAppEarly(loadProject());
+  } catch {
+    // the command reports the problem itself
   }
 }

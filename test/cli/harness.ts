@@ -39,7 +39,7 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(cwd: string, args: string[], env: Record<string, string | undefined> = {}, opts: { killAfterMs?: number; signal?: NodeJS.Signals } = {}): Promise<CliResult> {
+export function runCli(cwd: string, args: string[], env: Record<string, string | undefined> = {}, opts: { killAfterMs?: number; signal?: NodeJS.Signals; killAfterFile?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const childEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...env };
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete childEnv[k];
@@ -48,8 +48,21 @@ export function runCli(cwd: string, args: string[], env: Record<string, string |
     let stderr = '';
     child.stdout.on('data', (b) => (stdout += b));
     child.stderr.on('data', (b) => (stderr += b));
-    if (opts.killAfterMs !== undefined) setTimeout(() => child.kill(opts.signal ?? 'SIGKILL'), opts.killAfterMs);
+    let poll: NodeJS.Timeout | undefined;
+    const killLater = () => setTimeout(() => child.kill(opts.signal ?? 'SIGKILL'), opts.killAfterMs);
+    if (opts.killAfterMs !== undefined && opts.killAfterFile === undefined) killLater();
+    if (opts.killAfterMs !== undefined && opts.killAfterFile !== undefined) {
+      // The delay counts from the moment the file appears (e.g. the state lock: the process is past synth).
+      poll = setInterval(() => {
+        if (!fs.existsSync(opts.killAfterFile!)) return;
+        clearInterval(poll);
+        killLater();
+      }, 5);
+    }
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => {
+      if (poll) clearInterval(poll);
+      resolve({ code, signal, stdout, stderr });
+    });
   });
 }

@@ -31,7 +31,7 @@ function build(stack: KestraStack): void {
   new KestraKv(stack, 'kv', { namespace: 'company.team', key: 'K', type: 'STRING', value: 'v', description: 'd' });
   new KestraKv(stack, 'upper', { namespace: 'company.team', key: 'U', type: 'STRING', value: Fn.upper('x') });
   new NullResource(stack, 'trigger', { triggers: { flow: guarded.content } });
-  new DataResource(stack, 'data', { input: 'x' });
+  new DataResource(stack, 'data', { input: { value: 'x' } });
   new TerraformOutput(stack, 'out', { value: plain.flowId });
 }
 

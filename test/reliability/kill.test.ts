@@ -35,8 +35,10 @@ describe('interrupted apply', () => {
           fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace(/message: .*/, `message: round ${round} of f${i}`));
         }
         const signal = round < KILLS ? 'SIGKILL' : 'SIGINT';
-        const killAfterMs = 900 + Math.floor(rnd() * 1200);
-        const r = await runCli(project.dir, ['apply', '--auto-approve', '--parallelism', '2'], env, { killAfterMs, signal });
+        // A random point after the process took the state lock (so past synth, whatever the machine's load).
+        const killAfterMs = Math.floor(rnd() * 1200);
+        const lock = `${project.dir}/.kestraform/state/example.lock`;
+        const r = await runCli(project.dir, ['apply', '--auto-approve', '--parallelism', '2'], env, { killAfterMs, signal, killAfterFile: lock });
         if (signal === 'SIGINT' && r.code === 130) interruptedCleanly++;
         if (fs.existsSync(stateFileOf(project))) expect(() => JSON.parse(fs.readFileSync(stateFileOf(project), 'utf8'))).not.toThrow();
         const again = await runCli(project.dir, ['apply', '--auto-approve'], env);

@@ -1,0 +1,85 @@
+/**
+ * Runs the app command of cdktf.json as the cdktf CLI does: context in CDKTF_CONTEXT_JSON, output
+ * folder in CDKTF_OUTDIR. Light on purpose (no engine imports): the CLI starts the app from here
+ * before it loads the rest of itself, and picks the run up when the command asks for the synth.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Project } from './config';
+
+export class SynthError extends Error {
+  readonly userFacing = true;
+}
+
+export interface AppRunOptions {
+  /** Extra context entries (override cdktf.json's). */
+  context?: Record<string, unknown>;
+}
+
+interface EarlyRun {
+  key: string;
+  done: Promise<void>;
+  child?: ChildProcess;
+}
+
+let early: EarlyRun | undefined;
+
+/**
+ * Starts the app now; the next runApp for the same project and context takes this run instead of
+ * starting another. Errors wait for that call (or vanish with abandonEarlyApp).
+ */
+export function startAppEarly(project: Project, opts: AppRunOptions = {}): void {
+  if (early) return;
+  const run: EarlyRun = { key: runKey(project, opts), done: Promise.resolve() };
+  run.done = spawnApp(project, opts, (child) => (run.child = child));
+  run.done.catch(() => undefined); // reported when taken
+  early = run;
+}
+
+/** Stops an early run nobody took (the command ended before it needed the synth). */
+export function abandonEarlyApp(): void {
+  early?.child?.kill('SIGTERM');
+  early = undefined;
+}
+
+export async function runApp(project: Project, opts: AppRunOptions = {}): Promise<void> {
+  if (early && early.key === runKey(project, opts)) {
+    const taken = early;
+    early = undefined;
+    return taken.done;
+  }
+  return spawnApp(project, opts);
+}
+
+function runKey(project: Project, opts: AppRunOptions): string {
+  return JSON.stringify([project.dir, project.app, project.outDir, { ...project.context, ...opts.context }]);
+}
+
+async function spawnApp(project: Project, opts: AppRunOptions, started?: (child: ChildProcess) => void): Promise<void> {
+  fs.rmSync(path.join(project.outDir, 'manifest.json'), { force: true });
+  const env = {
+    ...process.env,
+    CDKTF_OUTDIR: project.outDir,
+    CDKTF_CONTEXT_JSON: JSON.stringify({ ...project.context, ...opts.context }),
+  };
+  const stderr: Buffer[] = [];
+  const code = await new Promise<number>((resolve, reject) => {
+    const child = spawn(project.app, { cwd: project.dir, env, shell: true, stdio: ['ignore', 'inherit', 'pipe'] });
+    started?.(child);
+    child.stderr.on('data', (b: Buffer) => stderr.push(b));
+    child.on('error', reject);
+    child.on('close', (c, signal) => resolve(c ?? (signal ? 128 : 1)));
+  });
+  if (code !== 0) {
+    const text = Buffer.concat(stderr).toString('utf8').trim();
+    throw new SynthError(`synth failed: \`${project.app}\` (the "app" of cdktf.json) exited with code ${code}${text ? `:\n${indent(text)}` : ''}\nFix the stack code above, then run the command again.`);
+  }
+  if (!fs.existsSync(path.join(project.outDir, 'manifest.json'))) {
+    throw new SynthError(`synth wrote no ${path.relative(project.dir, project.outDir)}/manifest.json — the app command must call app.synth()`);
+  }
+}
+
+function indent(s: string): string {
+  return s.split('\n').map((l) => `  ${l}`).join('\n');
+}
