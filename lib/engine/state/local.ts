@@ -85,6 +85,7 @@ export class LocalStateBackend implements StateBackend {
     for (;;) {
       try {
         fs.writeFileSync(this.lockFile, JSON.stringify(mine), { flag: 'wx', mode: 0o600 });
+        this.removeOrphanedTemps();
         return { id: mine.id, release: async () => this.release(mine.id) };
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new StateError(`cannot create lock ${this.lockFile}: ${(e as NodeJS.ErrnoException).code}`);
@@ -107,6 +108,26 @@ export class LocalStateBackend implements StateBackend {
         throw new StateLockedError(holder, `stack "${this.opts.stack}" (${this.lockFile})`, `wait for it to finish (or pass --lock-timeout); if that process is gone, delete ${this.lockFile}`);
       }
       await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /**
+   * A process killed while writing state leaves its temp file (the state itself is intact: the
+   * rename never happened). Holding the lock, remove those of processes that are gone.
+   */
+  private removeOrphanedTemps(): void {
+    const dir = path.dirname(this.opts.file);
+    const prefix = `.${path.basename(this.opts.file)}.`;
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+      const pid = Number(name.slice(prefix.length).split('.')[0]);
+      if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) fs.rmSync(path.join(dir, name), { force: true });
     }
   }
 
