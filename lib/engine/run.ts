@@ -26,7 +26,7 @@ export interface StackPlan {
 }
 
 export interface PlanTuning {
-  /** Requests the refresh may have in flight (namespaces read at once, reads at once). */
+  /** Content reads (sources, file bytes, KV values) the refresh queues at once; the client bounds the rest. */
   concurrency?: number;
 }
 
