@@ -44,6 +44,13 @@ export abstract class KestraResource<A extends Record<string, unknown>> extends 
     return this.synthesizedByStack ? {} : (super.toTerraform() as Record<string, unknown>);
   }
 
+  /** Whether any attribute, meta-argument, provisioner or override holds a token (a cheap look). */
+  mayHoldTokens(): boolean {
+    const overrides = (this as unknown as { rawOverrides: object }).rawOverrides;
+    const parts = { attributes: this.attributes(), meta: this.terraformMetaArguments, overrides, provisioners: this.provisioners };
+    return !isTokenFree(parts, 0);
+  }
+
   /**
    * This resource's JSON as cdktf builds it, when nothing in it is a token: resolving it would
    * change nothing, so the stack can skip cdktf's three resolve passes for it. Undefined when

@@ -74,24 +74,20 @@ export class KestraStack extends TerraformStack {
    */
   static directSynthesis = true;
 
-  // Found in prepareStack and reused by the toTerraform that follows it in the same app.synth()
-  // (aspects and user code have run by then; nothing changes attributes in between).
-  private prepared: Map<KestraResource<Record<string, unknown>>, Record<string, unknown>> | undefined;
-
   prepareStack(): void {
-    const direct = this.tokenFreeResources();
-    this.markDirect(direct, true);
+    // cdktf's prepare pass resolves every element to register cross-stack references; a resource
+    // without tokens has none. (Aspects run after this pass, so toTerraform looks again.)
+    const plain = this.directCandidates().filter((r) => !r.mayHoldTokens());
+    for (const r of plain) r.synthesizedByStack = true;
     try {
       super.prepareStack();
     } finally {
-      this.markDirect(direct, false);
+      for (const r of plain) r.synthesizedByStack = false;
     }
-    this.prepared = direct;
   }
 
   toTerraform(): Record<string, unknown> {
-    const direct = this.prepared ?? this.tokenFreeResources();
-    this.prepared = undefined;
+    const direct = this.tokenFreeResources();
     this.markDirect(direct, true);
     let tf: Record<string, unknown>;
     try {
@@ -106,14 +102,21 @@ export class KestraStack extends TerraformStack {
 
   private tokenFreeResources(): Map<KestraResource<Record<string, unknown>>, Record<string, unknown>> {
     const out = new Map<KestraResource<Record<string, unknown>>, Record<string, unknown>>();
+    for (const r of this.directCandidates()) {
+      const json = r.tokenFreeJson();
+      if (json) out.set(r, json);
+    }
+    return out;
+  }
+
+  /** This stack's Kestra resources, unless direct synthesis is off for it. */
+  private directCandidates(): KestraResource<Record<string, unknown>>[] {
+    const out: KestraResource<Record<string, unknown>>[] = [];
     // A stack-level override may reach into any resource: then cdktf merges and resolves it all.
     if (!KestraStack.directSynthesis || Object.keys((this as unknown as { rawOverrides: object }).rawOverrides).length) return out;
     const visit = (c: Construct) => {
       if (c !== this && TerraformStack.isStack(c)) return; // a nested stack synthesizes itself
-      if (c instanceof KestraResource) {
-        const json = c.tokenFreeJson();
-        if (json) out.set(c, json);
-      }
+      if (c instanceof KestraResource) out.push(c);
       for (const child of c.node.children) visit(child);
     };
     visit(this);

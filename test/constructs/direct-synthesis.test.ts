@@ -3,8 +3,10 @@
  * passes. The output must be exactly what cdktf writes, whatever the stack holds: references,
  * overrides, meta-arguments, local resources, a whole tree.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Fn, Lazy, TerraformOutput, Testing } from 'cdktf';
+import { Aspects, Fn, Lazy, TerraformOutput, Testing, type IAspect } from 'cdktf';
+import type { IConstruct } from 'constructs';
 import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import { NullProvider } from '@cdktf/provider-null/lib/provider';
 import { KestraStack } from '../../lib/constructs/stack';
@@ -33,17 +35,27 @@ function build(stack: KestraStack): void {
   new NullResource(stack, 'trigger', { triggers: { flow: guarded.content } });
   new DataResource(stack, 'data', { input: { value: 'x' } });
   new TerraformOutput(stack, 'out', { value: plain.flowId });
+  // Aspects run after cdktf's prepare pass: what they change must reach the output.
+  const edit: IAspect = {
+    visit(node: IConstruct) {
+      if (node === plain) plain.addOverride('content', flow('rewritten-by-aspect'));
+      if (node instanceof KestraKv && node.node.id === 'kv') node.addOverride('description', Fn.lower('TOKEN'));
+    },
+  };
+  Aspects.of(stack).add(edit);
 }
 
 function synthesize(direct: boolean, stackOverride?: [string, unknown]): unknown {
   const before = KestraStack.directSynthesis;
   KestraStack.directSynthesis = direct;
   try {
+    // A real app.synth(): cdktf's prepare pass, then aspects, then each stack's JSON.
     const app = Testing.app();
     const stack = new KestraStack(app, 'mixed');
     build(stack);
     if (stackOverride) stack.addOverride(...stackOverride);
-    return JSON.parse(Testing.synth(stack, true));
+    app.synth();
+    return JSON.parse(fs.readFileSync(path.join(app.outdir, 'stacks', 'mixed', 'cdk.tf.json'), 'utf8'));
   } finally {
     KestraStack.directSynthesis = before;
   }
@@ -54,7 +66,10 @@ describe('direct synthesis of token-free Kestra resources', () => {
     const direct = synthesize(true);
     expect(direct).toEqual(synthesize(false));
     // The example tree's resources are all there.
-    expect(Object.keys((direct as { resource: { kestra_flow: object } }).resource.kestra_flow).length).toBeGreaterThanOrEqual(9);
+    const resources = (direct as { resource: Record<string, Record<string, Record<string, unknown>>> }).resource;
+    expect(Object.keys(resources.kestra_flow).length).toBeGreaterThanOrEqual(9);
+    expect(resources.kestra_flow.plain.content).toContain('rewritten-by-aspect');
+    expect(resources.kestra_kv.kv.description).toBe('${lower("TOKEN")}');
   });
 
   it('leaves everything to cdktf when the stack itself carries an override', () => {
