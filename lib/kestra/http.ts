@@ -4,6 +4,7 @@
  * own message, retries for idempotent requests, and an instrumentation hook per attempt.
  */
 import { rootCertificates } from 'node:tls';
+import * as zlib from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
 import { Agent } from 'undici';
@@ -182,7 +183,8 @@ export class HttpTransport {
       const progress = { bytes: 0 };
       let body: Buffer;
       try {
-        body = await readBody(response, accepted ? this.options.maxResponseBytes : ERROR_BODY_LIMIT, !accepted, identity, progress);
+        const limit = accepted ? this.options.maxResponseBytes : ERROR_BODY_LIMIT;
+        body = decode(await readBody(response, limit, !accepted, identity, progress), response.headers.get('content-encoding'), limit, !accepted, identity);
       } catch (error) {
         if (error instanceof KestraError) throw error;
         throw this.failureWithoutAnswer(error, identity, controller.signal.aborted, 'response body');
@@ -206,7 +208,8 @@ export class HttpTransport {
   }
 
   private headersFor(spec: RequestSpec, body: Buffer | undefined): Record<string, string> {
-    const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...spec.headers };
+    // Listings compress well over a slow link; readBody inflates them (within the size cap).
+    const headers: Record<string, string> = { 'user-agent': USER_AGENT, 'accept-encoding': 'gzip, deflate', ...spec.headers };
     if (this.authorization) headers.authorization = this.authorization;
     if (spec.body && body) headers['content-type'] = spec.body.contentType;
     return headers;
@@ -297,6 +300,29 @@ function headerReader(headers: Record<string, string | string[] | undefined>): R
       return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
     },
   };
+}
+
+/**
+ * Inflates a gzip or deflate answer, never past `limit` bytes (a small compressed body can
+ * expand enormously). A truncated error body inflates as far as it goes.
+ */
+function decode(body: Buffer, encoding: string | null, limit: number, truncate: boolean, identity: RequestIdentity): Buffer {
+  const coding = encoding?.trim().toLowerCase();
+  if (!coding || coding === 'identity' || body.length === 0) return body;
+  const options = { maxOutputLength: Math.max(1, limit), finishFlush: truncate ? zlib.constants.Z_SYNC_FLUSH : zlib.constants.Z_FINISH };
+  try {
+    if (coding === 'gzip' || coding === 'x-gzip') return zlib.gunzipSync(body, options);
+    if (coding === 'deflate') return zlib.inflateSync(body, options);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      if (truncate) return Buffer.alloc(0);
+      throw new KestraResponseTooLargeError(identity, limit);
+    }
+    if (truncate) return Buffer.alloc(0);
+    throw new KestraNetworkError(identity, `the answer's ${coding} encoding is broken`, undefined, 'Check for a proxy that alters answers between kestraform and Kestra.', error);
+  }
+  if (truncate) return body;
+  throw new KestraNetworkError(identity, `the answer came in an encoding kestraform did not ask for (${coding})`, undefined, 'Check for a proxy that alters answers between kestraform and Kestra.', undefined);
 }
 
 /** Drops an answer's body; the abort this raises on an unfinished body is expected, not an error. */

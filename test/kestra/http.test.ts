@@ -10,6 +10,7 @@ import {
   KestraTimeoutError,
   KestraUsageError,
 } from '../../lib/kestra';
+import * as zlib from 'node:zlib';
 import { sendJson, startScriptedServer, type ScriptedServer } from './support/scripted-server';
 import { failureOf, testClient } from './support/client';
 
@@ -277,6 +278,48 @@ describe('response size cap', () => {
     const error = await failureOf(kestra.readFile('n', '/endless.bin'));
     expect(error).toBeInstanceOf(KestraResponseTooLargeError);
     expect(events[0].bytesIn).toBeLessThan(2 * 1024 * 1024);
+  });
+});
+
+describe('compressed answers', () => {
+  it('ask for gzip and read a gzip answer', async () => {
+    server = await startScriptedServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(zlib.gzipSync(JSON.stringify([flow])));
+    });
+    const { client: kestra } = client(server.url);
+    expect(await kestra.listFlows('company.team')).toEqual([flow]);
+    expect(server.requests[0].headers['accept-encoding']).toMatch(/gzip/);
+  });
+
+  it('read a deflate answer', async () => {
+    server = await startScriptedServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'deflate' });
+      res.end(zlib.deflateSync(JSON.stringify([flow])));
+    });
+    const { client: kestra } = client(server.url);
+    expect(await kestra.listFlows('company.team')).toEqual([flow]);
+  });
+
+  it('stop a small gzip body that inflates past the cap', async () => {
+    server = await startScriptedServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-encoding': 'gzip' });
+      res.end(zlib.gzipSync(Buffer.alloc(8 * 1024 * 1024))); // a few KiB on the wire
+    });
+    const { client: kestra } = client(server.url, { maxResponseBytes: 1024 * 1024 });
+    const error = await failureOf(kestra.readFile('n', '/bomb.bin'));
+    expect(error).toBeInstanceOf(KestraResponseTooLargeError);
+  });
+
+  it('name a broken encoding instead of crashing', async () => {
+    server = await startScriptedServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end('not gzip at all');
+    });
+    const { client: kestra } = client(server.url, { retry: { retries: 0 } });
+    const error = await failureOf(kestra.listFlows('n'));
+    expect(error).toBeInstanceOf(KestraNetworkError);
+    expect(error.message).toContain('gzip encoding is broken');
   });
 });
 
