@@ -282,23 +282,17 @@ describe('response size cap', () => {
 });
 
 describe('compressed answers', () => {
-  it('ask for gzip and read a gzip answer', async () => {
+  it.each([
+    ['gzip', zlib.gzipSync],
+    ['deflate', zlib.deflateSync],
+  ] as const)('ask for compression and read a %s answer', async (coding, compress) => {
     server = await startScriptedServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
-      res.end(zlib.gzipSync(JSON.stringify([flow])));
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': coding });
+      res.end(compress(JSON.stringify([flow])));
     });
     const { client: kestra } = client(server.url);
     expect(await kestra.listFlows('company.team')).toEqual([flow]);
-    expect(server.requests[0].headers['accept-encoding']).toMatch(/gzip/);
-  });
-
-  it('read a deflate answer', async () => {
-    server = await startScriptedServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'deflate' });
-      res.end(zlib.deflateSync(JSON.stringify([flow])));
-    });
-    const { client: kestra } = client(server.url);
-    expect(await kestra.listFlows('company.team')).toEqual([flow]);
+    expect(server.requests[0].headers['accept-encoding']).toBe('gzip, deflate');
   });
 
   it('stop a small gzip body that inflates past the cap', async () => {
