@@ -5,6 +5,7 @@
  * Anything this cannot map with certainty returns undefined and the caller uses `yaml` instead.
  */
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
+import { LineCounter } from 'yaml';
 
 interface PosNode {
   start: number;
@@ -74,20 +75,12 @@ export function offsetAt(root: PosNode, path: (string | number)[], at: 'key' | '
   return node.start;
 }
 
-/** Line starts of a text, for offset → line:column. */
-export function lineIndex(text: string): (offset: number) => { line: number; column: number } {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - starts[lo] + 1 };
-  };
+/** A LineCounter for a text no `yaml` parse ran over (positionOf reads it like any other). */
+export function lineCounterOf(text: string): LineCounter {
+  const lines = new LineCounter();
+  lines.addNewLine(0);
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+  return lines;
 }
 
 // js-yaml reports a node's start before the separation space (and comments) that precede it.

@@ -8,7 +8,7 @@ import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { checkFlow, checkFlowDocument, type KestraMajor } from '../flowrules';
 import type { Diagnostic } from '../util/diagnostics';
 import { parseYamlWithPositions, positionOf } from './yaml-source';
-import { lineIndex, offsetAt, positionTree } from './fast-positions';
+import { lineCounterOf, offsetAt, positionTree } from './fast-positions';
 
 export const MAX_FLOW_BYTES = 1024 * 1024;
 
@@ -64,7 +64,8 @@ function checkFast(text: string, file: string, opts: { kestraMajor: KestraMajor;
   }
   const tree = positionTree(text);
   if (!tree) return undefined;
-  const at = lineIndex(text);
+  const lines = lineCounterOf(text);
+  const at = (offset: number) => positionOf(lines, offset);
   const diagnostics: Diagnostic[] = violations.map((v) => ({ severity: v.severity, file, ...at(offsetAt(tree, v.path, v.at ?? 'value')), message: v.message, hint: v.hint }));
   const result: CheckedFlow = { diagnostics };
   if (id !== undefined) {
