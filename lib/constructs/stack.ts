@@ -78,23 +78,12 @@ export class KestraStack extends TerraformStack {
     // cdktf's prepare pass resolves every element to register cross-stack references; a resource
     // without tokens has none. (Aspects run after this pass, so toTerraform looks again.)
     const plain = this.directCandidates().filter((r) => !r.mayHoldTokens());
-    for (const r of plain) r.synthesizedByStack = true;
-    try {
-      super.prepareStack();
-    } finally {
-      for (const r of plain) r.synthesizedByStack = false;
-    }
+    this.withDirect(plain, () => super.prepareStack());
   }
 
   toTerraform(): Record<string, unknown> {
     const direct = this.tokenFreeResources();
-    this.markDirect(direct, true);
-    let tf: Record<string, unknown>;
-    try {
-      tf = super.toTerraform() as Record<string, unknown>;
-    } finally {
-      this.markDirect(direct, false);
-    }
+    const tf = this.withDirect(direct.keys(), () => super.toTerraform() as Record<string, unknown>);
     for (const json of direct.values()) deepMerge(tf, json);
     tf[SETTINGS_KEY] = this.settings();
     return tf;
@@ -123,7 +112,14 @@ export class KestraStack extends TerraformStack {
     return out;
   }
 
-  private markDirect(resources: Map<KestraResource<Record<string, unknown>>, unknown>, on: boolean): void {
-    for (const r of resources.keys()) r.synthesizedByStack = on;
+  /** Runs `fn` with these resources leaving their JSON to the stack (cdktf sees them as empty). */
+  private withDirect<T>(resources: Iterable<KestraResource<Record<string, unknown>>>, fn: () => T): T {
+    const marked = [...resources];
+    for (const r of marked) r.synthesizedByStack = true;
+    try {
+      return fn();
+    } finally {
+      for (const r of marked) r.synthesizedByStack = false;
+    }
   }
 }
