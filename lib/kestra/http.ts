@@ -208,7 +208,7 @@ export class HttpTransport {
   }
 
   private headersFor(spec: RequestSpec, body: Buffer | undefined): Record<string, string> {
-    // Listings compress well over a slow link; readBody inflates them (within the size cap).
+    // Listings compress well over a slow link; decode() inflates them (within the size cap).
     const headers: Record<string, string> = { 'user-agent': USER_AGENT, 'accept-encoding': 'gzip, deflate', ...spec.headers };
     if (this.authorization) headers.authorization = this.authorization;
     if (spec.body && body) headers['content-type'] = spec.body.contentType;
@@ -309,20 +309,20 @@ function headerReader(headers: Record<string, string | string[] | undefined>): R
 function decode(body: Buffer, encoding: string | null, limit: number, truncate: boolean, identity: RequestIdentity): Buffer {
   const coding = encoding?.trim().toLowerCase();
   if (!coding || coding === 'identity' || body.length === 0) return body;
-  const options = { maxOutputLength: Math.max(1, limit), finishFlush: truncate ? zlib.constants.Z_SYNC_FLUSH : zlib.constants.Z_FINISH };
-  try {
-    if (coding === 'gzip' || coding === 'x-gzip') return zlib.gunzipSync(body, options);
-    if (coding === 'deflate') return zlib.inflateSync(body, options);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      if (truncate) return Buffer.alloc(0);
-      throw new KestraResponseTooLargeError(identity, limit);
-    }
+  const inflate = coding === 'gzip' || coding === 'x-gzip' ? zlib.gunzipSync : coding === 'deflate' ? zlib.inflateSync : undefined;
+  // An error body is only read for its message: whatever is wrong with it, it is not worth a failure.
+  const failed = (error: KestraError) => {
     if (truncate) return Buffer.alloc(0);
-    throw new KestraNetworkError(identity, `the answer's ${coding} encoding is broken`, undefined, 'Check for a proxy that alters answers between kestraform and Kestra.', error);
+    throw error;
+  };
+  const proxyHint = 'Check for a proxy that alters answers between kestraform and Kestra.';
+  if (!inflate) return truncate ? body : failed(new KestraNetworkError(identity, `the answer came in an encoding kestraform did not ask for (${coding})`, undefined, proxyHint));
+  try {
+    return inflate(body, { maxOutputLength: Math.max(1, limit), finishFlush: truncate ? zlib.constants.Z_SYNC_FLUSH : zlib.constants.Z_FINISH });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return failed(new KestraResponseTooLargeError(identity, limit));
+    return failed(new KestraNetworkError(identity, `the answer's ${coding} encoding is broken`, undefined, proxyHint, error));
   }
-  if (truncate) return body;
-  throw new KestraNetworkError(identity, `the answer came in an encoding kestraform did not ask for (${coding})`, undefined, 'Check for a proxy that alters answers between kestraform and Kestra.', undefined);
 }
 
 /** Drops an answer's body; the abort this raises on an unfinished body is expected, not an error. */
