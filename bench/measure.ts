@@ -33,3 +33,9 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ result: T; ms: n
     clearInterval(timer);
   }
 }
+
+/** The middle value (the upper middle of an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}

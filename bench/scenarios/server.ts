@@ -14,7 +14,7 @@ import { LiveState } from '../../lib/engine/apply-state';
 import type { StateFile } from '../../lib/engine/state-types';
 import type { DesiredStack } from '../../lib/desired/types';
 import { directoriesPerNamespace, flowSource, generateStack, withChangedFlows, type Sizes } from '../generate';
-import { countRequest, newTally, timed, type RequestTally } from '../measure';
+import { countRequest, median, newTally, timed, type RequestTally } from '../measure';
 import { lowerBound, pages } from '../lower-bound';
 import type { ScenarioResult } from '../report';
 
@@ -124,9 +124,8 @@ async function measurePlan(server: BenchServer, stack: DesiredStack, state: Stat
     await c.close();
     runs.push({ ...t, tally });
   }
-  const sorted = [...runs].sort((a, b) => a.ms - b.ms);
-  const median = sorted[Math.floor(sorted.length / 2)];
-  return { ...median, peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)), coldMs: runs[0].ms, runs: runs.length };
+  const middle = runs.find((r) => r.ms === median(runs.map((x) => x.ms)))!;
+  return { ...middle, peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)), coldMs: runs[0].ms, runs: runs.length };
 }
 
 const runsNote = (m: { coldMs: number; runs: number }) => (m.runs > 1 ? `median of ${m.runs} runs (first, cold: ${Math.round(m.coldMs)} ms)` : 'one run');
@@ -164,7 +163,7 @@ async function transportFloor(server: BenchServer, stack: DesiredStack, requests
     await c.close();
     times.push(t.ms);
   }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+  return median(times);
 }
 
 /** Terraform's refresh: one GET per managed resource, contents included, 10 at a time. */

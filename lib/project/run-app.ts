@@ -31,7 +31,7 @@ let early: EarlyRun | undefined;
  */
 export function startAppEarly(project: Project, opts: AppRunOptions = {}): void {
   if (early) return;
-  const run: EarlyRun = { key: runKey(project, opts), done: Promise.resolve() };
+  const run = { key: runKey(project, opts) } as EarlyRun;
   run.done = spawnApp(project, opts, (child) => (run.child = child));
   run.done.catch(() => undefined); // reported when taken
   early = run;
