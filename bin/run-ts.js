@@ -1,9 +1,14 @@
 #!/usr/bin/env node
 // Runs a TypeScript entry point (main.ts, a bench script) with tsx's CommonJS loader,
 // so no build step stands between a fresh `npm ci` and a working command.
-// The large plain-CommonJS dependencies load first, at native speed: once tsx's hook is in
-// place it inspects every file required (cdktf alone is some 300 files).
-for (const dep of ['cdktf', 'zod']) {
+// cdktf, the large plain-CommonJS dependency every app needs, loads first at native speed: once
+// tsx's hook is in place it inspects every file required (cdktf alone is some 300 files).
+try {
+  require('./defer-module').deferModule('archiver', require.resolve('cdktf/lib/private/fs'));
+} catch {
+  // cdktf not installed here: the entry point will say so if it needs it
+}
+for (const dep of ['cdktf']) {
   try {
     require(dep);
   } catch {

@@ -7,5 +7,5 @@ export { App, TerraformStack, TerraformResource, TerraformProvider, TerraformEle
 // cdktf's own merge of JSON fragments (not part of its index), so kestraform merges exactly as it does.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const deepMerge: (target: Record<string, unknown>, ...sources: unknown[]) => Record<string, unknown> = require('cdktf/lib/util').deepMerge;
-export type { TerraformResourceLifecycle, ITerraformDependable, TerraformMetaArguments } from 'cdktf';
+export type { TerraformResourceLifecycle, ITerraformDependable, TerraformMetaArguments, IStackSynthesizer, ISynthesisSession } from 'cdktf';
 export { Construct } from 'constructs';

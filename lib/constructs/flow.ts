@@ -1,6 +1,7 @@
 import type { Construct } from './cdk';
 import { KestraResource, type KestraResourceMeta } from './resource';
-import { FLOW_TYPE, flowAttributes, type FlowAttributes } from '../model/resources';
+import { FLOW_TYPE } from '../model/names';
+import type { FlowAttributes } from '../model/resources';
 
 export interface KestraFlowConfig extends KestraResourceMeta {
   namespace: string;
@@ -20,7 +21,7 @@ export class KestraFlow extends KestraResource<FlowAttributes> {
   readonly sourceFile?: string;
 
   constructor(scope: Construct, id: string, config: KestraFlowConfig) {
-    super(scope, id, FLOW_TYPE, config, flowAttributes);
+    super(scope, id, FLOW_TYPE, config);
     this.namespace = config.namespace;
     this.flowId = config.flowId;
     this.content = config.content;

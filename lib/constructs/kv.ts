@@ -1,6 +1,7 @@
 import type { Construct } from './cdk';
 import { KestraResource, type KestraResourceMeta } from './resource';
-import { KV_TYPE, kvAttributes, type KvAttributes } from '../model/resources';
+import { KV_TYPE } from '../model/names';
+import type { KvAttributes } from '../model/resources';
 import type { KvType } from '../gittree/types';
 
 export interface KestraKvConfig extends KestraResourceMeta {
@@ -21,7 +22,7 @@ export interface KestraKvConfig extends KestraResourceMeta {
 export class KestraKv extends KestraResource<KvAttributes> {
   static readonly tfResourceType = KV_TYPE;
   constructor(scope: Construct, id: string, private readonly config: KestraKvConfig) {
-    super(scope, id, KV_TYPE, config, kvAttributes);
+    super(scope, id, KV_TYPE, config);
   }
 
   attributes(): KvAttributes {

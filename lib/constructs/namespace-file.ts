@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Construct } from './cdk';
 import { KestraResource, type KestraResourceMeta } from './resource';
-import { FILE_TYPE, fileAttributes, type FileAttributes } from '../model/resources';
+import { FILE_TYPE } from '../model/names';
+import type { FileAttributes } from '../model/resources';
 
 export type KestraNamespaceFileConfig = KestraResourceMeta & {
   namespace: string;
@@ -28,7 +29,7 @@ export class KestraNamespaceFile extends KestraResource<FileAttributes> {
   private readonly attrs: FileAttributes;
 
   constructor(scope: Construct, id: string, config: KestraNamespaceFileConfig) {
-    super(scope, id, FILE_TYPE, config, fileAttributes as never);
+    super(scope, id, FILE_TYPE, config);
     const filename = config.filename.startsWith('/') ? config.filename : `/${config.filename}`;
     if (config.content !== undefined) {
       const bytes = Buffer.from(config.content, 'utf8');

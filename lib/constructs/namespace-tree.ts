@@ -43,24 +43,26 @@ export class NamespaceTree extends Construct {
       const scopeNs = new Construct(this, ns.name);
       const ids = new UniqueIds();
       for (const flow of ns.flows) {
-        new KestraFlow(scopeNs, ids.take(`flow-${flow.id}`), {
+        const r = new KestraFlow(scopeNs, ids.take(`flow-${flow.id}`), {
           namespace: flow.namespace,
           flowId: flow.id,
           content: flow.source,
           sourceFile: rel(flow.file),
         });
+        r.schemaCheckAtReadBack = true;
       }
       for (const file of ns.files) {
-        new KestraNamespaceFile(scopeNs, ids.take(`file-${file.path}`), {
+        const r = new KestraNamespaceFile(scopeNs, ids.take(`file-${file.path}`), {
           namespace: ns.name,
           filename: file.path,
           source: rel(file.file),
           sha256: file.sha256,
           size: file.size,
         });
+        r.schemaCheckAtReadBack = true;
       }
       for (const kv of ns.kv) {
-        new KestraKv(scopeNs, ids.take(`kv-${kv.key}`), {
+        const r = new KestraKv(scopeNs, ids.take(`kv-${kv.key}`), {
           namespace: ns.name,
           key: kv.key,
           type: kv.type,
@@ -70,6 +72,7 @@ export class NamespaceTree extends Construct {
           sensitive: kv.sensitive,
           sourceFile: `${rel(kv.file)}:${kv.line}`,
         });
+        r.schemaCheckAtReadBack = true;
       }
     }
   }

@@ -1,12 +1,10 @@
 /**
  * Base of kestraform's hand-written Terraform resources: no generated bindings, no provider
- * download. Each subclass declares its zod schema; the attributes it synthesizes are validated
- * with that schema when cdktf validates the stack (at synth).
+ * download. Their attributes are checked against the schemas of lib/model/resources when cdktf
+ * validates the stack (at synth); the engine checks them again when it reads cdk.tf.json back.
  */
-import type { z } from 'zod';
 import { Construct, TerraformResource, Token, Tokenization } from './cdk';
 import type { ITerraformDependable, TerraformResourceLifecycle } from './cdk';
-import { describeIssues } from '../model/resources';
 
 export interface KestraResourceMeta {
   dependsOn?: ITerraformDependable[];
@@ -14,19 +12,17 @@ export interface KestraResourceMeta {
 }
 
 export abstract class KestraResource<A extends Record<string, unknown>> extends TerraformResource {
-  protected constructor(
-    scope: Construct,
-    id: string,
-    type: string,
-    meta: KestraResourceMeta,
-    private readonly schema: z.ZodType<A>,
-  ) {
+  /**
+   * Set for resources built from what the tree reader already checked (NamespaceTree): their
+   * schema check waits for the read-back, which runs it for every resource anyway, and a synth
+   * of a tree alone never loads zod.
+   */
+  schemaCheckAtReadBack = false;
+
+  protected constructor(scope: Construct, id: string, type: string, meta: KestraResourceMeta) {
     super(scope, id, { terraformResourceType: type, dependsOn: meta.dependsOn, lifecycle: meta.lifecycle });
     this.node.addValidation({
-      validate: () => {
-        const parsed = this.schema.safeParse(this.attributes());
-        return parsed.success ? [] : describeIssues(parsed.error).map((m) => `${type} ${this.node.path}: ${m}`);
-      },
+      validate: () => (this.schemaCheckAtReadBack ? [] : schemaProblems(type, this.attributes()).map((m) => `${type} ${this.node.path}: ${m}`)),
     });
   }
 
@@ -35,13 +31,6 @@ export abstract class KestraResource<A extends Record<string, unknown>> extends 
 
   protected synthesizeAttributes(): Record<string, unknown> {
     return this.attributes();
-  }
-
-  /** Set by KestraStack while it writes this resource's JSON itself (see tokenFreeJson). */
-  synthesizedByStack = false;
-
-  toTerraform(): Record<string, unknown> {
-    return this.synthesizedByStack ? {} : (super.toTerraform() as Record<string, unknown>);
   }
 
   /** Whether any attribute, meta-argument, provisioner or override holds a token (a cheap look). */
@@ -57,18 +46,63 @@ export abstract class KestraResource<A extends Record<string, unknown>> extends 
    * any attribute, meta-argument or override holds a token.
    */
   tokenFreeJson(): Record<string, unknown> | undefined {
+    const plain = this.plainJson();
+    if (plain) return plain;
     const json = super.toTerraform() as Record<string, unknown>;
     return isTokenFree(json, 0) ? json : undefined;
   }
+
+  /**
+   * A resource with no meta-argument, override, provisioner, move or import comes out of cdktf's
+   * toTerraform as its attributes plus the construct metadata; built here without cdktf's
+   * merge and snake-case passes, which cost more than the rest of the synth for a large tree.
+   */
+  private plainJson(): Record<string, unknown> | undefined {
+    const internals = this as unknown as CdktfResourceInternals;
+    if (Object.keys(internals.rawOverrides).length || this.provisioners !== undefined) return undefined;
+    if (internals._imported || internals._hasMoved || internals._movedById || internals._movedByTarget) return undefined;
+    const meta = this.terraformMetaArguments;
+    for (const k in meta) if (meta[k] !== undefined) return undefined;
+    const attributes = this.attributes();
+    if (!isTokenFree(attributes, 0)) return undefined;
+    const body: Record<string, unknown> = {};
+    // cdktf's merge drops undefined attributes.
+    for (const k in attributes) if (attributes[k] !== undefined) body[k] = attributes[k];
+    body['//'] = this.constructNodeMetadata;
+    return { resource: { [this.terraformResourceType]: { [this.friendlyUniqueId]: body } } };
+  }
 }
+
+/** cdktf keeps these private; plainJson reads them to know when its shortcut would differ. */
+interface CdktfResourceInternals {
+  rawOverrides: Record<string, unknown>;
+  _imported?: unknown;
+  _hasMoved?: boolean;
+  _movedById?: unknown;
+  _movedByTarget?: unknown;
+}
+
+// Every token cdktf encodes into a string (string, list and map tokens) holds this marker; a
+// plain substring search settles most strings before cdktf's regular expressions run.
+const TOKEN_MARKER = '{TfToken[';
+const isTokenString = (s: string) => s.includes(TOKEN_MARKER) && Token.isUnresolved(s);
 
 function isTokenFree(v: unknown, depth: number): boolean {
   if (v === null || v === undefined || typeof v === 'boolean') return true;
-  if (typeof v === 'string' || typeof v === 'number') return !Token.isUnresolved(v);
+  if (typeof v === 'string') return !isTokenString(v);
+  if (typeof v === 'number') return !Token.isUnresolved(v);
   if (typeof v !== 'object' || depth > 100 || Tokenization.isResolvable(v)) return false;
   if (Array.isArray(v)) return !Token.isUnresolved(v) && v.every((x) => isTokenFree(x, depth + 1));
   const proto = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) return false;
-  for (const [k, x] of Object.entries(v)) if (Token.isUnresolved(k) || !isTokenFree(x, depth + 1)) return false;
+  for (const [k, x] of Object.entries(v)) if (isTokenString(k) || !isTokenFree(x, depth + 1)) return false;
   return true;
+}
+
+function schemaProblems(type: string, attributes: Record<string, unknown>): string[] {
+  // Required here, not imported: zod and the schemas load only when some resource needs them.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { attributeSchemas, describeIssues } = require('../model/resources') as typeof import('../model/resources');
+  const parsed = attributeSchemas[type].safeParse(attributes);
+  return parsed.success ? [] : describeIssues(parsed.error);
 }

@@ -105,7 +105,7 @@ function readStack(name: string, file: string, projectDir: string, dependencies:
         dependsOn: [] as string[],
         lifecycle: parseLifecycle(attrs.lifecycle),
       };
-      const body = omit(attrs, ['depends_on', 'lifecycle', 'provider', 'count', 'for_each', 'provisioner', 'connection']);
+      const body = omit(attrs, META_ARGUMENTS);
       let resource: DesiredResource | undefined;
       if (tfType === FLOW_TYPE) {
         const p = flowAttributes.safeParse(body);
@@ -221,14 +221,16 @@ function parseLifecycle(raw: unknown): Lifecycle {
   };
 }
 
-function stripMeta(raw: Record<string, unknown>): Record<string, unknown> {
-  const { ['//']: _meta, ...rest } = raw;
-  return rest;
-}
+const META_ARGUMENTS = new Set(['depends_on', 'lifecycle', 'provider', 'count', 'for_each', 'provisioner', 'connection']);
 
-function omit(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+function stripMeta(raw: Record<string, unknown>): Record<string, unknown> {
+  return omit(raw, CDKTF_METADATA);
+}
+const CDKTF_METADATA = new Set(['//']);
+
+function omit(o: Record<string, unknown>, keys: Set<string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (!keys.includes(k)) out[k] = v;
+  for (const k of Object.keys(o)) if (!keys.has(k)) out[k] = o[k];
   return out;
 }
 
@@ -243,7 +245,7 @@ const FREE_TEXT_ATTRIBUTES = new Set(['content', 'value', 'description', 'trigge
  */
 function findToken(value: unknown, at = '', freeText = false): { path: string; value: string } | undefined {
   if (typeof value === 'string') {
-    const hit = freeText ? TERRAFORM_REFERENCE.test(value) : /(^|[^$])\$\{/.test(value);
+    const hit = value.includes('${') && (freeText ? TERRAFORM_REFERENCE.test(value) : /(^|[^$])\$\{/.test(value));
     return hit ? { path: at || '(value)', value } : undefined;
   }
   if (Array.isArray(value)) {
@@ -266,9 +268,8 @@ function digestOf(resources: DesiredResource[], settings: StackSettings): string
   const { diagnostics: _d, ...rest } = settings;
   h.update(JSON.stringify(rest));
   for (const r of [...resources].sort((a, b) => (a.address < b.address ? -1 : 1))) {
-    const { constructPath: _c, logicalId: _l, ...identity } = r as DesiredResource & { sourceFile?: string };
-    delete (identity as { sourceFile?: string }).sourceFile;
-    delete (identity as { sourcePath?: string }).sourcePath;
+    // Where a resource comes from is not what it is: those fields stay out of the digest.
+    const { constructPath: _c, logicalId: _l, sourceFile: _f, sourcePath: _p, ...identity } = r as DesiredResource & { sourceFile?: string; sourcePath?: string };
     h.update(JSON.stringify(identity));
   }
   return h.digest('hex');

@@ -12,6 +12,10 @@ import { lineCounterOf, offsetAt, positionTree } from './fast-positions';
 
 export const MAX_FLOW_BYTES = 1024 * 1024;
 
+// Strict (invalid bytes throw) and BOM-keeping; one decoder serves every call (decode is stateless
+// without the stream option).
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 export interface CheckedFlow {
   id?: string;
   namespace?: string;
@@ -21,12 +25,14 @@ export interface CheckedFlow {
   diagnostics: Diagnostic[];
 }
 
+export function flowTooLarge(size: number, file: string): Diagnostic {
+  return { severity: 'error', file, line: 0, column: 0, message: `flow file is ${size} bytes (more than ${MAX_FLOW_BYTES})`, hint: 'Kestra flows are small YAML documents; move large content into namespace files' };
+}
+
 export function decodeFlowBytes(bytes: Buffer, file: string): { text?: string; diagnostic?: Diagnostic } {
-  if (bytes.length > MAX_FLOW_BYTES) {
-    return { diagnostic: { severity: 'error', file, line: 0, column: 0, message: `flow file is ${bytes.length} bytes (more than ${MAX_FLOW_BYTES})`, hint: 'Kestra flows are small YAML documents; move large content into namespace files' } };
-  }
+  if (bytes.length > MAX_FLOW_BYTES) return { diagnostic: flowTooLarge(bytes.length, file) };
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes) };
+    return { text: UTF8.decode(bytes) };
   } catch {
     return { diagnostic: { severity: 'error', file, line: 0, column: 0, message: 'flow file is not valid UTF-8', hint: 'save it as UTF-8' } };
   }
@@ -60,7 +66,7 @@ function checkFast(text: string, file: string, opts: { kestraMajor: KestraMajor;
   const mismatch = namespace !== undefined && opts.expectedNamespace !== undefined && namespace !== opts.expectedNamespace;
   if (!violations.length && !mismatch && id !== undefined && namespace !== undefined) {
     const idAt = /^id\s*:/m.exec(text);
-    return { id, namespace, idLine: idAt ? text.slice(0, idAt.index).split('\n').length : 1, diagnostics: [] };
+    return { id, namespace, idLine: idAt ? lineOf(text, idAt.index) : 1, diagnostics: [] };
   }
   const tree = positionTree(text);
   if (!tree) return undefined;
@@ -81,6 +87,13 @@ function checkFast(text: string, file: string, opts: { kestraMajor: KestraMajor;
     }
   }
   return result;
+}
+
+/** 1-based line of an offset, counting newlines without copying the text. */
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 const namespaceMismatch = (actual: string, folder: string) => `namespace "${actual}" differs from its folder "${folder}"`;

@@ -5,14 +5,17 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
 import { NAMESPACE_PATTERN } from '../flowrules';
 import { sortDiagnostics, type Diagnostic } from '../util/diagnostics';
 import type { ReadTreeOptions, TreeFile, TreeFlow, TreeNamespace, TreeReadResult } from './types';
-import { checkFlowSource, decodeFlowBytes } from './flow-file';
+import { MAX_FLOW_BYTES, checkFlowSource, decodeFlowBytes, flowTooLarge } from './flow-file';
+import { hashFile, readUpTo } from './read-bytes';
 import { parseKvFile } from './kv-file';
 
 const FLOW_FILE = /\.ya?ml$/i;
+
+// Code-point order: the same on every machine, whatever its locale (localeCompare is not).
+const byName = (a: fs.Dirent, b: fs.Dirent) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 export function readTreeSync(root: string, opts: ReadTreeOptions = {}): TreeReadResult {
   const absRoot = path.resolve(root);
@@ -35,7 +38,7 @@ export function readTreeSync(root: string, opts: ReadTreeOptions = {}): TreeRead
   for (const name of (opts.namespaces ?? []).filter((n) => !entries.some((e) => e.name === n))) {
     problem(name, `namespace folder "${name}" does not exist in the tree`, 'create it or fix the namespaces option');
   }
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of entries.sort(byName)) {
     const name = entry.name;
     if (name.startsWith('.') || (wanted && !wanted.has(name))) continue;
     if (entry.isSymbolicLink()) {
@@ -82,7 +85,7 @@ function readNamespace(root: string, realRoot: string, ns: string, opts: ReadTre
 function readFlows(root: string, ns: string, opts: ReadTreeOptions, result: TreeNamespace, shown: (rel: string) => string, diagnostics: Diagnostic[]): void {
   const dir = path.join(root, ns, 'flows');
   const byId = new Map<string, TreeFlow>();
-  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort(byName)) {
     const rel = `${ns}/flows/${e.name}`;
     const file = shown(rel);
     const warn = (message: string, hint?: string, severity: Diagnostic['severity'] = 'warning') => diagnostics.push({ severity, file, line: 0, column: 0, message, hint });
@@ -98,8 +101,14 @@ function readFlows(root: string, ns: string, opts: ReadTreeOptions, result: Tree
       if (!e.name.startsWith('.')) warn('is not a .yml/.yaml file; ignored', 'flows/ holds one flow per .yml file');
       continue;
     }
-    const bytes = fs.readFileSync(path.join(dir, e.name));
-    const decoded = decodeFlowBytes(bytes, file);
+    let read: ReturnType<typeof readUpTo>;
+    try {
+      read = readUpTo(path.join(dir, e.name), MAX_FLOW_BYTES);
+    } catch (err) {
+      warn(`cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'make the file readable', 'error');
+      continue;
+    }
+    const decoded = 'bytes' in read ? decodeFlowBytes(read.bytes, file) : { diagnostic: flowTooLarge(read.tooLarge, file) };
     if (!decoded.text) {
       diagnostics.push(decoded.diagnostic!);
       continue;
@@ -124,7 +133,7 @@ function readFlows(root: string, ns: string, opts: ReadTreeOptions, result: Tree
 
 function readFiles(root: string, realRoot: string, ns: string, relDir: string, result: TreeNamespace, problem: (rel: string, message: string, hint?: string, severity?: Diagnostic['severity']) => void): void {
   const abs = path.join(root, relDir);
-  for (const e of fs.readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const e of fs.readdirSync(abs, { withFileTypes: true }).sort(byName)) {
     const rel = `${relDir}/${e.name}`;
     const kestraPath = rel.slice(`${ns}/files`.length);
     if (e.isSymbolicLink()) {
@@ -148,8 +157,14 @@ function readFiles(root: string, realRoot: string, ns: string, relDir: string, r
     }
     if (e.isDirectory()) readFiles(root, realRoot, ns, rel, result, problem);
     else if (e.isFile()) {
-      const bytes = fs.readFileSync(path.join(root, rel));
-      const file: TreeFile = { namespace: ns, path: kestraPath, file: rel, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+      let content: { size: number; sha256: string };
+      try {
+        content = hashFile(path.join(root, rel));
+      } catch (err) {
+        problem(rel, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'make the file readable');
+        continue;
+      }
+      const file: TreeFile = { namespace: ns, path: kestraPath, file: rel, ...content };
       result.files.push(file);
     } else problem(rel, 'is not a regular file; ignored', 'namespace files must be plain files', 'warning');
   }

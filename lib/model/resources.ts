@@ -1,20 +1,15 @@
 /**
  * The resource model shared by the constructs (which write it) and the desired-state reader
- * (which reads it back from cdk.tf.json): Terraform types, attribute schemas (zod, snake_case as
- * the official Kestra Terraform provider names them) and kestraform's natural-key addresses.
+ * (which reads it back from cdk.tf.json): attribute schemas (zod, snake_case as the official
+ * Kestra Terraform provider names them), plus the names of ./names.
  */
 import { z } from 'zod';
 import { FLOW_ID_PATTERN, NAMESPACE_PATTERN } from '../flowrules';
 import { KV_TYPES } from '../gittree/types';
+import { FILE_TYPE, FLOW_TYPE, KV_KEY_PATTERN, KV_TYPE } from './names';
 
-export const FLOW_TYPE = 'kestra_flow';
-export const FILE_TYPE = 'kestra_namespace_file';
-export const KV_TYPE = 'kestra_kv';
-export const LOCAL_TYPES = ['null_resource', 'terraform_data'] as const;
-export const KESTRA_TYPES = [FLOW_TYPE, FILE_TYPE, KV_TYPE] as const;
+export * from './names';
 
-// Kestra's KV key pattern (KVStore.validateKey): letters, digits, '-', '_', '.'.
-export const KV_KEY_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
 
 const namespace = z
   .string()
@@ -71,26 +66,10 @@ export type FlowAttributes = z.infer<typeof flowAttributes>;
 export type FileAttributes = z.infer<typeof fileAttributes>;
 export type KvAttributes = z.infer<typeof kvAttributes>;
 
-export const flowAddress = (ns: string, id: string) => `flow:${ns}/${id}`;
-export const fileAddress = (ns: string, path: string) => `file:${ns}:${path}`;
-export const kvAddress = (ns: string, key: string) => `kv:${ns}/${key}`;
-
-/** Parses a natural-key address back into its parts; undefined when it is not one. */
-export function parseAddress(address: string):
-  | { kind: 'flow'; namespace: string; id: string }
-  | { kind: 'file'; namespace: string; path: string }
-  | { kind: 'kv'; namespace: string; key: string }
-  | undefined {
-  let m = /^flow:([^/]+)\/(.+)$/.exec(address);
-  if (m) return { kind: 'flow', namespace: m[1], id: m[2] };
-  m = /^file:([^:]+):(\/.*)$/.exec(address);
-  if (m) return { kind: 'file', namespace: m[1], path: m[2] };
-  m = /^kv:([^/]+)\/(.+)$/.exec(address);
-  if (m) return { kind: 'kv', namespace: m[1], key: m[2] };
-  return undefined;
-}
-
 /** Formats zod issues as `attr: message` lines. */
 export function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(resource)'}: ${i.message}`);
 }
+
+/** Each Kestra resource type's attribute schema. */
+export const attributeSchemas: Record<string, z.ZodType> = { [FLOW_TYPE]: flowAttributes, [FILE_TYPE]: fileAttributes, [KV_TYPE]: kvAttributes };

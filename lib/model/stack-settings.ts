@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export const SETTINGS_KEY = 'kestraform';
+export { SETTINGS_KEY } from './names';
 
 export const backendSettings = z.discriminatedUnion('type', [
   z.object({ type: z.literal('local'), path: z.string().optional() }),

@@ -7,6 +7,7 @@ import { KestraNamespaceFile } from '../../lib/constructs/namespace-file';
 import { KestraKv } from '../../lib/constructs/kv';
 import { KestraProvider } from '../../lib/constructs/provider';
 import { DataResource } from '../../lib/constructs/cdk';
+import { readDesired } from '../../lib/desired/read';
 
 const SOURCE = 'id: hello\nnamespace: company.team\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n';
 
@@ -63,6 +64,17 @@ describe('Kestra resource constructs', () => {
         new KestraKv(s, 'k', { namespace: 'a', key: 'bad key', type: 'STRING', value: 'x' });
       }),
     ).toThrow(/key: must match/);
+  });
+
+  it('leave the schema check of tree-read resources to the read-back, which reports it', () => {
+    const app = Testing.app();
+    const stack = new KestraStack(app, 'tree');
+    const flow = new KestraFlow(stack, 'bad', { namespace: 'Company Team', flowId: 'bad', content: SOURCE });
+    flow.schemaCheckAtReadBack = true;
+    expect(() => app.synth()).not.toThrow();
+    const desired = readDesired(app.outdir, app.outdir);
+    expect(desired.diagnostics.map((d) => d.message).join('\n')).toMatch(/kestra_flow\.bad \(tree\/bad\): namespace: must match/);
+    expect(desired.stacks[0].resources).toEqual([]);
   });
 
   it('accept null_resource and terraform_data as local-only resources with depends_on', () => {
