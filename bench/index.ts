@@ -60,10 +60,10 @@ async function main(): Promise<void> {
   if (wanted.has('cpu')) results.push(await runCpuScenario(num('cpu-flows')));
   if (wanted.has('synth')) {
     const n = num('synth-resources');
-    results.push(await runSynthScenario(Math.ceil(n / 2), Math.floor(n / 2), 1500));
+    results.push(await runSynthScenario(Math.ceil(n / 2), Math.floor(n / 2), num('runs'), 1500));
   }
   // The foundation's scale check: a tree of 10,000 flows and 10,000 files synthesizes.
-  if (wanted.has('synth-large')) results.push(await runSynthScenario(10000, 10000));
+  if (wanted.has('synth-large')) results.push(await runSynthScenario(10000, 10000, 1));
   if (wanted.has('example')) results.push(await runExampleScenario());
   for (const r of results) process.stdout.write(JSON.stringify(r) + '\n');
 }

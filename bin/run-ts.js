@@ -4,7 +4,10 @@
 // cdktf, the large plain-CommonJS dependency every app needs, loads first at native speed: once
 // tsx's hook is in place it inspects every file required (cdktf alone is some 300 files).
 try {
-  require('./defer-module').deferModule('archiver', require.resolve('cdktf/lib/private/fs'));
+  // Modules cdktf requires as it loads but uses only for zip assets and binary version checks.
+  const { deferModule } = require('./defer-module');
+  deferModule('archiver', require.resolve('cdktf/lib/private/fs'));
+  deferModule('semver', require.resolve('cdktf/lib/validations/validate-binary-version'));
 } catch {
   // cdktf not installed here: the entry point will say so if it needs it
 }

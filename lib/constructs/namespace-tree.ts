@@ -4,7 +4,7 @@ import { KestraStack } from './stack';
 import { KestraFlow } from './flow';
 import { KestraNamespaceFile } from './namespace-file';
 import { KestraKv } from './kv';
-import { readTreeSync } from '../gittree';
+import { readTreeSync } from '../gittree/walk';
 import type { TreeNamespace } from '../gittree/types';
 
 export interface NamespaceTreeProps {

@@ -5,6 +5,7 @@
  */
 import { Construct, TerraformResource, Token, Tokenization } from './cdk';
 import type { ITerraformDependable, TerraformResourceLifecycle } from './cdk';
+import { sortedObject } from './stable-json';
 
 export interface KestraResourceMeta {
   dependsOn?: ITerraformDependable[];
@@ -35,9 +36,20 @@ export abstract class KestraResource<A extends Record<string, unknown>> extends 
 
   /** Whether any attribute, meta-argument, provisioner or override holds a token (a cheap look). */
   mayHoldTokens(): boolean {
-    const overrides = (this as unknown as { rawOverrides: object }).rawOverrides;
+    const overrides = (this as unknown as CdktfResourceInternals).rawOverrides;
+    if (this.bare()) return !isTokenFree(this.attributes(), 0);
     const parts = { attributes: this.attributes(), meta: this.terraformMetaArguments, overrides, provisioners: this.provisioners };
     return !isTokenFree(parts, 0);
+  }
+
+  /** No meta-argument, override or provisioner: the resource is its attributes alone. */
+  private bare(): boolean {
+    const internals = this as unknown as CdktfResourceInternals;
+    for (const _ in internals.rawOverrides) return false;
+    return (
+      this.provisioners === undefined && this.dependsOn === undefined && this.count === undefined && this.provider === undefined &&
+      this.lifecycle === undefined && this.forEach === undefined && this.connection === undefined
+    );
   }
 
   /**
@@ -53,23 +65,19 @@ export abstract class KestraResource<A extends Record<string, unknown>> extends 
   }
 
   /**
-   * A resource with no meta-argument, override, provisioner, move or import comes out of cdktf's
+   * A bare resource (see bare) that is neither moved nor imported comes out of cdktf's
    * toTerraform as its attributes plus the construct metadata; built here without cdktf's
    * merge and snake-case passes, which cost more than the rest of the synth for a large tree.
    */
   private plainJson(): Record<string, unknown> | undefined {
     const internals = this as unknown as CdktfResourceInternals;
-    if (Object.keys(internals.rawOverrides).length || this.provisioners !== undefined) return undefined;
-    if (internals._imported || internals._hasMoved || internals._movedById || internals._movedByTarget) return undefined;
-    const meta = this.terraformMetaArguments;
-    for (const k in meta) if (meta[k] !== undefined) return undefined;
+    if (!this.bare() || internals._imported || internals._hasMoved || internals._movedById || internals._movedByTarget) return undefined;
     const attributes = this.attributes();
     if (!isTokenFree(attributes, 0)) return undefined;
-    const body: Record<string, unknown> = {};
+    const entries: [string, unknown][] = [['//', this.constructNodeMetadata]];
     // cdktf's merge drops undefined attributes.
-    for (const k in attributes) if (attributes[k] !== undefined) body[k] = attributes[k];
-    body['//'] = this.constructNodeMetadata;
-    return { resource: { [this.terraformResourceType]: { [this.friendlyUniqueId]: body } } };
+    for (const k in attributes) if (attributes[k] !== undefined) entries.push([k, attributes[k]]);
+    return { resource: { [this.terraformResourceType]: { [this.friendlyUniqueId]: sortedObject(entries) } } };
   }
 }
 
@@ -90,7 +98,8 @@ const isTokenString = (s: string) => s.includes(TOKEN_MARKER) && Token.isUnresol
 function isTokenFree(v: unknown, depth: number): boolean {
   if (v === null || v === undefined || typeof v === 'boolean') return true;
   if (typeof v === 'string') return !isTokenString(v);
-  if (typeof v === 'number') return !Token.isUnresolved(v);
+  // cdktf encodes number tokens as huge negative doubles: no safe integer is one.
+  if (typeof v === 'number') return Number.isSafeInteger(v) || !Token.isUnresolved(v);
   if (typeof v !== 'object' || depth > 100 || Tokenization.isResolvable(v)) return false;
   if (Array.isArray(v)) return !Token.isUnresolved(v) && v.every((x) => isTokenFree(x, depth + 1));
   const proto = Object.getPrototypeOf(v);
@@ -99,10 +108,12 @@ function isTokenFree(v: unknown, depth: number): boolean {
   return true;
 }
 
+let schemas: typeof import('../model/resources') | undefined;
+
 function schemaProblems(type: string, attributes: Record<string, unknown>): string[] {
   // Required here, not imported: zod and the schemas load only when some resource needs them.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { attributeSchemas, describeIssues } = require('../model/resources') as typeof import('../model/resources');
+  const { attributeSchemas, describeIssues } = (schemas ??= require('../model/resources') as typeof import('../model/resources'));
   const parsed = attributeSchemas[type].safeParse(attributes);
   return parsed.success ? [] : describeIssues(parsed.error);
 }

@@ -9,8 +9,22 @@ export function stableJson(value: unknown): string {
   return JSON.stringify(sortedCopy(value), null, 2);
 }
 
+const alreadySorted = new WeakSet<object>();
+
+/**
+ * An object of these entries with its keys in sorted order at every level, built in one copy,
+ * which stableJson then writes as it is.
+ */
+export function sortedObject(entries: [string, unknown][]): Record<string, unknown> {
+  entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of entries) out[key] = sortedCopy(value);
+  alreadySorted.add(out);
+  return out;
+}
+
 function sortedCopy(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object' || alreadySorted.has(value)) return value;
   const withJson = value as { toJSON?: () => unknown };
   if (typeof withJson.toJSON === 'function') return sortedCopy(withJson.toJSON());
   if (Array.isArray(value)) return value.map(sortedCopy);

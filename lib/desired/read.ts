@@ -4,6 +4,7 @@
  * lists all problems.
  */
 import * as fs from 'node:fs';
+import { isAscii } from 'node:buffer';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -88,24 +89,24 @@ function readStack(name: string, file: string, projectDir: string, dependencies:
       const label = `${tfType}.${logicalId}`;
       const meta = (raw['//'] as { metadata?: { path?: string } } | undefined)?.metadata;
       const constructPath = meta?.path ?? label;
-      const attrs = stripMeta(raw);
       const bad = (message: string, hint?: string) => problem(`${label} (${constructPath}): ${message}`, hint);
-      const token = findToken(attrs);
+      const token = findToken(raw);
       if (token) {
         bad(`attribute \`${token.path}\` holds an unresolved Terraform expression ${JSON.stringify(token.value.slice(0, 80))}`, 'kestraform does not evaluate Terraform expressions: pass plain values, and use dependsOn for ordering');
         continue;
       }
       for (const unsupported of ['count', 'for_each', 'provisioner', 'connection']) {
-        if (attrs[unsupported] !== undefined) bad(`\`${unsupported}\` is not supported`, 'create one construct per object instead');
+        if (raw[unsupported] !== undefined) bad(`\`${unsupported}\` is not supported`, 'create one construct per object instead');
       }
       const common = {
         tfType,
         logicalId,
         constructPath,
         dependsOn: [] as string[],
-        lifecycle: parseLifecycle(attrs.lifecycle),
+        lifecycle: parseLifecycle(raw.lifecycle),
       };
-      const body = omit(attrs, META_ARGUMENTS);
+      // The schemas read their attributes and pass over the rest (cdktf metadata, meta-arguments).
+      const body = raw;
       let resource: DesiredResource | undefined;
       if (tfType === FLOW_TYPE) {
         const p = flowAttributes.safeParse(body);
@@ -155,7 +156,7 @@ function readStack(name: string, file: string, projectDir: string, dependencies:
         continue;
       }
       byTfAddress.set(label, resource.address);
-      rawDepends.set(resource, attrs.depends_on);
+      rawDepends.set(resource, raw.depends_on);
       resources.push(resource);
     }
   }
@@ -221,19 +222,6 @@ function parseLifecycle(raw: unknown): Lifecycle {
   };
 }
 
-const META_ARGUMENTS = new Set(['depends_on', 'lifecycle', 'provider', 'count', 'for_each', 'provisioner', 'connection']);
-
-function stripMeta(raw: Record<string, unknown>): Record<string, unknown> {
-  return omit(raw, CDKTF_METADATA);
-}
-const CDKTF_METADATA = new Set(['//']);
-
-function omit(o: Record<string, unknown>, keys: Set<string>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(o)) if (!keys.has(k)) out[k] = o[k];
-  return out;
-}
-
 // A reference cdktf leaves when one construct reads another's attribute, a variable or a local.
 const TERRAFORM_REFERENCE = /\$\{\s*(?:kestra_\w+|null_resource|terraform_data|var|local|data|module)\.[^}]*\}/;
 // Attributes that hold user text (scripts, templates) in which `${...}` is ordinary content.
@@ -255,7 +243,7 @@ function findToken(value: unknown, at = '', freeText = false): { path: string; v
     }
   } else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
-      if (!at && k === 'depends_on') continue; // plain resource references, mapped below
+      if (!at && (k === 'depends_on' || k === '//')) continue; // plain resource references, mapped below; cdktf metadata
       const f = findToken(v, at ? `${at}.${k}` : k, freeText || (!at && FREE_TEXT_ATTRIBUTES.has(k)));
       if (f) return f;
     }
@@ -278,13 +266,19 @@ function digestOf(resources: DesiredResource[], settings: StackSettings): string
 function parseJson<T>(file: string, projectDir: string, schema: z.ZodType<T>): T {
   let raw: unknown;
   try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    raw = JSON.parse(readText(file));
   } catch (e) {
     throw new DesiredReadError(`cannot read ${rel(projectDir, file)}: ${(e as Error).message} — run \`kestraform synth\` again`);
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new DesiredReadError(`${rel(projectDir, file)} is not valid cdktf output: ${describeIssues(parsed.error).join('; ')} — run \`kestraform synth\` again`);
   return parsed.data;
+}
+
+/** A file's text; pure ASCII (the usual cdk.tf.json) is copied as is, skipping UTF-8 decoding. */
+function readText(file: string): string {
+  const bytes = fs.readFileSync(file);
+  return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
 }
 
 function rel(projectDir: string, file: string): string {

@@ -1,13 +1,12 @@
 /**
  * Structural rules of a Kestra flow that can be checked without Kestra's plugin schemas:
  * (they run on the flow as plain data — `checkFlow` — so a fast parser can feed them; positions
- * are looked up in a `yaml` document only when a rule fires — `checkFlowDocument`)
+ * are looked up in a `yaml` document only when a rule fires — `checkFlowDocument` in ./document)
  * required fields, id/namespace patterns, task and input shapes, duplicate ids, reserved labels,
  * and constructs that the targeted Kestra major version no longer parses. Pure: used by the tree
  * reader (which turns ranges into file:line:column) and by the embedded server (which answers
  * like Kestra's validation).
  */
-import { isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
 import {
   CHECK_CONDITION, PLUGIN_DEFAULTS, REMOVED_TASK_TYPES, TASK_DEFAULTS, TASK_RUN_IF, TRIGGER_CONDITIONS,
   TRIGGER_MULTIPLE_CONDITIONS, TRIGGER_PRECONDITIONS, type RemovedConstruct,
@@ -124,11 +123,6 @@ export function checkFlow(root: unknown, opts: FlowRuleOptions): FlowViolation[]
   return out;
 }
 
-/** The rules with positions: for callers that hold a `yaml` document (the embedded server, error paths). */
-export function checkFlowDocument(doc: Document.Parsed, opts: FlowRuleOptions): FlowViolation[] {
-  return checkFlow(doc.toJS({ maxAliasCount: 1000 }), opts).map((v) => ({ ...v, range: rangeAt(doc, v.path, v.at ?? 'value') }));
-}
-
 function checkInputs(root: Obj, add: Add): void {
   const inputs = root.inputs;
   if (inputs === undefined || inputs === null) return;
@@ -190,28 +184,4 @@ function requiredString(map: Obj, key: string, add: Add): string | undefined {
     return undefined;
   }
   return v;
-}
-
-/** Source range of `path` in the document: the deepest node that exists on the way. */
-function rangeAt(doc: Document.Parsed, path: P, at: 'key' | 'value'): [number, number] | undefined {
-  let node: unknown = doc.contents;
-  let range = rangeOf(node);
-  for (let i = 0; i < path.length; i++) {
-    const seg = path[i];
-    let pair: Pair | undefined;
-    if (isMap(node)) pair = (node.items as Pair[]).find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
-    if (pair) {
-      if (i === path.length - 1 && at === 'key') return rangeOf(pair.key) ?? range;
-      node = pair.value;
-    } else if (isSeq(node) && typeof seg === 'number') node = node.items[seg];
-    else return range;
-    if (isPair(node)) node = node.value;
-    range = rangeOf(node) ?? range;
-  }
-  return range;
-}
-
-function rangeOf(node: unknown): [number, number] | undefined {
-  const r = (node as { range?: [number, number, number] } | null | undefined)?.range;
-  return r ? [r[0], r[1]] : undefined;
 }

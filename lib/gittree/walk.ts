@@ -10,7 +10,6 @@ import { sortDiagnostics, type Diagnostic } from '../util/diagnostics';
 import type { ReadTreeOptions, TreeFile, TreeFlow, TreeNamespace, TreeReadResult } from './types';
 import { MAX_FLOW_BYTES, checkFlowSource, decodeFlowBytes, flowTooLarge } from './flow-file';
 import { hashFile, readUpTo } from './read-bytes';
-import { parseKvFile } from './kv-file';
 
 const FLOW_FILE = /\.ya?ml$/i;
 
@@ -71,7 +70,7 @@ function readNamespace(root: string, realRoot: string, ns: string, opts: ReadTre
     else if (e.name === 'kv.yaml' && e.isFile()) {
       const text = readText(path.join(root, rel), rel, problem);
       if (text !== undefined) {
-        const kv = parseKvFile(text, shown(rel), ns);
+        const kv = kvFiles().parseKvFile(text, shown(rel), ns);
         diagnostics.push(...kv.diagnostics);
         result.kv.push(...kv.kv.map((k) => ({ ...k, file: rel })));
       }
@@ -186,3 +185,9 @@ function safeRealpath(p: string): string | undefined {
     return undefined;
   }
 }
+
+// Required on first use, not imported: it loads the `yaml` parser, which trees without kv.yaml
+// never need.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+let kvFilesModule: typeof import('./kv-file') | undefined;
+const kvFiles = () => (kvFilesModule ??= require('./kv-file') as typeof import('./kv-file'));

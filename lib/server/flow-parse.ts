@@ -4,7 +4,7 @@
  * plugin-schema checks (unknown properties of a real plugin) are out of reach without plugins.
  */
 import { parseAllDocuments, isMap, isScalar } from 'yaml';
-import { checkFlowDocument } from '../flowrules';
+import { checkFlowDocument } from '../flowrules/document';
 
 export interface ParsedFlowBody {
   id?: string;
