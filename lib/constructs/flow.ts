@@ -29,6 +29,7 @@ export class KestraFlow extends KestraResource<FlowAttributes> {
   }
 
   attributes(): FlowAttributes {
-    return { namespace: this.namespace, flow_id: this.flowId, content: this.content, source_file: this.sourceFile };
+    // Keys in sorted order, as cdk.tf.json lists them.
+    return { content: this.content, flow_id: this.flowId, namespace: this.namespace, source_file: this.sourceFile };
   }
 }

@@ -27,15 +27,16 @@ export class KestraKv extends KestraResource<KvAttributes> {
 
   attributes(): KvAttributes {
     const c = this.config;
+    // Keys in sorted order, as cdk.tf.json lists them.
     return {
-      namespace: c.namespace,
-      key: c.key,
-      type: c.type,
-      value: c.value,
       description: c.description,
-      ttl: c.ttl,
+      key: c.key,
+      namespace: c.namespace,
       sensitive: c.sensitive || undefined,
       source_file: c.sourceFile,
+      ttl: c.ttl,
+      type: c.type,
+      value: c.value,
     };
   }
 }

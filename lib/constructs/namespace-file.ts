@@ -33,15 +33,16 @@ export class KestraNamespaceFile extends KestraResource<FileAttributes> {
     const filename = config.filename.startsWith('/') ? config.filename : `/${config.filename}`;
     if (config.content !== undefined) {
       const bytes = Buffer.from(config.content, 'utf8');
+      // Keys in sorted order, as cdk.tf.json lists them.
       this.attrs = {
-        namespace: config.namespace,
-        filename,
         content: config.content,
         content_sha256: createHash('sha256').update(bytes).digest('hex'),
         content_size: bytes.length,
+        filename,
+        namespace: config.namespace,
       };
     } else {
-      this.attrs = { namespace: config.namespace, filename, source: config.source, content_sha256: config.sha256, content_size: config.size };
+      this.attrs = { content_sha256: config.sha256, content_size: config.size, filename, namespace: config.namespace, source: config.source };
     }
   }
 

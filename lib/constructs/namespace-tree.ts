@@ -36,7 +36,9 @@ export class NamespaceTree extends Construct {
     });
     stack.addDiagnostics(result.diagnostics);
     this.namespaces = result.namespaces;
-    const rel = (file: string) => path.relative(cwd, path.join(root, file)).split(path.sep).join('/');
+    // Tree paths from the reader are clean and '/'-separated: one path.relative for the root serves all.
+    const rootFromCwd = path.relative(cwd, root).split(path.sep).join('/');
+    const rel = (file: string) => (rootFromCwd ? `${rootFromCwd}/${file}` : file);
 
     for (const ns of result.namespaces) {
       if (props.own !== false) stack.own(ns.name);

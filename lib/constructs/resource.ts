@@ -55,21 +55,21 @@ export abstract class KestraResource<A extends Record<string, unknown>> extends 
   /**
    * This resource's JSON as cdktf builds it, when nothing in it is a token: resolving it would
    * change nothing, so the stack can skip cdktf's three resolve passes for it. Undefined when
-   * any attribute, meta-argument or override holds a token.
+   * any attribute, meta-argument or override holds a token. (plainBlock is the cheaper answer
+   * for bare resources.)
    */
   tokenFreeJson(): Record<string, unknown> | undefined {
-    const plain = this.plainJson();
-    if (plain) return plain;
     const json = super.toTerraform() as Record<string, unknown>;
     return isTokenFree(json, 0) ? json : undefined;
   }
 
   /**
-   * A bare resource (see bare) that is neither moved nor imported comes out of cdktf's
-   * toTerraform as its attributes plus the construct metadata; built here without cdktf's
-   * merge and snake-case passes, which cost more than the rest of the synth for a large tree.
+   * The one resource block of a bare resource (see bare) that is neither moved nor imported and
+   * holds no token: what cdktf's toTerraform would produce (its attributes plus the construct
+   * metadata), built without cdktf's merge and snake-case passes, keys already sorted for
+   * stableJson. Undefined for any other resource (tokenFreeJson then asks cdktf).
    */
-  private plainJson(): Record<string, unknown> | undefined {
+  plainBlock(): PlainBlock | undefined {
     const internals = this as unknown as CdktfResourceInternals;
     if (!this.bare() || internals._imported || internals._hasMoved || internals._movedById || internals._movedByTarget) return undefined;
     const attributes = this.attributes();
@@ -77,11 +77,18 @@ export abstract class KestraResource<A extends Record<string, unknown>> extends 
     const entries: [string, unknown][] = [['//', this.constructNodeMetadata]];
     // cdktf's merge drops undefined attributes.
     for (const k in attributes) if (attributes[k] !== undefined) entries.push([k, attributes[k]]);
-    return { resource: { [this.terraformResourceType]: { [this.friendlyUniqueId]: sortedObject(entries) } } };
+    return { type: this.terraformResourceType, id: this.friendlyUniqueId, body: sortedObject(entries) };
   }
 }
 
-/** cdktf keeps these private; plainJson reads them to know when its shortcut would differ. */
+/** `resource.<type>.<id> = body` in cdk.tf.json. */
+export interface PlainBlock {
+  type: string;
+  id: string;
+  body: Record<string, unknown>;
+}
+
+/** cdktf keeps these private; plainBlock reads them to know when its shortcut would differ. */
 interface CdktfResourceInternals {
   rawOverrides: Record<string, unknown>;
   _imported?: unknown;

@@ -16,7 +16,13 @@ const alreadySorted = new WeakSet<object>();
  * which stableJson then writes as it is.
  */
 export function sortedObject(entries: [string, unknown][]): Record<string, unknown> {
-  entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  // Callers usually list keys in order already; sort only when they do not.
+  for (let i = 1; i < entries.length; i++) {
+    if (entries[i - 1][0] >= entries[i][0]) {
+      entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      break;
+    }
+  }
   const out: Record<string, unknown> = {};
   for (const [key, value] of entries) out[key] = sortedCopy(value);
   alreadySorted.add(out);

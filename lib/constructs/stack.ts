@@ -1,5 +1,6 @@
-import { Construct, TerraformStack, deepMerge } from './cdk';
-import { KestraResource } from './resource';
+import { Construct, TerraformElement, TerraformStack, deepMerge, makeUniqueId } from './cdk';
+import type { Node } from 'constructs';
+import { KestraResource, type PlainBlock } from './resource';
 import { NativeJsonSynthesizer, type JsonHandingStack } from './native-json-synthesizer';
 import type { KestraMajor } from '../flowrules';
 import type { Diagnostic } from '../util/diagnostics';
@@ -72,6 +73,24 @@ export class KestraStack extends TerraformStack implements JsonHandingStack {
   }
 
   /**
+   * cdktf's logical id, from the ids on the path below this stack, as cdktf's own allocator makes
+   * it; the path is walked up from the element instead of copying its whole scope chain, and
+   * the element's stack is not looked up again (it is this one: cdktf asks the element's own
+   * stack). Elements not under this stack get cdktf's allocator itself.
+   */
+  protected allocateLogicalId(tfElement: TerraformElement | Node): string {
+    const node = TerraformElement.isTerraformElement(tfElement) ? tfElement.node : tfElement;
+    const components: string[] = [];
+    let at: Node | undefined = node;
+    for (; at && at !== this.node; at = at.scope?.node) {
+      if (TerraformStack.isStack((at as unknown as { host: unknown }).host)) return super.allocateLogicalId(tfElement); // in a nested stack
+      components.push(at.id);
+    }
+    if (at !== this.node) return super.allocateLogicalId(tfElement);
+    return components.length > 0 ? makeUniqueId(components.reverse()) : '';
+  }
+
+  /**
    * cdktf resolves every element's JSON three times (prepare, per fragment, whole stack): most of
    * the synth time of a large tree. Kestra resources whose JSON holds no token are written
    * as cdktf built them, after the resolved rest, and the JSON is written with stableJson. Off:
@@ -87,14 +106,15 @@ export class KestraStack extends TerraformStack implements JsonHandingStack {
   }
 
   toTerraform(): Record<string, unknown> {
-    const direct = this.tokenFreeResources();
-    const tf = this.withDirect(direct.keys(), () => super.toTerraform() as Record<string, unknown>);
+    const { blocks, fragments } = this.directResources();
+    const tf = this.withDirect([...blocks.keys(), ...fragments.keys()], () => super.toTerraform() as Record<string, unknown>);
+    for (const block of blocks.values()) addBlock(tf, block);
     const metadata = (tf['//'] as { metadata: Record<string, unknown> }).metadata;
-    for (const [resource, json] of direct) {
+    for (const [resource, json] of fragments) {
       // What cdktf would have merged for this element: its overrides, imports and moves, if any.
       const meta = resource.toMetadata() as Record<string, unknown>;
       if (Object.values(meta).some((v) => v !== undefined)) deepMerge(metadata, meta);
-      mergeElement(tf, json);
+      deepMerge(tf, json);
     }
     tf[SETTINGS_KEY] = this.settings();
     if (this.handJsonTo && KestraStack.directSynthesis) {
@@ -104,13 +124,19 @@ export class KestraStack extends TerraformStack implements JsonHandingStack {
     return tf;
   }
 
-  private tokenFreeResources(): Map<KestraResource<Record<string, unknown>>, Record<string, unknown>> {
-    const out = new Map<KestraResource<Record<string, unknown>>, Record<string, unknown>>();
+  /** Token-free Kestra resources: bare ones as plain blocks, the others as cdktf's JSON fragment. */
+  private directResources(): { blocks: Map<AnyKestraResource, PlainBlock>; fragments: Map<AnyKestraResource, Record<string, unknown>> } {
+    const blocks = new Map<AnyKestraResource, PlainBlock>();
+    const fragments = new Map<AnyKestraResource, Record<string, unknown>>();
     for (const r of this.directCandidates()) {
-      const json = r.tokenFreeJson();
-      if (json) out.set(r, json);
+      const block = r.plainBlock();
+      if (block) blocks.set(r, block);
+      else {
+        const json = r.tokenFreeJson();
+        if (json) fragments.set(r, json);
+      }
     }
-    return out;
+    return { blocks, fragments };
   }
 
   /** This stack's Kestra resources, unless direct synthesis is off for it. */
@@ -159,24 +185,21 @@ export class KestraStack extends TerraformStack implements JsonHandingStack {
   }
 }
 
-/**
- * Adds one element's JSON to the stack's, as cdktf's deepMerge would: a resource whose type and
- * id are new is set in place (the common case, and 10,000 deep merges cost real time).
- */
-function mergeElement(tf: Record<string, unknown>, json: Record<string, unknown>): void {
-  const resources = json.resource as Record<string, Record<string, unknown>> | undefined;
-  const types = resources ? Object.keys(resources) : [];
-  const ids = types.length === 1 ? Object.keys(resources![types[0]]) : [];
-  if (Object.keys(json).length === 1 && ids.length === 1 && (tf.resource === undefined || isPlainObject(tf.resource))) {
-    const target = (tf.resource ??= {}) as Record<string, Record<string, unknown>>;
-    const byId = (target[types[0]] ??= {});
-    if (byId[ids[0]] === undefined) {
-      byId[ids[0]] = resources![types[0]][ids[0]];
+/** A plain block is set in place (10,000 deep merges cost real time), unless its address is taken. */
+function addBlock(tf: Record<string, unknown>, block: PlainBlock): void {
+  const resources = tf.resource;
+  if (resources === undefined || isPlainObject(resources)) {
+    const byType = (tf.resource ??= {}) as Record<string, Record<string, unknown>>;
+    const byId = (byType[block.type] ??= {});
+    if (byId[block.id] === undefined) {
+      byId[block.id] = block.body;
       return;
     }
   }
-  deepMerge(tf, json);
+  deepMerge(tf, { resource: { [block.type]: { [block.id]: block.body } } });
 }
+
+type AnyKestraResource = KestraResource<Record<string, unknown>>;
 
 /** What constructs keeps a node's children in (private to it; constructs 10.8.1 is pinned). */
 interface ChildrenHolder {

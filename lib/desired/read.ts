@@ -63,6 +63,8 @@ function readStack(name: string, file: string, projectDir: string, dependencies:
   const json = parseJson(file, projectDir, z.record(z.string(), z.unknown()));
   const where = rel(projectDir, file);
   const problem = (message: string, hint?: string) => diagnostics.push({ severity: 'error', file: where, line: 0, column: 0, message: `stack "${name}": ${message}`, hint });
+  // One function for every resource (no closure made per resource: that shows at 10,000 of them).
+  const badResource = (label: string, constructPath: string, message: string, hint?: string) => problem(`${label} (${constructPath}): ${message}`, hint);
 
   let settings: StackSettings;
   const rawSettings = json[SETTINGS_KEY];
@@ -89,14 +91,13 @@ function readStack(name: string, file: string, projectDir: string, dependencies:
       const label = `${tfType}.${logicalId}`;
       const meta = (raw['//'] as { metadata?: { path?: string } } | undefined)?.metadata;
       const constructPath = meta?.path ?? label;
-      const bad = (message: string, hint?: string) => problem(`${label} (${constructPath}): ${message}`, hint);
       const token = findToken(raw);
       if (token) {
-        bad(`attribute \`${token.path}\` holds an unresolved Terraform expression ${JSON.stringify(token.value.slice(0, 80))}`, 'kestraform does not evaluate Terraform expressions: pass plain values, and use dependsOn for ordering');
+        badResource(label, constructPath, `attribute \`${token.path}\` holds an unresolved Terraform expression ${JSON.stringify(token.value.slice(0, 80))}`, 'kestraform does not evaluate Terraform expressions: pass plain values, and use dependsOn for ordering');
         continue;
       }
       for (const unsupported of ['count', 'for_each', 'provisioner', 'connection']) {
-        if (raw[unsupported] !== undefined) bad(`\`${unsupported}\` is not supported`, 'create one construct per object instead');
+        if (raw[unsupported] !== undefined) badResource(label, constructPath, `\`${unsupported}\` is not supported`, 'create one construct per object instead');
       }
       const common = {
         tfType,
@@ -110,7 +111,7 @@ function readStack(name: string, file: string, projectDir: string, dependencies:
       let resource: DesiredResource | undefined;
       if (tfType === FLOW_TYPE) {
         const p = flowAttributes.safeParse(body);
-        if (!p.success) bad(describeIssues(p.error).join('; '));
+        if (!p.success) badResource(label, constructPath, describeIssues(p.error).join('; '));
         else {
           const a = p.data;
           resource = { kind: 'flow', address: flowAddress(a.namespace, a.flow_id), ...common, namespace: a.namespace, flowId: a.flow_id, content: a.content, sourceFile: a.source_file };
@@ -118,7 +119,7 @@ function readStack(name: string, file: string, projectDir: string, dependencies:
         }
       } else if (tfType === FILE_TYPE) {
         const p = fileAttributes.safeParse(body);
-        if (!p.success) bad(describeIssues(p.error).join('; '));
+        if (!p.success) badResource(label, constructPath, describeIssues(p.error).join('; '));
         else {
           const a = p.data;
           resource = {
@@ -130,7 +131,7 @@ function readStack(name: string, file: string, projectDir: string, dependencies:
         }
       } else if (tfType === KV_TYPE) {
         const p = kvAttributes.safeParse(body);
-        if (!p.success) bad(describeIssues(p.error).join('; '));
+        if (!p.success) badResource(label, constructPath, describeIssues(p.error).join('; '));
         else {
           const a = p.data;
           resource = {
@@ -140,7 +141,7 @@ function readStack(name: string, file: string, projectDir: string, dependencies:
         }
       } else if ((LOCAL_TYPES as readonly string[]).includes(tfType)) {
         const p = localAttributes.safeParse(body);
-        if (!p.success) bad(describeIssues(p.error).join('; '));
+        if (!p.success) badResource(label, constructPath, describeIssues(p.error).join('; '));
         else {
           const triggers: Record<string, string> = { ...(p.data.triggers ?? {}) };
           if (p.data.triggers_replace !== undefined) triggers.triggers_replace = JSON.stringify(p.data.triggers_replace);
@@ -148,11 +149,11 @@ function readStack(name: string, file: string, projectDir: string, dependencies:
           resource = { kind: 'local', address: label, ...common, triggers };
         }
       } else {
-        bad(`unknown resource type \`${tfType}\``, `kestraform manages ${[FLOW_TYPE, FILE_TYPE, KV_TYPE].join(', ')} and the local-only ${LOCAL_TYPES.join(', ')}`);
+        badResource(label, constructPath, `unknown resource type \`${tfType}\``, `kestraform manages ${[FLOW_TYPE, FILE_TYPE, KV_TYPE].join(', ')} and the local-only ${LOCAL_TYPES.join(', ')}`);
       }
       if (!resource) continue;
       if (resource.kind !== 'local' && settings.protected_namespaces.includes(resource.namespace)) {
-        bad(`namespace "${resource.namespace}" is protected: kestraform never writes to it`, 'remove the resource, or remove the namespace from protectedNamespaces');
+        badResource(label, constructPath, `namespace "${resource.namespace}" is protected: kestraform never writes to it`, 'remove the resource, or remove the namespace from protectedNamespaces');
         continue;
       }
       byTfAddress.set(label, resource.address);

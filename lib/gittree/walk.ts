@@ -87,24 +87,23 @@ function readFlows(root: string, ns: string, opts: ReadTreeOptions, result: Tree
   for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort(byName)) {
     const rel = `${ns}/flows/${e.name}`;
     const file = shown(rel);
-    const warn = (message: string, hint?: string, severity: Diagnostic['severity'] = 'warning') => diagnostics.push({ severity, file, line: 0, column: 0, message, hint });
     if (e.isSymbolicLink()) {
-      warn('is a symbolic link; kestraform does not follow links', 'replace it with the flow file itself', 'error');
+      note(diagnostics, file, 'is a symbolic link; kestraform does not follow links', 'replace it with the flow file itself', 'error');
       continue;
     }
     if (e.isDirectory()) {
-      warn('folders inside flows/ are not read', 'put each flow directly in flows/ as <id>.yml');
+      note(diagnostics, file, 'folders inside flows/ are not read', 'put each flow directly in flows/ as <id>.yml');
       continue;
     }
     if (!FLOW_FILE.test(e.name)) {
-      if (!e.name.startsWith('.')) warn('is not a .yml/.yaml file; ignored', 'flows/ holds one flow per .yml file');
+      if (!e.name.startsWith('.')) note(diagnostics, file, 'is not a .yml/.yaml file; ignored', 'flows/ holds one flow per .yml file');
       continue;
     }
     let read: ReturnType<typeof readUpTo>;
     try {
-      read = readUpTo(path.join(dir, e.name), MAX_FLOW_BYTES);
+      read = readUpTo(dir + path.sep + e.name, MAX_FLOW_BYTES);
     } catch (err) {
-      warn(`cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'make the file readable', 'error');
+      note(diagnostics, file, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'make the file readable', 'error');
       continue;
     }
     const decoded = 'bytes' in read ? decodeFlowBytes(read.bytes, file) : { diagnostic: flowTooLarge(read.tooLarge, file) };
@@ -141,16 +140,18 @@ function readFiles(root: string, realRoot: string, ns: string, relDir: string, r
       problem(rel, `is a symbolic link${outside ? ' pointing outside the tree' : ''}; kestraform uploads real files only`, 'replace the link with the file itself');
       continue;
     }
-    if (Buffer.from(e.name).some((b, i, all) => b === 0xef && all[i + 1] === 0xbf && all[i + 2] === 0xbd)) {
+    // Node decodes bytes that are not UTF-8 in a name to U+FFFD.
+    if (e.name.includes('\uFFFD')) {
       problem(rel, 'file name is not valid UTF-8', 'rename the file');
       continue;
     }
-    const tooLong = kestraPath.split('/').find((c) => Buffer.byteLength(c) > 255);
-    if (tooLong) {
-      problem(rel, `path component "${tooLong.slice(0, 40)}…" is ${Buffer.byteLength(tooLong)} bytes long; Kestra refuses more than 255`, 'shorten the name');
+    // Each name is checked as it is met (its folders were, on the way down); at most 3 UTF-8
+    // bytes per UTF-16 unit, so names of up to 85 units need no count.
+    if (e.name.length > 85 && Buffer.byteLength(e.name) > 255) {
+      problem(rel, `path component "${e.name.slice(0, 40)}…" is ${Buffer.byteLength(e.name)} bytes long; Kestra refuses more than 255`, 'shorten the name');
       continue;
     }
-    if (/^\/_flows(\/|$)/.test(kestraPath)) {
+    if (e.name === '_flows' && kestraPath === '/_flows') {
       problem(rel, 'files under files/_flows/ are reserved by Kestra (it imports them as flows)', 'put flows in flows/ and rename this folder');
       continue;
     }
@@ -158,7 +159,7 @@ function readFiles(root: string, realRoot: string, ns: string, relDir: string, r
     else if (e.isFile()) {
       let content: { size: number; sha256: string };
       try {
-        content = hashFile(path.join(root, rel));
+        content = hashFile(root + path.sep + rel);
       } catch (err) {
         problem(rel, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'make the file readable');
         continue;
@@ -167,6 +168,10 @@ function readFiles(root: string, realRoot: string, ns: string, relDir: string, r
       result.files.push(file);
     } else problem(rel, 'is not a regular file; ignored', 'namespace files must be plain files', 'warning');
   }
+}
+
+function note(diagnostics: Diagnostic[], file: string, message: string, hint?: string, severity: Diagnostic['severity'] = 'warning'): void {
+  diagnostics.push({ severity, file, line: 0, column: 0, message, hint });
 }
 
 function readText(abs: string, rel: string, problem: (rel: string, message: string, hint?: string) => void): string | undefined {

@@ -5,8 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Aspects, Fn, Lazy, TerraformOutput, Testing, type IAspect } from 'cdktf';
-import type { IConstruct } from 'constructs';
+import { Aspects, Fn, Lazy, TerraformElement, TerraformOutput, TerraformStack, Testing, type IAspect } from 'cdktf';
+import { Construct, type IConstruct } from 'constructs';
 import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import { NullProvider } from '@cdktf/provider-null/lib/provider';
 import { KestraStack } from '../../lib/constructs/stack';
@@ -84,5 +84,36 @@ describe('direct synthesis of token-free Kestra resources', () => {
   it('leaves everything to cdktf when the stack itself carries an override', () => {
     const override: [string, unknown] = ['resource.kestra_kv.kv.description', 'from the stack'];
     expect(synthesize(true, override)).toEqual(synthesize(false, override));
+  });
+});
+
+describe('logical ids', () => {
+  it('are the ids cdktf allocates, for every element and for nodes, nested stacks included', () => {
+    const app = Testing.app();
+    const stack = new KestraStack(app, 'ids');
+    build(stack);
+    new KestraFlow(new Construct(new Construct(stack, 'Default'), 'Resource'), 'Resource', { namespace: 'company.team', flowId: 'deep', content: flow('deep') });
+    new KestraFlow(stack, 'x'.repeat(300), { namespace: 'company.team', flowId: 'long', content: flow('long') });
+    const inner = new KestraStack(stack, 'inner');
+    new KestraFlow(inner, 'nested', { namespace: 'company.team', flowId: 'nested', content: flow('nested') });
+    const cdktfId = (s: TerraformStack, n: IConstruct) => (TerraformStack.prototype as unknown as { allocateLogicalId(e: unknown): string }).allocateLogicalId.call(s, n);
+    const all = stack.node.findAll().filter((c) => c !== stack);
+    expect(all.length).toBeGreaterThan(20);
+    // Same id, or the same refusal (a path of only "Default" has no id).
+    const outcome = (fn: () => string) => {
+      try {
+        return fn();
+      } catch (e) {
+        return `error: ${(e as Error).message}`;
+      }
+    };
+    for (const c of all) {
+      if (TerraformElement.isTerraformElement(c)) {
+        const element = c as TerraformElement;
+        expect(outcome(() => element.cdktfStack.getLogicalId(element))).toBe(outcome(() => cdktfId(element.cdktfStack, element)));
+        expect(outcome(() => stack.getLogicalId(element))).toBe(outcome(() => cdktfId(stack, element)));
+      }
+      expect(outcome(() => stack.getLogicalId(c.node))).toBe(outcome(() => cdktfId(stack, c.node as unknown as IConstruct)));
+    }
   });
 });
