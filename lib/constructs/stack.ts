@@ -146,8 +146,10 @@ export class KestraStack extends TerraformStack implements JsonHandingStack {
     if (!KestraStack.directSynthesis || Object.keys((this as unknown as { rawOverrides: object }).rawOverrides).length) return out;
     const visit = (c: Construct) => {
       if (c !== this && TerraformStack.isStack(c)) return; // a nested stack synthesizes itself
-      if (c instanceof KestraResource) out.push(c);
-      for (const child of c.node.children) visit(child);
+      const children = c.node.children;
+      // A resource with constructs below it stays in the tree (withDirect would hide them too).
+      if (c instanceof KestraResource && children.length === 0) out.push(c);
+      for (const child of children) visit(child);
     };
     visit(this);
     return out;

@@ -35,6 +35,9 @@ function build(stack: KestraStack): void {
   new NullResource(stack, 'trigger', { triggers: { flow: guarded.content } });
   new DataResource(stack, 'data', { input: { value: 'x' } });
   new TerraformOutput(stack, 'out', { value: plain.flowId });
+  // A construct below a Kestra resource must not vanish with it while cdktf walks the tree.
+  const parent = new KestraFlow(stack, 'parent', { namespace: 'company.team', flowId: 'parent', content: flow('parent') });
+  new NullResource(parent, 'child', { triggers: { of: 'parent' } });
   // Aspects run after cdktf's prepare pass: what they change must reach the output.
   const edit: IAspect = {
     visit(node: IConstruct) {
@@ -74,6 +77,7 @@ describe('direct synthesis of token-free Kestra resources', () => {
     expect(Object.keys(resources.kestra_flow).length).toBeGreaterThanOrEqual(9);
     expect(resources.kestra_flow.plain.content).toContain('rewritten-by-aspect');
     expect(resources.kestra_kv.kv.description).toBe('${lower("TOKEN")}');
+    expect(Object.keys(resources.null_resource)).toHaveLength(2);
   });
 
   it('writes the same text as cdktf, but for whitespace inside empty objects and lists', () => {
