@@ -56,9 +56,11 @@ export async function runSynthScenario(flows: number, files: number, runs: numbe
       let appMs = 0;
       const t = await timed(async () => {
         const started = performance.now();
-        await runApp(project);
+        const staged = await runApp(project);
         appMs = performance.now() - started;
-        return readDesired(project.outDir, project.dir);
+        const desired = readDesired(staged.dir, project.dir, { shownAs: project.outDir });
+        staged.publish();
+        return desired;
       });
       const childRssMb = fs.existsSync(rssFile) ? Math.round(Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024) : undefined;
       samples.push({ ms: t.ms, appMs, readMs: t.ms - appMs, peakRssMb: t.peakRssMb, childRssMb, count: t.result.stacks.reduce((n, s) => n + s.resources.length, 0) });

@@ -32,6 +32,8 @@ const manifestSchema = z.object({
 export interface ReadDesiredOptions {
   /** Only this stack (default: every stack of the manifest). */
   stack?: string;
+  /** The folder to name in messages and results instead of `outDir` (which a synth staged). */
+  shownAs?: string;
 }
 
 export class DesiredReadError extends Error {
@@ -39,29 +41,30 @@ export class DesiredReadError extends Error {
 }
 
 export function readDesired(outDir: string, projectDir: string, opts: ReadDesiredOptions = {}): DesiredState {
+  const shown = (file: string) => (opts.shownAs ? path.join(opts.shownAs, path.relative(outDir, file)) : file);
   const manifestFile = path.join(outDir, 'manifest.json');
   if (!fs.existsSync(manifestFile)) {
-    throw new DesiredReadError(`${rel(projectDir, manifestFile)} not found — run \`kestraform synth\` first (or let plan/validate synthesize)`);
+    throw new DesiredReadError(`${rel(projectDir, shown(manifestFile))} not found — run \`kestraform synth\` first (or let plan/validate synthesize)`);
   }
-  const manifest = parseJson(manifestFile, projectDir, manifestSchema);
+  const manifest = parseJson(manifestFile, shown(manifestFile), projectDir, manifestSchema);
   const names = Object.keys(manifest.stacks);
   if (opts.stack !== undefined && !manifest.stacks[opts.stack]) {
-    throw new DesiredReadError(`stack "${opts.stack}" is not in ${rel(projectDir, manifestFile)} — stacks: ${names.join(', ') || '(none)'}`);
+    throw new DesiredReadError(`stack "${opts.stack}" is not in ${rel(projectDir, shown(manifestFile))} — stacks: ${names.join(', ') || '(none)'}`);
   }
   const diagnostics: Diagnostic[] = [];
   const stacks: DesiredStack[] = [];
   for (const name of opts.stack !== undefined ? [opts.stack] : names) {
     const entry = manifest.stacks[name];
     const file = path.join(outDir, entry.synthesizedStackPath);
-    stacks.push(readStack(name, file, projectDir, entry.dependencies, diagnostics));
+    stacks.push(readStack(name, file, shown(file), projectDir, entry.dependencies, diagnostics));
   }
   checkCrossStackOwnership(stacks, projectDir, diagnostics);
   return { projectDir, stacks, diagnostics };
 }
 
-function readStack(name: string, file: string, projectDir: string, dependencies: string[], diagnostics: Diagnostic[]): DesiredStack {
-  const json = parseJson(file, projectDir, z.record(z.string(), z.unknown()));
-  const where = rel(projectDir, file);
+function readStack(name: string, file: string, shownFile: string, projectDir: string, dependencies: string[], diagnostics: Diagnostic[]): DesiredStack {
+  const json = parseJson(file, shownFile, projectDir, z.record(z.string(), z.unknown()));
+  const where = rel(projectDir, shownFile);
   const problem = (message: string, hint?: string) => diagnostics.push({ severity: 'error', file: where, line: 0, column: 0, message: `stack "${name}": ${message}`, hint });
   // One function for every resource (no closure made per resource: that shows at 10,000 of them).
   const badResource = (label: string, constructPath: string, message: string, hint?: string) => problem(`${label} (${constructPath}): ${message}`, hint);
@@ -189,7 +192,7 @@ function readStack(name: string, file: string, projectDir: string, dependencies:
     if (settings.protected_namespaces.includes(ns)) problem(`owned namespace "${ns}" is protected`, 'a stack cannot own a protected namespace; remove it from one of the lists');
   }
 
-  return { name, file, settings, resources, dependencies, digest: digestOf(resources, settings) };
+  return { name, file: shownFile, settings, resources, dependencies, digest: digestOf(resources, settings) };
 }
 
 function checkHandWrittenFlow(flow: Extract<DesiredResource, { kind: 'flow' }>, stack: string, where: string, diagnostics: Diagnostic[]): void {
@@ -264,15 +267,15 @@ function digestOf(resources: DesiredResource[], settings: StackSettings): string
   return h.digest('hex');
 }
 
-function parseJson<T>(file: string, projectDir: string, schema: z.ZodType<T>): T {
+function parseJson<T>(file: string, shownFile: string, projectDir: string, schema: z.ZodType<T>): T {
   let raw: unknown;
   try {
     raw = JSON.parse(readText(file));
   } catch (e) {
-    throw new DesiredReadError(`cannot read ${rel(projectDir, file)}: ${(e as Error).message} — run \`kestraform synth\` again`);
+    throw new DesiredReadError(`cannot read ${rel(projectDir, shownFile)}: ${(e as Error).message.replaceAll(file, shownFile)} — run \`kestraform synth\` again`);
   }
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new DesiredReadError(`${rel(projectDir, file)} is not valid cdktf output: ${describeIssues(parsed.error).join('; ')} — run \`kestraform synth\` again`);
+  if (!parsed.success) throw new DesiredReadError(`${rel(projectDir, shownFile)} is not valid cdktf output: ${describeIssues(parsed.error).join('; ')} — run \`kestraform synth\` again`);
   return parsed.data;
 }
 

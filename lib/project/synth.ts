@@ -7,7 +7,7 @@ import { runApp } from './run-app';
 import { readDesired } from '../desired/read';
 import type { DesiredState } from '../desired/types';
 
-export { runApp, SynthError } from './run-app';
+export { runApp, SynthError, type StagedSynth } from './run-app';
 
 export interface SynthOptions {
   stack?: string;
@@ -15,8 +15,16 @@ export interface SynthOptions {
   context?: Record<string, unknown>;
 }
 
+/**
+ * Runs the app and reads what it wrote, from its own staging folder; that folder then becomes
+ * cdktf.out (also when reading it found errors, so it can be looked at).
+ */
 export async function synthesize(project: Project, opts: SynthOptions = {}): Promise<DesiredState> {
-  await runApp(project, opts);
-  return readDesired(project.outDir, project.dir, { stack: opts.stack });
+  const staged = await runApp(project, opts);
+  try {
+    return readDesired(staged.dir, project.dir, { stack: opts.stack, shownAs: project.outDir });
+  } finally {
+    staged.publish();
+  }
 }
 

@@ -1,0 +1,83 @@
+/**
+ * Every synth writes into a folder of its own beside the output folder (`.cdktf.out.synth-<pid>-…`),
+ * is read there, and is then published as the output folder by renames. So no run reads a folder
+ * that another run, or an app left running by a killed CLI, is still writing: what a run reads is
+ * exactly what its own app wrote. Folders left by dead processes are removed by the next run.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+const STAGING = 'synth';
+const RETIRED = 'retired';
+
+/** A new, empty folder for one synth of `outDir`. */
+export function newStagingDir(outDir: string): string {
+  sweepDeadFolders(outDir);
+  const dir = siblingName(outDir, STAGING);
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * Makes `staged` the output folder: the previous one is moved aside and removed. Runs that publish
+ * at the same moment each end with a complete folder in place (the last one wins).
+ */
+export function publishStaged(staged: string, outDir: string): void {
+  for (let attempt = 0; ; attempt++) {
+    const retired = siblingName(outDir, RETIRED);
+    let moved = false;
+    try {
+      fs.renameSync(outDir, retired);
+      moved = true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    try {
+      fs.renameSync(staged, outDir);
+      return;
+    } catch (e) {
+      // Another run published in between: move that one aside too and try again.
+      const code = (e as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EPERM') || attempt >= 5) throw e;
+    } finally {
+      if (moved) fs.rmSync(retired, { recursive: true, force: true });
+    }
+  }
+}
+
+/** Removes a staging folder that will not be published (the app failed or was stopped). */
+export function discardStaged(staged: string): void {
+  fs.rmSync(staged, { recursive: true, force: true });
+}
+
+function siblingName(outDir: string, kind: string): string {
+  return path.join(path.dirname(outDir), `.${path.basename(outDir)}.${kind}-${process.pid}-${randomBytes(4).toString('hex')}`);
+}
+
+/** Staging and retired folders of `outDir` whose process is gone. */
+function sweepDeadFolders(outDir: string): void {
+  const parent = path.dirname(outDir);
+  const prefix = `.${path.basename(outDir)}.`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const m = /^(?:synth|retired)-(\d+)-[0-9a-f]+$/.exec(name.slice(prefix.length));
+    if (m && !isAlive(Number(m[1]))) fs.rmSync(path.join(parent, name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
+  }
+}
