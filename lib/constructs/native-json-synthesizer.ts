@@ -30,6 +30,18 @@ export class NativeJsonSynthesizer implements IStackSynthesizer {
     }
     if (json === undefined) return; // HCL output: cdktf wrote it
     const file = path.join(session.outdir, session.manifest.forStack(this.stack).synthesizedStackPath);
-    fs.writeFileSync(file, stableJson(json));
+    fs.writeFileSync(file, stableJson(json, resourceCount(json) <= INDENTED_UP_TO));
   }
+}
+
+/**
+ * Stacks of more resources are written without indentation: a sixth less to write, read and
+ * parse on every plan, in a file too long to read by eye anyway (`jq .` lays it out).
+ */
+export const INDENTED_UP_TO = 1000;
+
+function resourceCount(json: Record<string, unknown>): number {
+  let n = 0;
+  for (const byId of Object.values((json.resource ?? {}) as Record<string, object>)) n += Object.keys(byId).length;
+  return n;
 }

@@ -1,12 +1,12 @@
 /**
  * The JSON cdktf writes for a stack (keys sorted at every level, two-space indent), produced by
  * V8's native JSON.stringify over a key-sorted copy: several times faster than the JavaScript
- * serializer cdktf uses, on the megabytes a large tree synthesizes to. The text differs from
- * cdktf's only in whitespace inside empty objects and in the order of integer-like keys (V8
+ * serializer cdktf uses, on the megabytes a large tree synthesizes to. Indented, the text differs
+ * from cdktf's only in whitespace inside empty objects and in the order of integer-like keys (V8
  * puts them first), never in what it parses to.
  */
-export function stableJson(value: unknown): string {
-  return JSON.stringify(sortedCopy(value), null, 2);
+export function stableJson(value: unknown, indent = true): string {
+  return JSON.stringify(sortedCopy(value), null, indent ? 2 : undefined);
 }
 
 const alreadySorted = new WeakSet<object>();

@@ -16,6 +16,7 @@ import { KestraKv } from '../../lib/constructs/kv';
 import { KestraProvider } from '../../lib/constructs/provider';
 import { NamespaceTree } from '../../lib/constructs/namespace-tree';
 import { DataResource } from '../../lib/constructs/cdk';
+import { INDENTED_UP_TO } from '../../lib/constructs/native-json-synthesizer';
 
 const EXAMPLE_TREE = path.resolve(__dirname, '../../examples/kestra');
 const flow = (id: string) => `id: ${id}\nnamespace: company.team\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`;
@@ -119,5 +120,25 @@ describe('logical ids', () => {
       }
       expect(outcome(() => stack.getLogicalId(c.node))).toBe(outcome(() => cdktfId(stack, c.node as unknown as IConstruct)));
     }
+  });
+});
+
+describe('large stacks', () => {
+  it('are written without indentation past INDENTED_UP_TO resources, to the same JSON', () => {
+    const texts = [true, false].map((direct) => {
+      const before = KestraStack.directSynthesis;
+      KestraStack.directSynthesis = direct;
+      try {
+        const app = Testing.app();
+        const stack = new KestraStack(app, 'big');
+        for (let i = 0; i <= INDENTED_UP_TO; i++) new KestraKv(stack, `kv${i}`, { namespace: 'company.team', key: `K${i}`, type: 'STRING', value: String(i) });
+        app.synth();
+        return fs.readFileSync(path.join(app.outdir, 'stacks', 'big', 'cdk.tf.json'), 'utf8');
+      } finally {
+        KestraStack.directSynthesis = before;
+      }
+    });
+    expect(texts[0].split('\n')).toHaveLength(1);
+    expect(JSON.parse(texts[0])).toEqual(JSON.parse(texts[1]));
   });
 });
