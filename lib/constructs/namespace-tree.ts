@@ -45,26 +45,26 @@ export class NamespaceTree extends Construct {
       const scopeNs = new Construct(this, ns.name);
       const ids = new UniqueIds();
       for (const flow of ns.flows) {
-        const r = new KestraFlow(scopeNs, ids.take(`flow-${flow.id}`), {
+        new KestraFlow(scopeNs, ids.take(`flow-${flow.id}`), {
           namespace: flow.namespace,
           flowId: flow.id,
           content: flow.source,
           sourceFile: rel(flow.file),
+          schemaCheckAtReadBack: true,
         });
-        r.schemaCheckAtReadBack = true;
       }
       for (const file of ns.files) {
-        const r = new KestraNamespaceFile(scopeNs, ids.take(`file-${file.path}`), {
+        new KestraNamespaceFile(scopeNs, ids.take(`file-${file.path}`), {
           namespace: ns.name,
           filename: file.path,
           source: rel(file.file),
           sha256: file.sha256,
           size: file.size,
+          schemaCheckAtReadBack: true,
         });
-        r.schemaCheckAtReadBack = true;
       }
       for (const kv of ns.kv) {
-        const r = new KestraKv(scopeNs, ids.take(`kv-${kv.key}`), {
+        new KestraKv(scopeNs, ids.take(`kv-${kv.key}`), {
           namespace: ns.name,
           key: kv.key,
           type: kv.type,
@@ -73,8 +73,8 @@ export class NamespaceTree extends Construct {
           ttl: kv.ttl,
           sensitive: kv.sensitive,
           sourceFile: `${rel(kv.file)}:${kv.line}`,
+          schemaCheckAtReadBack: true,
         });
-        r.schemaCheckAtReadBack = true;
       }
     }
   }

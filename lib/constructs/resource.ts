@@ -10,21 +10,18 @@ import { sortedObject } from './stable-json';
 export interface KestraResourceMeta {
   dependsOn?: ITerraformDependable[];
   lifecycle?: TerraformResourceLifecycle;
+  /**
+   * Leave the schema check to the read-back of cdk.tf.json (which checks every resource anyway)
+   * instead of failing the synth: for resources built from what a tree reader already checked
+   * (NamespaceTree), so that a synth of a tree never loads zod.
+   */
+  schemaCheckAtReadBack?: boolean;
 }
 
 export abstract class KestraResource<A extends Record<string, unknown>> extends TerraformResource {
-  /**
-   * Set for resources built from what the tree reader already checked (NamespaceTree): their
-   * schema check waits for the read-back, which runs it for every resource anyway, and a synth
-   * of a tree alone never loads zod.
-   */
-  schemaCheckAtReadBack = false;
-
   protected constructor(scope: Construct, id: string, type: string, meta: KestraResourceMeta) {
     super(scope, id, { terraformResourceType: type, dependsOn: meta.dependsOn, lifecycle: meta.lifecycle });
-    this.node.addValidation({
-      validate: () => (this.schemaCheckAtReadBack ? [] : schemaProblems(type, this.attributes()).map((m) => `${type} ${this.node.path}: ${m}`)),
-    });
+    if (!meta.schemaCheckAtReadBack) this.node.addValidation(new SchemaCheck(this, type));
   }
 
   /** The resource's attributes in the provider's snake_case names. */
@@ -113,6 +110,18 @@ function isTokenFree(v: unknown, depth: number): boolean {
   if (proto !== Object.prototype && proto !== null) return false;
   for (const [k, x] of Object.entries(v)) if (isTokenString(k) || !isTokenFree(x, depth + 1)) return false;
   return true;
+}
+
+/** The synth-time check of a resource's attributes against its schema. */
+class SchemaCheck {
+  constructor(
+    private readonly resource: KestraResource<Record<string, unknown>>,
+    private readonly type: string,
+  ) {}
+
+  validate(): string[] {
+    return schemaProblems(this.type, this.resource.attributes()).map((m) => `${this.type} ${this.resource.node.path}: ${m}`);
+  }
 }
 
 let schemas: typeof import('../model/resources') | undefined;

@@ -99,7 +99,7 @@ function readStack(name: string, file: string, shownFile: string, projectDir: st
         badResource(label, constructPath, `attribute \`${token.path}\` holds an unresolved Terraform expression ${JSON.stringify(token.value.slice(0, 80))}`, 'kestraform does not evaluate Terraform expressions: pass plain values, and use dependsOn for ordering');
         continue;
       }
-      for (const unsupported of ['count', 'for_each', 'provisioner', 'connection']) {
+      for (const unsupported of UNSUPPORTED_META_ARGUMENTS) {
         if (raw[unsupported] !== undefined) badResource(label, constructPath, `\`${unsupported}\` is not supported`, 'create one construct per object instead');
       }
       const common = {
@@ -225,6 +225,8 @@ function parseLifecycle(raw: unknown): Lifecycle {
     createBeforeDestroy: l.create_before_destroy === true,
   };
 }
+
+const UNSUPPORTED_META_ARGUMENTS = ['count', 'for_each', 'provisioner', 'connection'];
 
 // A reference cdktf leaves when one construct reads another's attribute, a variable or a local.
 const TERRAFORM_REFERENCE = /\$\{\s*(?:kestra_\w+|null_resource|terraform_data|var|local|data|module)\.[^}]*\}/;

@@ -69,8 +69,7 @@ describe('Kestra resource constructs', () => {
   it('leave the schema check of tree-read resources to the read-back, which reports it', () => {
     const app = Testing.app();
     const stack = new KestraStack(app, 'tree');
-    const flow = new KestraFlow(stack, 'bad', { namespace: 'Company Team', flowId: 'bad', content: SOURCE });
-    flow.schemaCheckAtReadBack = true;
+    new KestraFlow(stack, 'bad', { namespace: 'Company Team', flowId: 'bad', content: SOURCE, schemaCheckAtReadBack: true });
     expect(() => app.synth()).not.toThrow();
     const desired = readDesired(app.outdir, app.outdir);
     expect(desired.diagnostics.map((d) => d.message).join('\n')).toMatch(/kestra_flow\.bad \(tree\/bad\): namespace: must match/);
