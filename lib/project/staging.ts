@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { removeLeftoversOfDeadProcesses } from '../util/process';
 
 const STAGING = 'synth';
 const RETIRED = 'retired';
@@ -57,27 +58,8 @@ function siblingName(outDir: string, kind: string): string {
 
 /** Staging and retired folders of `outDir` whose process is gone. */
 function sweepDeadFolders(outDir: string): void {
-  const parent = path.dirname(outDir);
-  const prefix = `.${path.basename(outDir)}.`;
-  let names: string[];
-  try {
-    names = fs.readdirSync(parent);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (!name.startsWith(prefix)) continue;
-    const m = /^(?:synth|retired)-(\d+)-[0-9a-f]+$/.exec(name.slice(prefix.length));
-    if (m && !isAlive(Number(m[1]))) fs.rmSync(path.join(parent, name), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
-  }
+  removeLeftoversOfDeadProcesses(path.dirname(outDir), `.${path.basename(outDir)}.`, (rest) => {
+    const m = /^(?:synth|retired)-(\d+)-[0-9a-f]+$/.exec(rest);
+    return m ? Number(m[1]) : undefined;
+  });
 }

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { StateFile } from '../state-types';
 import { StateError, StateLockedError, type StateBackend, type StateLock, type StateLockInfo } from './types';
 import { checkSuccession, parseState } from './validate';
-import { processAlive } from '../../util/process';
+import { processAlive, removeLeftoversOfDeadProcesses } from '../../util/process';
 
 export interface LocalBackendOptions {
   file: string;
@@ -116,19 +116,8 @@ export class LocalStateBackend implements StateBackend {
    * rename never happened). Holding the lock, remove those of processes that are gone.
    */
   private removeOrphanedTemps(): void {
-    const dir = path.dirname(this.opts.file);
-    const prefix = `.${path.basename(this.opts.file)}.`;
-    let names: string[];
-    try {
-      names = fs.readdirSync(dir);
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
-      const pid = Number(name.slice(prefix.length).split('.')[0]);
-      if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) fs.rmSync(path.join(dir, name), { force: true });
-    }
+    // Temp files are named .<state file>.<pid>.<random>.tmp
+    removeLeftoversOfDeadProcesses(path.dirname(this.opts.file), `.${path.basename(this.opts.file)}.`, (rest) => (rest.endsWith('.tmp') ? Number(rest.split('.')[0]) : undefined));
   }
 
   private async release(id: string): Promise<void> {
