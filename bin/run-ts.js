@@ -8,15 +8,9 @@ try {
   const { deferModule } = require('./defer-module');
   deferModule('archiver', require.resolve('cdktf/lib/private/fs'));
   deferModule('semver', require.resolve('cdktf/lib/validations/validate-binary-version'));
+  require('cdktf');
 } catch {
   // cdktf not installed here: the entry point will say so if it needs it
-}
-for (const dep of ['cdktf']) {
-  try {
-    require(dep);
-  } catch {
-    // not installed here: the entry point will say so if it needs it
-  }
 }
 require('tsx/cjs');
 const path = require('node:path');

@@ -33,8 +33,8 @@ export abstract class KestraResource<A extends Record<string, unknown>> extends 
 
   /** Whether any attribute, meta-argument, provisioner or override holds a token (a cheap look). */
   mayHoldTokens(): boolean {
-    const overrides = (this as unknown as CdktfResourceInternals).rawOverrides;
     if (this.bare()) return !isTokenFree(this.attributes(), 0);
+    const overrides = (this as unknown as CdktfResourceInternals).rawOverrides;
     const parts = { attributes: this.attributes(), meta: this.terraformMetaArguments, overrides, provisioners: this.provisioners };
     return !isTokenFree(parts, 0);
   }

@@ -109,11 +109,11 @@ function readStack(name: string, file: string, shownFile: string, projectDir: st
         dependsOn: [] as string[],
         lifecycle: parseLifecycle(raw.lifecycle),
       };
-      // The schemas read their attributes and pass over the rest (cdktf metadata, meta-arguments).
-      const body = raw;
+      // Each schema reads its attributes from the raw block and passes over the rest (cdktf
+      // metadata, meta-arguments).
       let resource: DesiredResource | undefined;
       if (tfType === FLOW_TYPE) {
-        const p = flowAttributes.safeParse(body);
+        const p = flowAttributes.safeParse(raw);
         if (!p.success) badResource(label, constructPath, describeIssues(p.error).join('; '));
         else {
           const a = p.data;
@@ -121,7 +121,7 @@ function readStack(name: string, file: string, shownFile: string, projectDir: st
           if (!a.source_file) checkHandWrittenFlow(resource, name, where, diagnostics);
         }
       } else if (tfType === FILE_TYPE) {
-        const p = fileAttributes.safeParse(body);
+        const p = fileAttributes.safeParse(raw);
         if (!p.success) badResource(label, constructPath, describeIssues(p.error).join('; '));
         else {
           const a = p.data;
@@ -133,7 +133,7 @@ function readStack(name: string, file: string, shownFile: string, projectDir: st
           };
         }
       } else if (tfType === KV_TYPE) {
-        const p = kvAttributes.safeParse(body);
+        const p = kvAttributes.safeParse(raw);
         if (!p.success) badResource(label, constructPath, describeIssues(p.error).join('; '));
         else {
           const a = p.data;
@@ -143,7 +143,7 @@ function readStack(name: string, file: string, shownFile: string, projectDir: st
           };
         }
       } else if ((LOCAL_TYPES as readonly string[]).includes(tfType)) {
-        const p = localAttributes.safeParse(body);
+        const p = localAttributes.safeParse(raw);
         if (!p.success) badResource(label, constructPath, describeIssues(p.error).join('; '));
         else {
           const triggers: Record<string, string> = { ...(p.data.triggers ?? {}) };
