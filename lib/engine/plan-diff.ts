@@ -4,7 +4,6 @@
  */
 import { createTwoFilesPatch } from 'diff';
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
-import { isDeepStrictEqual } from 'node:util';
 import { normalizeFlowSource } from './hash';
 
 const MAX_TEXT_DIFF_BYTES = 512 * 1024;
@@ -26,10 +25,33 @@ export function flowDiff(label: string, before: string, after: string): string {
 /** Same parsed YAML: only comments, whitespace or layout differ. */
 export function onlyFormattingChanged(before: string, after: string): boolean {
   try {
-    return isDeepStrictEqual(parseData(before), parseData(after));
+    return sameData(parseData(before), parseData(after));
   } catch {
     return false;
   }
+}
+
+/**
+ * Equality of YAML core-schema data (null, booleans, numbers, strings, lists, mappings): what
+ * util.isDeepStrictEqual answers for it, without its checks for prototypes, symbols and
+ * other types such data never holds.
+ */
+function sameData(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const list = b as unknown[];
+    if (a.length !== list.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameData(a[i], list[i])) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x);
+  if (keys.length !== Object.keys(y).length) return false;
+  for (const k of keys) if (!Object.prototype.hasOwnProperty.call(y, k) || !sameData(x[k], y[k])) return false;
+  return true;
 }
 
 /** YAML 1.2 core data of a source (js-yaml: fast, and only data matters here). */
