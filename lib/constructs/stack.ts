@@ -1,4 +1,5 @@
-import { Construct, TerraformElement, TerraformStack, deepMerge, makeUniqueId } from './cdk';
+import { Construct, TerraformElement, TerraformStack, deepMerge } from './cdk';
+import { logicalIdOf } from './logical-id';
 import type { Node } from 'constructs';
 import { KestraResource, type PlainBlock } from './resource';
 import { NativeJsonSynthesizer, type JsonHandingStack } from './native-json-synthesizer';
@@ -74,9 +75,9 @@ export class KestraStack extends TerraformStack implements JsonHandingStack {
 
   /**
    * cdktf's logical id, from the ids on the path below this stack, as cdktf's own allocator makes
-   * it; the path is walked up from the element instead of copying its whole scope chain, and
-   * the element's stack is not looked up again (it is this one: cdktf asks the element's own
-   * stack). Elements not under this stack get cdktf's allocator itself.
+   * it (./logical-id); the path is walked up from the element instead of copying its whole scope
+   * chain, and the element's stack is not looked up again (it is this one: cdktf asks the
+   * element's own stack). Elements not under this stack get cdktf's allocator itself.
    */
   protected allocateLogicalId(tfElement: TerraformElement | Node): string {
     const node = TerraformElement.isTerraformElement(tfElement) ? tfElement.node : tfElement;
@@ -87,7 +88,7 @@ export class KestraStack extends TerraformStack implements JsonHandingStack {
       components.push(at.id);
     }
     if (at !== this.node) return super.allocateLogicalId(tfElement);
-    return components.length > 0 ? makeUniqueId(components.reverse()) : '';
+    return components.length > 0 ? logicalIdOf(components.reverse()) : '';
   }
 
   /**
