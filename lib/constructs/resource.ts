@@ -6,6 +6,7 @@
 import { Construct, TerraformResource, Token, Tokenization } from './cdk';
 import type { ITerraformDependable, TerraformResourceLifecycle } from './cdk';
 import { sortedObject } from './stable-json';
+import { lazy } from '../util/lazy';
 
 export interface KestraResourceMeta {
   dependsOn?: ITerraformDependable[];
@@ -124,12 +125,12 @@ class SchemaCheck {
   }
 }
 
-let schemas: typeof import('../model/resources') | undefined;
+// Required on first use, not imported: zod and the schemas load only when some resource needs them.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const schemas = lazy(() => require('../model/resources') as typeof import('../model/resources'));
 
 function schemaProblems(type: string, attributes: Record<string, unknown>): string[] {
-  // Required here, not imported: zod and the schemas load only when some resource needs them.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { attributeSchemas, describeIssues } = (schemas ??= require('../model/resources') as typeof import('../model/resources'));
+  const { attributeSchemas, describeIssues } = schemas();
   const parsed = attributeSchemas[type].safeParse(attributes);
   return parsed.success ? [] : describeIssues(parsed.error);
 }

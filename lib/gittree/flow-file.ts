@@ -7,6 +7,7 @@
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { checkFlow, type FlowViolation, type KestraMajor } from '../flowrules';
 import type { Diagnostic } from '../util/diagnostics';
+import { lazy } from '../util/lazy';
 
 export const MAX_FLOW_BYTES = 1024 * 1024;
 
@@ -98,5 +99,4 @@ export function checkFlowSourceWithYaml(source: string, file: string, opts: Flow
 
 // Required on first use, not imported: most trees never need it, and it loads the `yaml` parser.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-let positionedModule: typeof import('./flow-positions') | undefined;
-const positioned = () => (positionedModule ??= require('./flow-positions') as typeof import('./flow-positions'));
+const positioned = lazy(() => require('./flow-positions') as typeof import('./flow-positions'));

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NAMESPACE_PATTERN } from '../flowrules';
 import { sortDiagnostics, type Diagnostic } from '../util/diagnostics';
+import { lazy } from '../util/lazy';
 import type { ReadTreeOptions, TreeFile, TreeFlow, TreeNamespace, TreeReadResult } from './types';
 import { MAX_FLOW_BYTES, checkFlowSource, decodeFlowBytes, flowTooLarge } from './flow-file';
 import { hashFile, readUpTo } from './read-bytes';
@@ -194,5 +195,4 @@ function safeRealpath(p: string): string | undefined {
 // Required on first use, not imported: it loads the `yaml` parser, which trees without kv.yaml
 // never need.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-let kvFilesModule: typeof import('./kv-file') | undefined;
-const kvFiles = () => (kvFilesModule ??= require('./kv-file') as typeof import('./kv-file'));
+const kvFiles = lazy(() => require('./kv-file') as typeof import('./kv-file'));
