@@ -45,6 +45,15 @@ export const INPUT_TYPES = ['STRING', 'ENUM', 'SELECT', 'INT', 'FLOAT', 'BOOLEAN
 // System labels a flow may set itself; every other `system.` label is Kestra's.
 const SETTABLE_SYSTEM_LABELS = new Set(['system.readOnly', 'system.correlationId']);
 const TASK_LIST_KEYS = new Set(['tasks', 'errors', 'finally', 'afterExecution', 'then', 'else', 'defaults']);
+// The top-level properties of Kestra's Flow schema (OpenAPI specs of 2.0 and 1.3). Kestra parses a
+// flow with FAIL_ON_UNKNOWN_PROPERTIES: a key neither line knows is refused.
+const FLOW_PROPERTIES = new Set([
+  'id', 'namespace', 'revision', 'description', 'labels', 'inputs', 'outputs', 'variables', 'tasks', 'errors', 'finally',
+  'afterExecution', 'triggers', 'disabled', 'deleted', 'concurrency', 'retry', 'sla', 'checks', 'updated', 'source', 'tenantId',
+]);
+// In one line's schema only (pluginDefaults and taskDefaults have rules of their own in ./removed-2x).
+const ONLY_IN_1X = new Set(['listeners', 'workerGroup', 'pluginDefaults', 'taskDefaults']);
+const ONLY_IN_2X = new Set(['draft', 'policyRefs', 'quotas', 'workerSelector']);
 
 type P = (string | number)[];
 type Obj = Record<string, unknown>;
@@ -71,6 +80,7 @@ export function checkFlow(root: unknown, opts: FlowRuleOptions): FlowViolation[]
     if (ns.length > 150) add('error', ['namespace'], 'value', `namespace is ${ns.length} characters long (Kestra allows 150)`, 'shorten the namespace');
     else if (!NAMESPACE_PATTERN.test(ns)) add('error', ['namespace'], 'value', `namespace "${ns}" does not match ^[a-z0-9][a-z0-9._-]*`, 'use lowercase letters, digits, ".", "_" and "-" only');
   }
+  checkTopLevelKeys(root, opts.kestraMajor, add);
   if (!('tasks' in root)) add('error', ['tasks'], 'value', 'missing required field `tasks`', 'add `tasks:` with at least one task');
   else if (!Array.isArray(root.tasks) || root.tasks.length === 0) add('error', ['tasks'], 'value', '`tasks` must be a non-empty list of tasks', 'add at least one task, e.g. `- id: hello` / `type: io.kestra.plugin.core.log.Log`');
 
@@ -121,6 +131,19 @@ export function checkFlow(root: unknown, opts: FlowRuleOptions): FlowViolation[]
   for (const c of [PLUGIN_DEFAULTS, TASK_DEFAULTS]) if (c.construct in root) removed(c, [c.construct], 'key');
   if (Array.isArray(root.checks)) root.checks.forEach((c, i) => isObj(c) && 'condition' in c && removed(CHECK_CONDITION, ['checks', i, 'condition'], 'key'));
   return out;
+}
+
+function checkTopLevelKeys(root: Obj, major: KestraMajor, add: Add): void {
+  for (const key of Object.keys(root)) {
+    if (FLOW_PROPERTIES.has(key) || (key === 'pluginDefaults' || key === 'taskDefaults')) continue;
+    if (ONLY_IN_1X.has(key)) {
+      if (major === 2) add('warning', [key], 'key', `\`${key}\` is not part of Kestra 2.0's flow schema`, `remove it, or target Kestra 1.x (kestraVersion: 1)`);
+    } else if (ONLY_IN_2X.has(key)) {
+      if (major === 1) add('warning', [key], 'key', `\`${key}\` is not part of Kestra 1.x's flow schema`, 'remove it, or target Kestra 2.x (kestraVersion: 2)');
+    } else {
+      add('error', [key], 'key', `unknown flow property \`${key}\`: Kestra refuses flows with properties it does not know`, 'remove it or move it under `variables:` or `labels:`');
+    }
+  }
 }
 
 function checkInputs(root: Obj, add: Add): void {

@@ -34,7 +34,10 @@ export function positionTree(text: string): PosNode | undefined {
       unreliable = true;
       return;
     }
-    const node: PosNode = { start: skipToContent(text, frame.start) };
+    // An empty value (`tasks:` with nothing after it) sits on its key's line, as `yaml` places it:
+    // skipping comments and newlines would land on whatever follows.
+    const empty = state.result === null && state.kind !== 'mapping' && state.kind !== 'sequence';
+    const node: PosNode = { start: empty ? skipSpaces(text, frame.start) : skipToContent(text, frame.start) };
     if (state.kind === 'mapping') {
       if (frame.children.length % 2 !== 0) unreliable = true;
       else {
@@ -81,6 +84,11 @@ export function lineCounterOf(text: string): LineCounter {
   lines.addNewLine(0);
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
   return lines;
+}
+
+function skipSpaces(text: string, i: number): number {
+  while (i < text.length && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09)) i++;
+  return i;
 }
 
 // js-yaml reports a node's start before the separation space (and comments) that precede it.
