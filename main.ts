@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App } from './lib/constructs';
+import { App } from 'kestraform';
 import { ExampleStack } from './stacks/example';
 
 function contextFromCdktfJson(): Record<string, unknown> | undefined {

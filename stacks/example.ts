@@ -3,8 +3,8 @@
  * cdktf.json (default `examples/kestra`) and owns every namespace folder found there. Point
  * that key at your own tree in the same layout to try kestraform on your flows.
  */
-import { Construct } from 'constructs';
-import { KestraProvider, KestraStack, NamespaceTree } from '../lib/constructs';
+import type { Construct } from 'kestraform';
+import { KestraProvider, KestraStack, NamespaceTree } from 'kestraform';
 
 export const TREE_CONTEXT_KEY = 'kestraform:tree';
 export const DEFAULT_TREE = 'examples/kestra';

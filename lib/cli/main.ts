@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { reportFatal } from './errors';
 import { loadProject } from '../project/config';
 import { abandonEarlyApp, startAppEarly } from '../project/run-app';
+import { KESTRAFORM_VERSION } from '../version';
 
 /** Commands that begin with a synth: their app run starts before the rest of the CLI loads. */
 const SYNTHESIZING = new Set(['synth', 'validate', 'plan', 'apply', 'drift', 'import', 'pull']);
@@ -15,6 +16,7 @@ const COMMANDS = ['synth', 'validate', 'plan', 'apply', 'drift', 'import', 'pull
 export function buildProgram(): Command {
   const program = new Command('kestraform')
     .description('Reconcile a Kestra server with flows, namespace files and KV pairs kept in Git.')
+    .version(KESTRAFORM_VERSION, '-V, --version', 'print the version of kestraform that runs')
     .showHelpAfterError()
     .exitOverride();
   for (const name of COMMANDS) {

@@ -1,7 +1,7 @@
 import type { Construct } from './cdk';
 import { KestraResource, type KestraResourceMeta } from './resource';
 import { FLOW_TYPE } from '../model/names';
-import type { FlowAttributes } from '../model/resources';
+import type { FlowAttributes } from '../model/attributes';
 
 export interface KestraFlowConfig extends KestraResourceMeta {
   namespace: string;

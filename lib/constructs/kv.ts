@@ -1,7 +1,7 @@
 import type { Construct } from './cdk';
 import { KestraResource, type KestraResourceMeta } from './resource';
 import { KV_TYPE } from '../model/names';
-import type { KvAttributes } from '../model/resources';
+import type { KvAttributes } from '../model/attributes';
 import type { KvType } from '../gittree/types';
 
 export interface KestraKvConfig extends KestraResourceMeta {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Construct } from './cdk';
 import { KestraResource, type KestraResourceMeta } from './resource';
 import { FILE_TYPE } from '../model/names';
-import type { FileAttributes } from '../model/resources';
+import type { FileAttributes } from '../model/attributes';
 
 export type KestraNamespaceFileConfig = KestraResourceMeta & {
   namespace: string;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { FLOW_ID_PATTERN, NAMESPACE_PATTERN } from '../flowrules';
 import { KV_TYPES } from '../gittree/types';
 import { FILE_TYPE, FLOW_TYPE, KV_KEY_PATTERN, KV_TYPE } from './names';
+import type { FileAttributes, FlowAttributes, KvAttributes } from './attributes';
 
 export * from './names';
 
@@ -62,9 +63,16 @@ export const localAttributes = z.object({
   input: z.unknown().optional(),
 });
 
-export type FlowAttributes = z.infer<typeof flowAttributes>;
-export type FileAttributes = z.infer<typeof fileAttributes>;
-export type KvAttributes = z.infer<typeof kvAttributes>;
+export type { FlowAttributes, FileAttributes, KvAttributes } from './attributes';
+
+// The schemas describe exactly the plain attribute types of ./attributes (a compile-time check).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemasMatchTypes: [
+  Same<z.infer<typeof flowAttributes>, FlowAttributes>,
+  Same<z.infer<typeof fileAttributes>, FileAttributes>,
+  Same<z.infer<typeof kvAttributes>, KvAttributes>,
+] = [true, true, true];
+void schemasMatchTypes;
 
 /** Formats zod issues as `attr: message` lines. */
 export function describeIssues(error: z.ZodError): string[] {

@@ -71,6 +71,9 @@ async function spawnApp(project: Project, opts: AppRunOptions, started?: (child:
   const staging = newStagingDir(project.outDir);
   const env = {
     ...process.env,
+    // As npm runs scripts: the project's own bins (kestraform-app among them) come first, also when
+    // kestraform was started without npx.
+    PATH: [path.join(project.dir, 'node_modules', '.bin'), process.env.PATH].filter(Boolean).join(path.delimiter),
     CDKTF_OUTDIR: staging,
     CDKTF_CONTEXT_JSON: JSON.stringify({ ...project.context, ...opts.context }),
   };

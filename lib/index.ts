@@ -1,0 +1,11 @@
+/**
+ * kestraform's library entry, `import { ... } from 'kestraform'`: what a stack is written with.
+ * Only the constructs load here (never the engine, the client or the server), so a synth stays light.
+ */
+export { App, Construct, TerraformStack } from './constructs/cdk';
+export { KestraStack, type KestraStackOptions } from './constructs/stack';
+export { KestraProvider, type KestraProviderConfig } from './constructs/provider';
+export { KestraFlow, type KestraFlowConfig } from './constructs/flow';
+export { KestraNamespaceFile, type KestraNamespaceFileConfig } from './constructs/namespace-file';
+export { KestraKv, type KestraKvConfig } from './constructs/kv';
+export { NamespaceTree, type NamespaceTreeProps } from './constructs/namespace-tree';

@@ -1,0 +1,38 @@
+/**
+ * The attributes of kestraform's resources as cdk.tf.json holds them (snake_case, as the official
+ * Kestra Terraform provider names them). Plain types, free of zod: they are the constructs' public
+ * types, and a user's type check must not reach into zod's declarations. ./resources holds the
+ * schemas and checks at compile time that they describe exactly these shapes. (Type aliases, not
+ * interfaces: a resource's attributes must be assignable to Record<string, unknown>.)
+ */
+import type { KvType } from '../gittree/types';
+
+export type FlowAttributes = {
+  namespace: string;
+  flow_id: string;
+  content: string;
+  /** Where the flow came from (project-relative file), for messages and pull. */
+  source_file?: string;
+};
+
+export type FileAttributes = {
+  namespace: string;
+  filename: string;
+  /** Inline text content (small files written by hand in a stack). */
+  content?: string;
+  /** Path of the bytes, relative to the project directory (files read from a tree). */
+  source?: string;
+  content_sha256: string;
+  content_size: number;
+};
+
+export type KvAttributes = {
+  namespace: string;
+  key: string;
+  type: KvType;
+  value: string;
+  description?: string;
+  ttl?: string;
+  sensitive?: boolean;
+  source_file?: string;
+};
