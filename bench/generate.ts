@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { DesiredFile, DesiredFlow, DesiredKv, DesiredResource, DesiredStack } from '../lib/desired/types';
 import { fileAddress, flowAddress, kvAddress } from '../lib/model/resources';
+import { defaultStackSettings } from '../lib/model/settings';
 
 export interface Sizes {
   flows: number;
@@ -72,7 +73,7 @@ export function generateStack(sizes: Sizes, name = 'bench'): DesiredStack {
   return {
     name,
     file: '(generated)',
-    settings: { namespaces, prune: false, protected_namespaces: ['system'], backend: { type: 'local' }, kestra_version: 2, diagnostics: [] },
+    settings: defaultStackSettings({ namespaces }),
     resources,
     dependencies: [],
     digest: sha(Buffer.from(JSON.stringify([sizes, name]))),

@@ -8,4 +8,8 @@ export { KestraProvider, type KestraProviderConfig } from './constructs/provider
 export { KestraFlow, type KestraFlowConfig } from './constructs/flow';
 export { KestraNamespaceFile, type KestraNamespaceFileConfig } from './constructs/namespace-file';
 export { KestraKv, type KestraKvConfig } from './constructs/kv';
+export { Flows, type FlowsProps } from './constructs/flows';
+export { NamespaceFiles, type NamespaceFilesProps } from './constructs/namespace-files';
+export { KvPairs, type KvPairsProps } from './constructs/kv-pairs';
 export { NamespaceTree, type NamespaceTreeProps } from './constructs/namespace-tree';
+export { SyncFlowsTree, type SyncFlowsTreeProps } from './constructs/sync-flows-tree';

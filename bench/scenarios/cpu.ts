@@ -13,6 +13,7 @@ import type { DesiredStack } from '../../lib/desired/types';
 import { flowSource, makeFlow } from '../generate';
 import { timed } from '../measure';
 import type { ScenarioResult } from '../report';
+import { defaultStackSettings } from '../../lib/model/settings';
 
 const CORPUS = path.resolve(__dirname, '../../../shared/corpus/flows/valid');
 
@@ -50,7 +51,7 @@ export async function runCpuScenario(count: number): Promise<ScenarioResult> {
       const resources = tree.namespaces.flatMap((n) => n.flows.map((f) => makeFlow(f.namespace, f.id, f.source)));
       const stack: DesiredStack = {
         name: 'cpu', file: '(bench)', resources, dependencies: [], digest: 'cpu',
-        settings: { namespaces: tree.namespaces.map((n) => n.name), prune: false, protected_namespaces: ['system'], backend: { type: 'local' }, kestra_version: 1, diagnostics: [] },
+        settings: defaultStackSettings({ namespaces: tree.namespaces.map((n) => n.name), kestra_version: 1 }),
       };
       // Live holds a slightly different version of every flow: every flow gets a diff.
       const live: LiveSnapshot = { namespaces: stack.settings.namespaces, flows: new Map(), files: new Map(), kv: new Map() };

@@ -1,93 +1,54 @@
-import * as path from 'node:path';
+/**
+ * `NamespaceTree`: a tree in Kestra's own Git layout, as NamespaceSync and TenantSync read it
+ * (<root>/<namespace>/flows/<id>.yml, files/**, kv.yaml; a namespace as one dotted folder or as
+ * nested folders; apps/, tests/ and _global/ listed, not deployed; see lib/gittree/namespace-layout).
+ * The stack owns the namespaces its objects live in, never a folder name without objects.
+ */
 import { Construct } from './cdk';
 import { KestraStack } from './stack';
-import { KestraFlow } from './flow';
-import { KestraNamespaceFile } from './namespace-file';
-import { KestraKv } from './kv';
-import { readTreeSync } from '../gittree/walk';
+import { TreeResources } from './tree-resources';
+import { flowHomes, kestraformSkip, sourceFolder } from './source-support';
+import { readTreeSync } from '../gittree/namespace-layout';
 import type { TreeNamespace } from '../gittree/types';
 
 export interface NamespaceTreeProps {
   /** Tree root, relative to the project directory (the working directory of synth) or absolute. */
   root: string;
-  /** Only these namespace folders (default: every namespace folder under the root). */
+  /** Only these namespaces (default: every namespace folder under the root). */
   namespaces?: string[];
-  /** Make the stack own every namespace read (default true). */
-  own?: boolean;
+  /** Gitignore-style patterns, relative to the root, of files and folders to leave out. */
+  exclude?: string[];
 }
 
-/**
- * Reads a Git tree in the default layout and adds one resource per flow, namespace file and KV
- * pair. Problems in the tree do not throw here: they are recorded on the stack, so `validate`
- * and `plan` can list all of them, each with file and line.
- */
 export class NamespaceTree extends Construct {
   readonly namespaces: TreeNamespace[];
 
   constructor(scope: Construct, id: string, props: NamespaceTreeProps) {
     super(scope, id);
     const stack = KestraStack.of(this);
-    const cwd = process.cwd();
-    const root = path.resolve(cwd, props.root);
-    const result = readTreeSync(root, {
+    const folder = sourceFolder(props.root);
+    const result = readTreeSync(folder.abs, {
       kestraMajor: stack.kestraVersion,
       namespaces: props.namespaces,
-      displayRoot: path.relative(cwd, root) || '.',
+      displayRoot: folder.display || '.',
+      exclude: props.exclude,
+      skip: kestraformSkip(),
     });
     stack.addDiagnostics(result.diagnostics);
     this.namespaces = result.namespaces;
-    // Tree paths from the reader are clean and '/'-separated: one path.relative for the root serves all.
-    const rootFromCwd = path.relative(cwd, root).split(path.sep).join('/');
-    const rel = (file: string) => (rootFromCwd ? `${rootFromCwd}/${file}` : file);
-
+    const resources = new TreeResources(this, stack, { discovered: true });
+    resources.found(result.found);
+    const dirOf = (ns: TreeNamespace) => (folder.display ? `${folder.display}/${ns.dir}` : ns.dir);
+    const protectedNs = new Set(stack.protectedNamespaces);
     for (const ns of result.namespaces) {
-      if (props.own !== false) stack.own(ns.name);
-      const scopeNs = new Construct(this, ns.name);
-      const ids = new UniqueIds();
-      for (const flow of ns.flows) {
-        new KestraFlow(scopeNs, ids.take(`flow-${flow.id}`), {
-          namespace: flow.namespace,
-          flowId: flow.id,
-          content: flow.source,
-          sourceFile: rel(flow.file),
-          schemaCheckAtReadBack: true,
-        });
-      }
-      for (const file of ns.files) {
-        new KestraNamespaceFile(scopeNs, ids.take(`file-${file.path}`), {
-          namespace: ns.name,
-          filename: file.path,
-          source: rel(file.file),
-          sha256: file.sha256,
-          size: file.size,
-          schemaCheckAtReadBack: true,
-        });
-      }
-      for (const kv of ns.kv) {
-        new KestraKv(scopeNs, ids.take(`kv-${kv.key}`), {
-          namespace: ns.name,
-          key: kv.key,
-          type: kv.type,
-          value: kv.value,
-          description: kv.description,
-          ttl: kv.ttl,
-          sensitive: kv.sensitive,
-          sourceFile: `${rel(kv.file)}:${kv.line}`,
-          schemaCheckAtReadBack: true,
-        });
-      }
+      const flows = resources.flows(ns.flows);
+      resources.files(ns.files);
+      resources.kv(ns.kv);
+      if (protectedNs.has(ns.name)) continue;
+      const nsDir = dirOf(ns);
+      for (const home of flowHomes(flows, { [ns.name]: `${nsDir}/flows` })) stack.addPullHome(home);
+      stack.addPullHome({ kind: 'file', namespace: ns.name, dir: `${nsDir}/files`, prefix: '/' });
+      stack.addPullHome({ kind: 'kv', namespace: ns.name, file: `${nsDir}/kv.yaml` });
     }
-  }
-}
-
-/** Construct ids may not contain '/', and must be unique in their scope. */
-class UniqueIds {
-  private readonly seen = new Set<string>();
-  take(raw: string): string {
-    const base = raw.replace(/\//g, '|');
-    let id = base;
-    for (let n = 2; this.seen.has(id); n++) id = `${base}~${n}`;
-    this.seen.add(id);
-    return id;
   }
 }

@@ -6,7 +6,7 @@ import { NativeJsonSynthesizer, type JsonHandingStack } from './native-json-synt
 import type { KestraMajor } from '../flowrules';
 import type { Diagnostic } from '../util/diagnostics';
 import { SETTINGS_KEY } from '../model/names';
-import type { BackendSettings, StackSettings } from '../model/stack-settings';
+import type { BackendSettings, FoundSetting, PullHomeSetting, StackSettings } from '../model/settings';
 
 export interface KestraStackOptions {
   /** Namespaces this stack owns; the namespaces of its resources (and of NamespaceTree folders) are added. */
@@ -33,6 +33,11 @@ export class KestraStack extends TerraformStack implements JsonHandingStack {
   readonly kestraVersion: KestraMajor;
   private readonly owned = new Set<string>();
   private readonly diagnostics: Diagnostic[] = [];
+  private readonly foundObjects: FoundSetting[] = [];
+  private readonly pullHomes: PullHomeSetting[] = [];
+  /** Files of the flows the stack's sources declare, and flows its file sources left out. */
+  private readonly flowFiles = new Set<string>();
+  private readonly flowsLeftOutOfFiles: { file: string; line: number; namespace?: string; id?: string }[] = [];
   handJsonTo?: (json: Record<string, unknown>) => void;
 
   constructor(scope: Construct, id: string, private readonly options: KestraStackOptions = {}) {
@@ -58,6 +63,31 @@ export class KestraStack extends TerraformStack implements JsonHandingStack {
     this.diagnostics.push(...ds);
   }
 
+  /** Kestra objects a source found and does not deploy (validate and plan list them). */
+  recordFound(objects: readonly FoundSetting[]): void {
+    this.foundObjects.push(...objects);
+  }
+
+  /** Where `pull` writes objects new in Kestra (see PullHomeSetting). */
+  addPullHome(home: PullHomeSetting): void {
+    this.pullHomes.push(home);
+  }
+
+  /** The files of flows a source declared (project-relative). */
+  noteFlowFiles(files: readonly string[]): void {
+    for (const f of files) this.flowFiles.add(f);
+  }
+
+  /** Flows a namespace-files source found among its files and left out of them. */
+  noteFlowsLeftOutOfFiles(flows: readonly { file: string; line: number; namespace?: string; id?: string }[]): void {
+    this.flowsLeftOutOfFiles.push(...flows);
+  }
+
+  /** Objects of a protected namespace a source found and left out (`what`: e.g. "3 namespace files"). */
+  noteLeftOut(what: string, namespace: string, file: string): void {
+    this.diagnostics.push({ severity: 'warning', file, line: 0, column: 0, message: `${what} of protected namespace "${namespace}" found here are not deployed`, hint: 'kestraform never writes a protected namespace (protectedNamespaces of the stack)' });
+  }
+
   get protectedNamespaces(): string[] {
     return this.options.protectedNamespaces ?? ['system'];
   }
@@ -69,8 +99,24 @@ export class KestraStack extends TerraformStack implements JsonHandingStack {
       protected_namespaces: this.protectedNamespaces,
       backend: this.options.backend ?? { type: 'local' },
       kestra_version: this.kestraVersion,
-      diagnostics: this.diagnostics,
+      diagnostics: [...this.diagnostics, ...this.unreadFlows()],
+      found: this.foundObjects,
+      pull_homes: this.pullHomes,
     };
+  }
+
+  /** A flow left out of namespace files that no flow source of the stack reads is deployed by nobody. */
+  private unreadFlows(): Diagnostic[] {
+    return this.flowsLeftOutOfFiles
+      .filter((f) => !this.flowFiles.has(f.file))
+      .map((f) => ({
+        severity: 'warning' as const,
+        file: f.file,
+        line: f.line,
+        column: 1,
+        message: `flow ${f.namespace}/${f.id} lies in a folder of namespace files: it is not uploaded as a file, and no flow source of this stack reads it`,
+        hint: 'read its folder with a Flows source, or set includeKestraObjects: true on the NamespaceFiles source to upload it as a plain file',
+      }));
   }
 
   /**

@@ -10,12 +10,14 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Diagnostic } from '../util/diagnostics';
 import { SETTINGS_KEY, stackSettings, type StackSettings } from '../model/stack-settings';
+import { defaultStackSettings } from '../model/settings';
 import {
   FILE_TYPE, FLOW_TYPE, KV_TYPE, LOCAL_TYPES, describeIssues, fileAttributes, fileAddress, flowAddress,
   flowAttributes, kvAddress, kvAttributes, localAttributes,
 } from '../model/resources';
 import type { DesiredResource, DesiredStack, DesiredState, Lifecycle } from './types';
 import { checkFlowSource } from '../gittree';
+import { lineOfId } from '../gittree/flow-file';
 
 const manifestSchema = z.object({
   version: z.string(),
@@ -72,13 +74,13 @@ function readStack(name: string, file: string, shownFile: string, projectDir: st
   let settings: StackSettings;
   const rawSettings = json[SETTINGS_KEY];
   if (rawSettings === undefined) {
-    settings = { namespaces: [], prune: false, protected_namespaces: ['system'], backend: { type: 'local' }, kestra_version: 2, diagnostics: [] };
+    settings = defaultStackSettings();
     diagnostics.push({ severity: 'warning', file: where, line: 0, column: 0, message: `stack "${name}" is a plain TerraformStack: defaults apply (no prune, protected: system, local state, Kestra 2)`, hint: 'extend KestraStack (lib/constructs) to set them' });
   } else {
     const parsed = stackSettings.safeParse(rawSettings);
     if (!parsed.success) {
       problem(`invalid \`${SETTINGS_KEY}\` settings: ${describeIssues(parsed.error).join('; ')}`, 'synthesize again with this version of kestraform');
-      settings = { namespaces: [], prune: false, protected_namespaces: ['system'], backend: { type: 'local' }, kestra_version: 2, diagnostics: [] };
+      settings = defaultStackSettings();
     } else settings = parsed.data;
   }
   diagnostics.push(...settings.diagnostics);
@@ -182,8 +184,12 @@ function readStack(name: string, file: string, shownFile: string, projectDir: st
   const seen = new Map<string, DesiredResource>();
   for (const r of resources) {
     const prev = seen.get(r.address);
-    if (prev) problem(`${r.address} is declared twice (${prev.constructPath} and ${r.constructPath})`, 'declare each Kestra object once');
-    else seen.set(r.address, r);
+    if (!prev) seen.set(r.address, r);
+    else {
+      const [at, first] = [origin(r, projectDir), origin(prev, projectDir)];
+      if (at && first) diagnostics.push({ severity: 'error', ...at, column: at.line ? 1 : 0, message: `${r.address} is also defined in ${first.file}${first.line ? `:${first.line}` : ''}`, hint: 'each Kestra object may come from one file only: rename, move or delete one of them (or narrow a source with `exclude`)' });
+      else problem(`${r.address} is declared twice (${prev.constructPath} and ${r.constructPath})`, 'declare each Kestra object once');
+    }
   }
   const owned = new Set(settings.namespaces);
   for (const r of resources) if (r.kind !== 'local') owned.add(r.namespace);
@@ -193,6 +199,17 @@ function readStack(name: string, file: string, shownFile: string, projectDir: st
   }
 
   return { name, file: shownFile, settings, resources, dependencies, digest: digestOf(resources, settings) };
+}
+
+/** The repository file (and line) a resource read from a tree comes from. */
+function origin(r: DesiredResource, projectDir: string): { file: string; line: number } | undefined {
+  if (r.kind === 'flow' && r.sourceFile) return { file: r.sourceFile, line: lineOfId(r.content) };
+  if (r.kind === 'file' && r.sourcePath) return { file: rel(projectDir, r.sourcePath), line: 0 };
+  if (r.kind === 'kv' && r.sourceFile) {
+    const m = /^(.*):(\d+)$/.exec(r.sourceFile);
+    return m ? { file: m[1], line: Number(m[2]) } : { file: r.sourceFile, line: 0 };
+  }
+  return undefined;
 }
 
 function checkHandWrittenFlow(flow: Extract<DesiredResource, { kind: 'flow' }>, stack: string, where: string, diagnostics: Diagnostic[]): void {
@@ -259,7 +276,8 @@ function findToken(value: unknown, at = '', freeText = false): { path: string; v
 
 function digestOf(resources: DesiredResource[], settings: StackSettings): string {
   const h = createHash('sha256');
-  const { diagnostics: _d, ...rest } = settings;
+  // What apply does not depend on (problems, objects left alone, pull's places) cannot stale a plan.
+  const { diagnostics: _d, found: _found, pull_homes: _homes, ...rest } = settings;
   h.update(JSON.stringify(rest));
   for (const r of [...resources].sort((a, b) => (a.address < b.address ? -1 : 1))) {
     // Where a resource comes from is not what it is: those fields stay out of the digest.

@@ -3,7 +3,7 @@
  * cdktf objects.
  */
 import type { KvType } from '../gittree/types';
-import type { StackSettings } from '../model/stack-settings';
+import type { StackSettings } from '../model/settings';
 import type { Diagnostic } from '../util/diagnostics';
 
 export interface Lifecycle {

@@ -10,7 +10,12 @@ type P = (string | number)[];
 
 /** The rules with positions: for callers that hold a `yaml` document (the embedded server, error paths). */
 export function checkFlowDocument(doc: Document.Parsed, opts: FlowRuleOptions): FlowViolation[] {
-  return checkFlow(doc.toJS({ maxAliasCount: 1000 }), opts).map((v) => ({ ...v, range: rangeAt(doc, v.path, v.at ?? 'value') }));
+  return withRanges(doc, checkFlow(doc.toJS({ maxAliasCount: 1000 }), opts));
+}
+
+/** Violations found on the document's plain data, with their source ranges. */
+export function withRanges(doc: Document.Parsed, violations: FlowViolation[]): FlowViolation[] {
+  return violations.map((v) => ({ ...v, range: rangeAt(doc, v.path, v.at ?? 'value') }));
 }
 
 /** Source range of `path` in the document: the deepest node that exists on the way. */

@@ -5,30 +5,17 @@
  * the `yaml` parser for exact positions only then.
  */
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
-import { checkFlow, type FlowViolation, type KestraMajor } from '../flowrules';
+import { repositoryRules, type CheckedFlow, type FlowCheckOptions } from './flow-check';
 import type { Diagnostic } from '../util/diagnostics';
 import { lazy } from '../util/lazy';
+
+export type { CheckedFlow, FlowCheckOptions, NamespaceExpectation } from './flow-check';
 
 export const MAX_FLOW_BYTES = 1024 * 1024;
 
 // Strict (invalid bytes throw) and BOM-keeping; one decoder serves every call (decode is stateless
 // without the stream option).
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-export interface FlowCheckOptions {
-  kestraMajor: KestraMajor;
-  /** The namespace of the flow's folder, when it comes from a tree. */
-  expectedNamespace?: string;
-}
-
-export interface CheckedFlow {
-  id?: string;
-  namespace?: string;
-  /** Offsets of the id and namespace values, for messages about them. */
-  idLine?: number;
-  namespaceLine?: number;
-  diagnostics: Diagnostic[];
-}
 
 export function flowTooLarge(size: number, file: string): Diagnostic {
   return { severity: 'error', file, line: 0, column: 0, message: `flow file is ${size} bytes (more than ${MAX_FLOW_BYTES})`, hint: 'Kestra flows are small YAML documents; move large content into namespace files' };
@@ -43,10 +30,13 @@ export function decodeFlowBytes(bytes: Buffer, file: string): { text?: string; d
   }
 }
 
-/** Checks a flow's source text; `expectedNamespace` is its folder's namespace when it comes from a tree. */
-export function checkFlowSource(source: string, file: string, opts: FlowCheckOptions): CheckedFlow {
+/**
+ * Checks a flow's source text; `expectedNamespace` is its folder's namespace when it comes from a
+ * tree. `docs`: the documents js-yaml already parsed from it (a source classifying the file did).
+ */
+export function checkFlowSource(source: string, file: string, opts: FlowCheckOptions, docs?: unknown[]): CheckedFlow {
   const text = source.replace(/^\uFEFF/, '');
-  return checkFast(text, file, opts) ?? positioned().checkWithPositions(text, file, opts);
+  return checkFast(text, file, opts, docs) ?? positioned().checkWithPositions(text, file, opts);
 }
 
 /**
@@ -55,16 +45,16 @@ export function checkFlowSource(source: string, file: string, opts: FlowCheckOpt
  * events gives positions. Anything js-yaml cannot parse or map goes to the `yaml` parser, whose
  * messages and positions are exact for broken YAML.
  */
-function checkFast(text: string, file: string, opts: FlowCheckOptions): CheckedFlow | undefined {
+function checkFast(text: string, file: string, opts: FlowCheckOptions, parsed?: unknown[]): CheckedFlow | undefined {
   let docs: unknown[];
   try {
-    docs = loadAll(text, undefined, { schema: CORE_SCHEMA });
+    docs = parsed ?? loadAll(text, undefined, { schema: CORE_SCHEMA });
   } catch {
     return undefined;
   }
   if (docs.length !== 1) return undefined;
   const root = docs[0] as Record<string, unknown> | null;
-  const violations = checkFlow(root, { kestraMajor: opts.kestraMajor });
+  const violations = repositoryRules(root, text, opts);
   const isMapping = !!root && typeof root === 'object' && !Array.isArray(root);
   const id = isMapping && typeof root.id === 'string' ? root.id : undefined;
   const namespace = isMapping && typeof root.namespace === 'string' ? root.namespace : undefined;
@@ -76,13 +66,10 @@ function checkFast(text: string, file: string, opts: FlowCheckOptions): CheckedF
   return positioned().withFastPositions(text, file, opts, { violations, id, namespace, mismatch });
 }
 
-/** The flow as js-yaml read it, for placing its problems. */
-export interface FastReading {
-  violations: FlowViolation[];
-  id?: string;
-  namespace?: string;
-  /** The namespace differs from the folder's. */
-  mismatch: boolean;
+/** 1-based line of the first top-level `id:` (1 when there is none). */
+export function lineOfId(text: string): number {
+  const m = /^id\s*:/m.exec(text);
+  return m ? lineOf(text, m.index) : 1;
 }
 
 /** 1-based line of an offset, counting newlines without copying the text. */

@@ -4,9 +4,9 @@
  * messages and positions are exact for broken YAML).
  */
 import { isMap, isScalar } from 'yaml';
-import { checkFlowDocument } from '../flowrules/document';
+import { withRanges } from '../flowrules/document';
 import type { Diagnostic } from '../util/diagnostics';
-import type { CheckedFlow, FastReading, FlowCheckOptions } from './flow-file';
+import { namespaceMismatch, repositoryRules, type CheckedFlow, type FastReading, type FlowCheckOptions } from './flow-check';
 import { parseYamlWithPositions, positionOf } from './yaml-source';
 import { lineCounterOf, offsetAt, positionTree } from './fast-positions';
 
@@ -28,14 +28,12 @@ export function withFastPositions(text: string, file: string, opts: FlowCheckOpt
     const pos = at(offsetAt(tree, ['namespace'], 'value'));
     result.namespaceLine = pos.line;
     if (mismatch) {
-      diagnostics.push({ severity: 'error', file, ...pos, message: namespaceMismatch(namespace, opts.expectedNamespace!), hint: namespaceHint(namespace, opts.expectedNamespace!) });
+      diagnostics.push({ severity: 'error', file, ...pos, ...namespaceMismatch(namespace, opts) });
     }
   }
   return result;
 }
 
-const namespaceMismatch = (actual: string, folder: string) => `namespace "${actual}" differs from its folder "${folder}"`;
-const namespaceHint = (actual: string, folder: string) => `move the file to ${actual}/flows/ or set \`namespace: ${folder}\``;
 
 /** Checks a flow (its text without BOM) through a `yaml` document, with exact positions. */
 export function checkWithPositions(text: string, file: string, opts: FlowCheckOptions): CheckedFlow {
@@ -56,7 +54,7 @@ export function checkWithPositions(text: string, file: string, opts: FlowCheckOp
     diagnostics.push({ severity: 'error', file, line: 1, column: 1, message: 'flow file is empty', hint: 'write the flow (`id:`, `namespace:`, `tasks:`) or delete the file' });
     return { diagnostics };
   }
-  for (const v of checkFlowDocument(doc, { kestraMajor: opts.kestraMajor })) {
+  for (const v of withRanges(doc, repositoryRules(doc.toJS({ maxAliasCount: 1000 }), text, opts))) {
     diagnostics.push({ severity: v.severity, file, ...at(v.range?.[0]), message: v.message, hint: v.hint });
   }
   const root = doc.contents;
@@ -73,7 +71,7 @@ export function checkWithPositions(text: string, file: string, opts: FlowCheckOp
       const pos = at(nsNode.range?.[0]);
       result.namespaceLine = pos.line;
       if (opts.expectedNamespace !== undefined && nsNode.value !== opts.expectedNamespace) {
-        diagnostics.push({ severity: 'error', file, ...pos, message: namespaceMismatch(nsNode.value, opts.expectedNamespace), hint: namespaceHint(nsNode.value, opts.expectedNamespace) });
+        diagnostics.push({ severity: 'error', file, ...pos, ...namespaceMismatch(nsNode.value, opts) });
       }
     }
   }

@@ -10,6 +10,9 @@ const { createHash } = crypto;
 // crypto.hash arrived in Node 20.12; older 20.x hash through a Hash object.
 const oneShotSha256 = typeof crypto.hash === 'function' ? (data: Buffer) => crypto.hash('sha256', data) : undefined;
 
+/** sha256 (hex) of bytes in memory. */
+export const sha256Hex = (data: Buffer): string => (oneShotSha256 ? oneShotSha256(data) : createHash('sha256').update(data).digest('hex'));
+
 const CHUNK = 256 * 1024;
 let scratch = Buffer.allocUnsafe(CHUNK);
 

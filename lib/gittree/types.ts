@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from '../util/diagnostics';
 import type { KestraMajor } from '../flowrules';
+import type { KestraKind } from './classify';
 
 export const KV_TYPES = ['STRING', 'NUMBER', 'BOOLEAN', 'DATETIME', 'DATE', 'DURATION', 'JSON'] as const;
 export type KvType = (typeof KV_TYPES)[number];
@@ -11,17 +12,19 @@ export type KvType = (typeof KV_TYPES)[number];
 export interface TreeFlow {
   namespace: string;
   id: string;
-  /** Path relative to the tree root, '/'-separated, e.g. `company.team/flows/hello.yml`. */
+  /** The file as messages show it ('/'-separated: the reader's display root, then the path below it), e.g. `kestra/company.team/flows/hello.yml`. */
   file: string;
   /** The file's text exactly as stored (UTF-8 decoded; a BOM and CRLF are kept). */
   source: string;
+  /** Line of the flow's `id`. */
+  line: number;
 }
 
 export interface TreeFile {
   namespace: string;
   /** Kestra path: leading '/', '/'-separated, e.g. `/scripts/etl.py`. */
   path: string;
-  /** Path relative to the tree root, e.g. `company.team/files/scripts/etl.py`. */
+  /** The file as messages show it, e.g. `kestra/company.team/files/scripts/etl.py`. */
   file: string;
   size: number;
   /** Lowercase hex sha256 of the bytes. */
@@ -42,9 +45,26 @@ export interface TreeKv {
   ttl?: string;
   /** Masked as `(sensitive)` in every output. */
   sensitive?: boolean;
-  /** `kv.yaml` path relative to the tree root, and the key's line. */
+  /** The KV file as messages show it, and the key's line. */
   file: string;
   line: number;
+}
+
+/** A Kestra object a source found but does not deploy (a kind kestraform does not manage yet). */
+export interface FoundObject {
+  kind: KestraKind;
+  /** As shown in messages (project-relative). */
+  file: string;
+  /** Line of its `id` (1 when unknown). */
+  line: number;
+  id?: string;
+  namespace?: string;
+}
+
+/** A YAML file of a source's folder that is no Kestra object, and what it is instead. */
+export interface OtherYaml {
+  file: string;
+  why: string;
 }
 
 export interface TreeNamespace {
@@ -59,10 +79,16 @@ export interface TreeNamespace {
 export interface ReadTreeOptions {
   /** Kestra major version the stack targets (default 2). */
   kestraMajor?: KestraMajor;
-  /** Read only these namespace folders (default: every folder under the root). */
+  /** Read only these namespaces (default: every namespace folder under the root). */
   namespaces?: string[];
-  /** Prefix for file names in diagnostics (default: the root as given). */
+  /** Prefix for file names in diagnostics and sources (default: the root as given). */
   displayRoot?: string;
+  /** The repository whose .gitignore files apply (default: the nearest folder above holding `.git`). */
+  repoRoot?: string;
+  /** Gitignore-style patterns, relative to the root, of paths left out. */
+  exclude?: string[];
+  /** Whether an absolute folder is never entered (kestraform's own output and data). */
+  skip?: (dir: string) => boolean;
 }
 
 export interface TreeReadResult {
@@ -70,4 +96,6 @@ export interface TreeReadResult {
   namespaces: TreeNamespace[];
   /** Errors and warnings of the whole tree, sorted by file and line. */
   diagnostics: Diagnostic[];
+  /** Apps, unit tests, dashboards and blueprints of the tree (not deployed). */
+  found: FoundObject[];
 }

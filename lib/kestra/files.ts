@@ -5,6 +5,7 @@
  * because Kestra unpacks such uploads instead of storing them.
  */
 import pLimit from 'p-limit';
+import { namespaceFilePathProblem } from '../model/file-paths';
 import { KestraProtocolError, KestraUsageError } from './errors';
 import { segment, type HttpTransport } from './http';
 import { ResponseReader } from './decode';
@@ -153,12 +154,6 @@ export class FilesApi {
 
 /** Refuses paths that are not plain absolute namespace paths, and `/_flows` which Kestra reserves. */
 export function checkFilePath(path: string): void {
-  const refuse = (problem: string): never => {
-    throw new KestraUsageError(`namespace file path "${path}" ${problem}`);
-  };
-  if (!path.startsWith('/')) refuse('must start with "/"');
-  if (path === '/') refuse('must name a file or directory, not the namespace root');
-  if (path.includes('\0')) refuse('must not contain a NUL character');
-  if (path.slice(1).split('/').some((part) => part === '' || part === '.' || part === '..')) refuse('must not contain empty, "." or ".." components');
-  if (/^\/_flows(\/|$)/.test(path)) refuse('is under /_flows, which Kestra reserves for importing flows');
+  const problem = namespaceFilePathProblem(path);
+  if (problem) throw new KestraUsageError(`namespace file path "${path}" ${problem}`);
 }

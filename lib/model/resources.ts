@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { FLOW_ID_PATTERN, NAMESPACE_PATTERN } from '../flowrules';
 import { KV_TYPES } from '../gittree/types';
 import { FILE_TYPE, FLOW_TYPE, KV_KEY_PATTERN, KV_TYPE } from './names';
+import { namespaceFilePathProblem } from './file-paths';
 import type { FileAttributes, FlowAttributes, KvAttributes } from './attributes';
 
 export * from './names';
@@ -26,12 +27,10 @@ export const flowAttributes = z.object({
   source_file: z.string().optional(),
 });
 
-const kestraFilePath = z
-  .string()
-  .regex(/^\/[^\0]*$/, 'must start with "/"')
-  .refine((p) => !p.split('/').some((c) => c === '..' || c === '.'), 'must not contain "." or ".." components')
-  .refine((p) => !/^\/_flows(\/|$)/.test(p), 'paths under /_flows are reserved by Kestra for importing flows')
-  .refine((p) => p.split('/').every((c) => Buffer.byteLength(c) <= 255), 'a path component is over 255 bytes');
+const kestraFilePath = z.string().superRefine((p, ctx) => {
+  const problem = namespaceFilePathProblem(p);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 export const fileAttributes = z
   .object({

@@ -1,11 +1,14 @@
 /**
- * The settings a KestraStack writes into its synthesized JSON under the top-level key
- * `kestraform`, and reads back in lib/desired. Terraform itself never sees this file, so the
- * extra key is safe; it keeps stack options next to the resources they govern.
+ * The schema of the settings a KestraStack writes into its synthesized JSON under the top-level
+ * key `kestraform` (their plain types: ./settings), read back by lib/desired. Terraform itself
+ * never sees this file, so the extra key is safe; it keeps stack options next to the resources
+ * they govern.
  */
 import { z } from 'zod';
+import type { BackendSettings, StackSettings } from './settings';
 
 export { SETTINGS_KEY } from './names';
+export type { BackendSettings, StackSettings, FoundSetting, PullHomeSetting } from './settings';
 
 export const backendSettings = z.discriminatedUnion('type', [
   z.object({ type: z.literal('local'), path: z.string().optional() }),
@@ -21,16 +24,35 @@ const diagnostic = z.object({
   hint: z.string().optional(),
 });
 
+const found = z.object({
+  kind: z.enum(['flow', 'app', 'test', 'dashboard', 'blueprint']),
+  file: z.string(),
+  line: z.number(),
+  id: z.string().optional(),
+  namespace: z.string().optional(),
+  reason: z.enum(['kind-not-managed', 'protected-namespace']),
+});
+
+const pullHome = z.union([
+  z.object({ kind: z.literal('flow'), namespace: z.string(), dir: z.string(), extension: z.enum(['.yml', '.yaml']) }),
+  z.object({ kind: z.literal('flow'), namespace: z.string(), candidates: z.array(z.string()) }),
+  z.object({ kind: z.literal('file'), namespace: z.string(), dir: z.string(), prefix: z.string() }),
+  z.object({ kind: z.literal('kv'), namespace: z.string(), file: z.string() }),
+]);
+
 export const stackSettings = z.object({
-  /** Namespaces the stack owns (declared plus those of its resources). */
   namespaces: z.array(z.string()),
   prune: z.boolean(),
   protected_namespaces: z.array(z.string()),
   backend: backendSettings,
   kestra_version: z.union([z.literal(1), z.literal(2)]),
-  /** Problems found while reading Git trees during synth (they fail validate/plan). */
   diagnostics: z.array(diagnostic),
+  // Absent from what kestraform 0.1 synthesized.
+  found: z.array(found).default([]),
+  pull_homes: z.array(pullHome).default([]),
 });
 
-export type StackSettings = z.infer<typeof stackSettings>;
-export type BackendSettings = z.infer<typeof backendSettings>;
+// The schema describes exactly the plain types of ./settings (a compile-time check).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaMatchesTypes: [Same<z.infer<typeof stackSettings>, StackSettings>, Same<z.infer<typeof backendSettings>, BackendSettings>] = [true, true];
+void schemaMatchesTypes;

@@ -28,9 +28,9 @@ export function hasErrors(ds: readonly Diagnostic[]): boolean {
   return ds.some((d) => d.severity === 'error');
 }
 
-/** Stable order: by file, then line, then column. */
+/** Stable order: by file (code points: the same on every machine, which localeCompare is not), then line, then column. */
 export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
-  return ds.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+  return ds.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column);
 }
 
 /** Thrown when a command must stop because of user-fixable problems; carries all of them. */

@@ -43,6 +43,8 @@ describe('Kestra resource constructs', () => {
       backend: { type: 'kestra-kv', namespace: 'system.gitops' },
       kestra_version: 1,
       diagnostics: [],
+      found: [],
+      pull_homes: [],
     });
     const defaults = new KestraStack(app, 'd');
     expect((defaults.toTerraform() as any).kestraform).toMatchObject({ prune: false, protected_namespaces: ['system'], backend: { type: 'local' }, kestra_version: 2 });
@@ -58,7 +60,7 @@ describe('Kestra resource constructs', () => {
       synth((s) => {
         new KestraNamespaceFile(s, 'f', { namespace: 'a', filename: '/_flows/x.yml', content: 'x' });
       }),
-    ).toThrow(/reserved by Kestra/);
+    ).toThrow(/under \/_flows, which Kestra reserves/);
     expect(() =>
       synth((s) => {
         new KestraKv(s, 'k', { namespace: 'a', key: 'bad key', type: 'STRING', value: 'x' });

@@ -12,10 +12,9 @@ import { zipSync, strToU8 } from 'fflate';
 import { KestraClient, type KestraRequestEvent } from '../../lib/kestra';
 import { sendJson, startScriptedServer, type RecordedRequest, type ScriptedServer } from '../kestra/support/scripted-server';
 import { SPEC_DIR, declaredParameterFor, loadSpec, matchOperation, type Spec } from './client-spec';
+import { describeWithShared } from '../support/shared';
 
-const specsPresent = fs.existsSync(path.join(SPEC_DIR, 'openapi-ee.yml')) && fs.existsSync(path.join(SPEC_DIR, 'openapi-ee-1.3.yml'));
-if (!specsPresent) console.warn(`client-requests contract test skipped: Kestra's OpenAPI specs were not found in ${SPEC_DIR} (set KESTRA_API_SPEC_DIR)`);
-const describeContract = specsPresent ? describe : describe.skip;
+const describeContract = (name: string, fn: () => void) => describeWithShared('kestra-api', name, fn, path.join(SPEC_DIR, 'openapi-ee-1.3.yml'));
 
 /** Routes the client calls only on servers older than the 2.0 spec. */
 const LEGACY_ONLY = new Set(['GET /api/v1/{tenant}/namespaces/{namespace}/kv']);

@@ -3,16 +3,12 @@
  * exists there with the same method and operationId, every query parameter it reads is declared,
  * and every JSON body it sends in a realistic scenario validates against the spec's schema.
  */
-import * as fs from 'node:fs';
 import { startKestraServer, type RunningKestraServer } from '../../lib/server';
 import { SPEC_DIR } from './client-spec';
+import { describeWithShared } from '../support/shared';
 import { OpenApiValidator } from './openapi-validator';
 
-const hasSpec = fs.existsSync(SPEC_DIR);
-if (!hasSpec) console.warn(`Skipping the server contract tests: Kestra's OpenAPI spec is not at ${SPEC_DIR} (../shared is absent on this machine).`);
-const maybe = hasSpec ? describe : describe.skip;
-
-maybe('embedded server ⇄ Kestra OpenAPI spec', () => {
+describeWithShared('kestra-api', 'embedded server ⇄ Kestra OpenAPI spec', () => {
   let server: RunningKestraServer;
   let spec: OpenApiValidator;
   beforeAll(async () => {

@@ -6,6 +6,7 @@ import type { StateEntry, StateFile } from '../../lib/engine/state-types';
 import { fileAddress, flowAddress, kvAddress } from '../../lib/model/resources';
 import { flowSourceHash, kvDesiredHash, kvValueHash, triggersHash } from '../../lib/engine/hash';
 import type { KvType } from '../../lib/gittree/types';
+import { defaultStackSettings } from '../../lib/model/settings';
 
 const lifecycle = { preventDestroy: false, ignoreChanges: [] as string[], createBeforeDestroy: false };
 export const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
@@ -35,7 +36,7 @@ export function stack(resources: DesiredResource[], settings: Partial<DesiredSta
   return {
     name: 'test',
     file: '/tmp/cdk.tf.json',
-    settings: { namespaces, prune: false, protected_namespaces: ['system'], backend: { type: 'local' }, kestra_version: 2, diagnostics: [], ...settings },
+    settings: defaultStackSettings({ namespaces, ...settings }),
     resources,
     dependencies: [],
     digest: sha(JSON.stringify(resources)),

@@ -9,10 +9,10 @@ import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { readTreeSync } from '../../lib/gittree';
 
-const CORPUS = path.resolve(__dirname, '../../../shared/corpus/flows');
+import { describeWithShared, SHARED } from '../support/shared';
+
+const CORPUS = path.join(SHARED, 'corpus', 'flows');
 const present = fs.existsSync(CORPUS);
-if (!present) console.warn(`Skipping corpus tests: ${CORPUS} is absent (../shared is not on this machine).`);
-const maybe = present ? describe : describe.skip;
 
 function yamlFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? yamlFiles(path.join(dir, e.name)) : /\.ya?ml$/.test(e.name) ? [path.join(dir, e.name)] : []));
@@ -84,7 +84,7 @@ function usesRemovedConstruct(text: string): string[] {
   return [...found];
 }
 
-maybe('corpus', () => {
+describeWithShared('corpus/flows', 'corpus', () => {
   const flows = present ? validFlows() : [];
   const trees = present ? buildTrees(flows) : [];
   afterAll(() => trees.forEach((t) => fs.rmSync(t.root, { recursive: true, force: true })));

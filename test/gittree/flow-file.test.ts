@@ -5,8 +5,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkFlowSource, checkFlowSourceWithYaml, type CheckedFlow } from '../../lib/gittree/flow-file';
+import { describeWithShared, SHARED } from '../support/shared';
 
-const CORPUS = path.resolve(__dirname, '../../../shared/corpus/flows');
+const CORPUS = path.join(SHARED, 'corpus', 'flows');
 
 function comparable(x: CheckedFlow, withNamespaceLine: boolean) {
   return { id: x.id, namespace: x.namespace, idLine: x.idLine, namespaceLine: withNamespaceLine ? x.namespaceLine : undefined, diagnostics: x.diagnostics };
@@ -85,9 +86,10 @@ describe('fast flow checker', () => {
     expect(at(/trigger `conditions`/)).toEqual(['24:5']);
   });
 
-  const corpusPresent = fs.existsSync(CORPUS);
-  if (!corpusPresent) console.warn(`Skipping the corpus part of the fast-checker test: ${CORPUS} is absent (../shared is not on this machine).`);
-  (corpusPresent ? it : it.skip)('answers as the yaml checker on every corpus flow, valid and invalid', () => {
+});
+
+describeWithShared('corpus/flows', 'fast flow checker on the corpus', () => {
+  it('answers as the yaml checker on every corpus flow, valid and invalid', () => {
     const files: string[] = [];
     const walk = (d: string) => {
       for (const e of fs.readdirSync(d, { withFileTypes: true })) {

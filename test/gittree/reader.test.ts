@@ -106,3 +106,65 @@ describe('tree reader: hostile input yields errors, never a crash or hang', () =
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
+
+describe("Kestra's layout, as NamespaceSync and TenantSync read it", () => {
+  it('reads a namespace as one dotted folder or as nested folders, and child namespaces below a namespace', () => {
+    const r = readTreeSync(tree({
+      'company.team/flows/a.yml': FLOW('a', 'company.team'),
+      'company/flows/top.yml': FLOW('top', 'company'),
+      'company/sales/flows/s.yml': FLOW('s', 'company.sales'),
+      'company/sales/files/q.sql': 'select 1',
+      'company/sales/kv.yaml': 'K: 1\n',
+    }));
+    expect(r.diagnostics).toEqual([]);
+    expect(r.namespaces.map((n) => `${n.name}: ${n.flows.length} flows, ${n.files.length} files, ${n.kv.length} kv (${n.dir})`)).toEqual([
+      'company: 1 flows, 0 files, 0 kv (company)',
+      'company.sales: 1 flows, 1 files, 1 kv (company/sales)',
+      'company.team: 1 flows, 0 files, 0 kv (company.team)',
+    ]);
+  });
+
+  it('never takes a folder without Kestra content for a namespace (dbt/, scripts/, docs/)', () => {
+    const r = readTreeSync(tree({ 'dbt/models/x.sql': 'select 1', 'scripts/a.py': 'print()', 'Docs/readme.md': '#', 'a.b/flows/f.yml': FLOW('f') }));
+    expect(r.diagnostics).toEqual([]);
+    expect(r.namespaces.map((n) => n.name)).toEqual(['a.b']);
+  });
+
+  it('says when the same namespace lies in two folders and an object is in both', () => {
+    const r = readTreeSync(tree({ 'a.b/flows/f.yml': FLOW('f'), 'a/b/flows/f.yml': FLOW('f'), 'a/b/flows/g.yml': FLOW('g') }));
+    expect(r.namespaces.map((n) => `${n.name}: ${n.flows.map((f) => f.id).join(',')}`)).toEqual(['a.b: f,g']);
+    expect(r.diagnostics.map((d) => d.message)).toEqual([expect.stringMatching(/^flow f of namespace a\.b is also in .*a[./]b\/flows\/f\.yml \(folders .*a[./]b and .*a[./]b both hold namespace a\.b\)$/)]);
+  });
+
+  it('lists apps, unit tests, dashboards and blueprints as found, never as flows', () => {
+    const r = readTreeSync(tree({
+      'a.b/flows/f.yml': FLOW('f'),
+      'a.b/apps/app.yaml': 'id: app\nnamespace: a.b\ntype: io.kestra.plugin.ee.apps.App\n',
+      'a.b/tests/t.yaml': 'id: t\nnamespace: a.b\nflowId: f\ntestCases: []\n',
+      '_global/dashboards/d.yaml': 'id: d\ntitle: D\ncharts: []\n',
+      '_global/blueprints/b.yaml': 'id: b\ntitle: B\n',
+    }), { displayRoot: 'kestra' });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.found.map((f) => `${f.kind} ${f.namespace ?? '-'}/${f.id} ${f.file}`)).toEqual([
+      'dashboard -/d kestra/_global/dashboards/d.yaml',
+      'blueprint -/b kestra/_global/blueprints/b.yaml',
+      'app a.b/app kestra/a.b/apps/app.yaml',
+      'test a.b/t kestra/a.b/tests/t.yaml',
+    ]);
+  });
+
+  it('refuses a folder with Kestra content whose name is no namespace, and warns of a flow beside flows/', () => {
+    const r = readTreeSync(tree({ 'My Team/flows/f.yml': FLOW('f', 'my'), 'a.b/flows/f.yml': FLOW('f'), 'a.b/stray.yml': FLOW('stray') }));
+    expect(r.namespaces.map((n) => n.name)).toEqual(['a.b']);
+    expect(r.diagnostics.map((d) => `${d.severity}: ${d.message}`)).toEqual([
+      expect.stringMatching(/^error: folder .*My Team holds flows but "My Team" is not a namespace Kestra accepts/),
+      expect.stringMatching(/^warning: flow a\.b\/stray lies in namespace folder .*a\.b itself, where it is not read/),
+    ]);
+  });
+
+  it('reads only the namespaces asked for, and says which are missing', () => {
+    const r = readTreeSync(tree({ 'a.b/flows/f.yml': FLOW('f'), 'c.d/flows/g.yml': FLOW('g', 'c.d') }), { namespaces: ['c.d', 'e.f'] });
+    expect(r.namespaces.map((n) => n.name)).toEqual(['c.d']);
+    expect(r.diagnostics.map((d) => d.message)).toEqual(['namespace "e.f" has no folder in the tree (neither e.f/ nor e/f/)']);
+  });
+});

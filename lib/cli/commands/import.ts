@@ -1,35 +1,55 @@
+import * as path from 'node:path';
 import type { Command } from 'commander';
 import { prepareStacks } from '../prepare';
 import { openTarget } from '../target';
 import { backendFor, planWith, withTarget } from '../session';
 import { UserError } from '../errors';
 import { LiveState } from '../../engine/apply-state';
-import { adoptIntoState } from '../../engine/import';
+import { adoptIntoState, adoptLive } from '../../engine/import';
 import { newState } from '../../engine/state';
+import { kvValueToCanonical } from '../../kestra';
+import { parseAddress } from '../../model/resources';
+import { executePullWrites, planPullWrites } from '../../pull/pull';
 
 export function register(program: Command): void {
   program
     .command('import')
-    .description('Adopt live Kestra objects into state (flow:NS/ID, file:NS:/PATH, kv:NS/KEY); they must be declared in a stack')
+    .description('Adopt live Kestra objects into state (flow:NS/ID, file:NS:/PATH, kv:NS/KEY); one not in Git yet is first written into the repository where the stack keeps new objects of its namespace')
     .argument('<address...>', 'addresses to adopt')
-    .option('--stack <name>', 'the stack that declares them')
+    .option('--stack <name>', 'the stack that declares them (or owns their namespace)')
     .action(async (addresses: string[], opts: { stack?: string }) => {
+      for (const a of addresses) if (!parseAddress(a)) throw new UserError(`"${a}" is not an address: write flow:NAMESPACE/ID, file:NAMESPACE:/PATH or kv:NAMESPACE/KEY`);
       const { project, stacks } = await prepareStacks(opts);
       const target = await openTarget(project);
       await withTarget(target, async () => {
         const remaining = new Set(addresses);
+        const declaredAnywhere = (a: string) => stacks.some((s) => s.resources.some((r) => r.address === a));
         for (const stack of stacks) {
-          const mine = addresses.filter((a) => stack.resources.some((r) => r.address === a));
-          if (!mine.length) continue;
+          const declared = addresses.filter((a) => remaining.has(a) && stack.resources.some((r) => r.address === a));
+          const fresh = addresses.filter((a) => remaining.has(a) && !declaredAnywhere(a) && stack.settings.namespaces.includes(parseAddress(a)!.namespace));
+          if (!declared.length && !fresh.length) continue;
           const backend = backendFor(project, stack, target);
           const lock = await backend.lock({ operation: 'import' });
           try {
             const current = await planWith(stack, backend, target);
             const state = new LiveState(current.state ?? newState(stack.name), backend);
-            for (const a of mine) {
+            for (const a of declared) {
               adoptIntoState(a, stack, current.live, state);
               remaining.delete(a);
               process.stdout.write(`${a}: Import prepared and recorded in state of stack "${stack.name}".\n`);
+            }
+            if (fresh.length) {
+              const items = current.plan.drift.filter((d) => d.drift === 'unmanaged' && fresh.includes(d.address));
+              const absent = fresh.filter((a) => !items.some((i) => i.address === a));
+              if (absent.length) throw new UserError(`not in Kestra, so nothing to import: ${absent.join(', ')}`);
+              const { writes, skipped } = await planPullWrites(items, stack, current.live, target.client, kvValueToCanonical, project.dir);
+              if (skipped.length) throw new UserError(`cannot import into the repository:\n${skipped.map((s) => `  ${s}`).join('\n')}`);
+              executePullWrites(writes);
+              for (const w of writes) {
+                if (w.adopt) adoptLive(w.address, w.adopt, state);
+                remaining.delete(w.address);
+                process.stdout.write(`${w.address}: written to ${path.relative(project.dir, w.file)} and recorded in state of stack "${stack.name}".\n`);
+              }
             }
             await state.save();
           } finally {
@@ -37,7 +57,7 @@ export function register(program: Command): void {
           }
         }
         if (remaining.size) {
-          throw new UserError(`not declared in ${opts.stack ? `stack "${opts.stack}"` : 'any stack'}: ${[...remaining].join(', ')} — kestraform imports only objects its configuration declares; add them to the Git tree first`);
+          throw new UserError(`neither declared nor in a namespace ${opts.stack ? `stack "${opts.stack}"` : 'any stack'} owns: ${[...remaining].join(', ')} — add its namespace to a stack (a source for it, or the stack's \`namespaces\`) first`);
         }
         process.stdout.write('\nImport successful! The imported objects are now managed by kestraform; run `kestraform plan` to see any difference from Git.\n');
       });

@@ -6,30 +6,44 @@ import { backendFor, planWith, withTarget } from '../session';
 import { UserError } from '../errors';
 import { LiveState } from '../../engine/apply-state';
 import { acceptDrift } from '../../engine/refresh-only';
+import { adoptLive } from '../../engine/import';
 import { newState } from '../../engine/state';
 import { kvValueToCanonical } from '../../kestra';
-import { executePullWrites, planPullWrites, selectForPull } from '../../pull/pull';
+import { executePullWrites, planPullWrites, selectForPull, type PullWrite } from '../../pull/pull';
 import { dirtyFiles } from '../../pull/git-status';
+import { commitPaths, parseAuthor, prepareBranch, workTreeOf, type Author } from '../../pull/git-commit';
 
 interface PullOptions {
   stack?: string;
   includeUnmanaged?: boolean;
   force?: boolean;
+  commit?: boolean;
+  message?: string;
+  author?: string;
+  branch?: string;
 }
 
 export function register(program: Command): void {
   program
     .command('pull')
-    .description('Write objects changed in Kestra outside kestraform back into the Git tree (flows, namespace files, kv.yaml)')
+    .description('Write objects changed in Kestra outside kestraform back into the repository, each into its own file (new ones where the stack says)')
     .argument('[address...]', 'only these addresses (default: every drifted object)')
     .option('--stack <name>', 'only this stack')
-    .option('--include-unmanaged', 'also write objects created in Kestra in owned namespaces')
+    .option('--include-unmanaged', 'also write objects created in Kestra in the namespaces the stack owns')
     .option('--force', 'overwrite files that have uncommitted changes')
+    .option('--commit', 'commit the files pulled (one commit; never pushed)')
+    .option('-m, --message <text>', 'commit message (with --commit)')
+    .option('--author <"Name <email>">', 'commit author and committer (with --commit; default: your Git identity)')
+    .option('--branch <name>', 'commit on this new branch, made from the current one (with --commit; default: the current branch)')
     .action(async (addresses: string[], opts: PullOptions) => {
+      if (!opts.commit && (opts.message || opts.author || opts.branch)) throw new UserError('--message, --author and --branch go with --commit');
+      const author: Author | undefined = opts.author ? parseAuthor(opts.author) : undefined;
       const { project, stacks } = await prepareStacks(opts);
+      const top = opts.commit ? workTreeOf(project.dir) : undefined;
       const target = await openTarget(project);
+      const pulled: PullWrite[] = [];
+      let branchReady = false;
       await withTarget(target, async () => {
-        let wrote = 0;
         for (const stack of stacks) {
           const backend = backendFor(project, stack, target);
           const lock = await backend.lock({ operation: 'pull' });
@@ -39,22 +53,44 @@ export function register(program: Command): void {
             if (addresses.length && !mine?.length) continue;
             const items = selectForPull(current.plan, { addresses: mine, includeUnmanaged: opts.includeUnmanaged });
             const { writes, skipped } = await planPullWrites(items, stack, current.live, target.client, kvValueToCanonical, project.dir);
-            for (const s of skipped) process.stderr.write(`Warning: ${s}\n`);
+            for (const s of skipped) process.stderr.write(`Warning: not pulled: ${s}\n`);
             const dirty = opts.force ? [] : dirtyFiles([...new Set(writes.map((w) => w.file))], project.dir);
             if (dirty.length) {
               throw new UserError(`these files have uncommitted changes and would be overwritten:\n${dirty.map((f) => `  ${path.relative(project.dir, f)}`).join('\n')}\ncommit or stash them first, or pass --force`);
             }
+            if (top && writes.length && !branchReady) {
+              prepareBranch(top, opts.branch);
+              branchReady = true;
+            }
             executePullWrites(writes);
-            for (const w of writes) process.stdout.write(`${w.action === 'delete' ? 'deleted' : 'wrote'} ${path.relative(project.dir, w.file)}  (${w.address})\n`);
+            for (const w of writes) process.stdout.write(`${w.action === 'delete' ? 'deleted' : 'wrote'} ${path.relative(project.dir, w.file)}  (${w.address}${w.adopt ? ', new' : ''})\n`);
             const state = new LiveState(current.state ?? newState(stack.name), backend);
             acceptDrift(current.plan, current.live, state, new Set(writes.map((w) => w.address)));
+            for (const w of writes) if (w.adopt) adoptLive(w.address, w.adopt, state);
             await state.save();
-            wrote += writes.length;
+            pulled.push(...writes);
           } finally {
             await lock.release();
           }
         }
-        process.stdout.write(wrote ? `\nPulled ${wrote} object${wrote === 1 ? '' : 's'} into the Git tree. Review with \`git diff\` and commit.\n` : 'Nothing to pull: no object changed outside kestraform.\n');
       });
+      if (!pulled.length) {
+        process.stdout.write('Nothing to pull: no object changed outside kestraform.\n');
+        return;
+      }
+      const n = pulled.length;
+      if (!top) {
+        process.stdout.write(`\nPulled ${n} object${n === 1 ? '' : 's'} into the repository. Review with \`git diff\` and commit (or pull with --commit).\n`);
+        return;
+      }
+      const message = opts.message ?? defaultMessage(pulled, target.url);
+      const commit = commitPaths(top, pulled.map((w) => w.file), message, author);
+      if (commit) process.stdout.write(`\nPulled ${n} object${n === 1 ? '' : 's'} and committed them as ${commit.slice(0, 12)} (not pushed).\n`);
+      else process.stdout.write(`\nPulled ${n} object${n === 1 ? '' : 's'}; the files already held what Kestra holds, so there was nothing to commit.\n`);
     });
+}
+
+function defaultMessage(writes: PullWrite[], url: string): string {
+  const lines = writes.map((w) => `- ${w.address} (${w.action === 'delete' || w.action === 'kv-delete' ? 'deleted in Kestra' : w.adopt ? 'created in Kestra' : 'changed in Kestra'})`);
+  return `kestraform pull: ${writes.length} object${writes.length === 1 ? '' : 's'} changed in Kestra\n\nFrom ${url}:\n${lines.join('\n')}\n`;
 }

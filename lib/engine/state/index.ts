@@ -3,7 +3,7 @@
  * store) and how it is locked.
  */
 import * as path from 'node:path';
-import type { BackendSettings } from '../../model/stack-settings';
+import type { BackendSettings } from '../../model/settings';
 import { LocalStateBackend } from './local';
 import { KestraKvStateBackend } from './kestra-kv';
 import { StateError, type KvStore, type StateBackend } from './types';

@@ -1,0 +1,91 @@
+/** Flows from a folder laid out the team's way: namespace from YAML, fixed, or from folders. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { IgnoreRules } from '../../lib/gittree/ignore-rules';
+import { newReadContext } from '../../lib/gittree/read-context';
+import { readFlowsDir, type FlowNamespaceRule } from '../../lib/gittree/read-flows';
+import { formatDiagnostic } from '../../lib/util/diagnostics';
+
+const FLOW = (id: string, ns: string, extra = '') => `id: ${id}\nnamespace: ${ns}\n${extra}tasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`;
+
+function folder(files: Record<string, string>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kf-flows-'));
+  for (const [rel, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), content);
+  }
+  return root;
+}
+
+function read(files: Record<string, string>, namespace: FlowNamespaceRule = { from: 'yaml' }, recursive = true) {
+  const root = folder(files);
+  const ctx = newReadContext(root, { displayRoot: 'flows' });
+  const flows = readFlowsDir(ctx, '', { rules: IgnoreRules.forDirectory(root, { kestraignoreDir: root }), namespace, recursive });
+  fs.rmSync(root, { recursive: true, force: true });
+  return { flows: flows.map((f) => `${f.namespace}/${f.id} ${f.file}:${f.line}`), ctx, messages: ctx.diagnostics.map(formatDiagnostic) };
+}
+
+describe('flows from a folder', () => {
+  it('takes each namespace from the YAML, in any folder and under any file name', () => {
+    const r = read({ 'ingest/rss.yaml': FLOW('rss', 'company.team.lighthouse.ingest'), 'myrootnamespace.marketing/marketing__flow1.yml': FLOW('flow1', 'myrootnamespace.marketing'), 'top.yml': FLOW('top', 'a') });
+    expect(r.messages).toEqual([]);
+    expect(r.flows).toEqual(['company.team.lighthouse.ingest/rss flows/ingest/rss.yaml:1', 'myrootnamespace.marketing/flow1 flows/myrootnamespace.marketing/marketing__flow1.yml:1', 'a/top flows/top.yml:1']);
+  });
+
+  it('reads only the folder itself when not recursive', () => {
+    expect(read({ 'a.yml': FLOW('a', 'x'), 'sub/b.yml': FLOW('b', 'x') }, { from: 'yaml' }, false).flows).toEqual(['x/a flows/a.yml:1']);
+  });
+
+  it('holds every flow to the namespace a source names, at its namespace: line', () => {
+    const r = read({ 'a.yml': FLOW('a', 'company.team'), 'b.yml': FLOW('b', 'other.team') }, { from: 'yaml', namespace: 'company.team' });
+    expect(r.flows).toEqual(['company.team/a flows/a.yml:1']);
+    expect(r.messages).toEqual(['flows/b.yml:2:12: namespace "other.team" differs from the namespace of its source, "company.team" — set `namespace: company.team`, or read this file with another source']);
+  });
+
+  it('takes the namespace from the folders below the source, after a root namespace', () => {
+    const r = read({ 'x.yml': FLOW('x', 'prod'), 'backups/b.yml': FLOW('b', 'prod.backups'), 'aws/c.yml': FLOW('c', 'staging.aws') }, { from: 'folder', root: 'prod' });
+    expect(r.flows).toEqual(['prod.backups/b flows/backups/b.yml:1', 'prod/x flows/x.yml:1']);
+    expect(r.messages).toEqual(['flows/aws/c.yml:2:12: namespace "staging.aws" differs from the namespace of its folder flows/aws, "prod.aws" — set `namespace: prod.aws`, or move the file to the folder of its namespace']);
+    const bare = read({ 'x.yml': FLOW('x', 'a'), 'a.b/y.yml': FLOW('y', 'a.b'), 'Bad Name/z.yml': FLOW('z', 'bad') }, { from: 'folder' });
+    expect(bare.flows).toEqual(['a.b/y flows/a.b/y.yml:1']);
+    expect(bare.messages).toEqual([
+      'flows/Bad Name/z.yml: folder flows/Bad Name does not name a namespace Kestra accepts ("Bad Name": ^[a-z0-9][a-z0-9._-]*, at most 150 characters) — rename the folder',
+      'flows/x.yml: flow directly in flows, whose namespace comes from its folders below flows — move it into the folder of its namespace, or give the source a root namespace',
+    ]);
+  });
+
+  it('names both files of a flow defined twice', () => {
+    const r = read({ 'a/one.yml': FLOW('same', 'x'), 'b/two.yml': FLOW('same', 'x') });
+    expect(r.flows).toEqual(['x/same flows/a/one.yml:1']);
+    expect(r.messages).toEqual(['flows/b/two.yml:1:1: flow x/same is also defined in flows/a/one.yml — each flow (namespace and id) may be defined in one file only: rename or delete one of them']);
+  });
+
+  it('lists apps, unit tests and blueprints as found, and warns of other YAML', () => {
+    const r = read({
+      'f.yml': FLOW('f', 'x'),
+      'apps/chat.yaml': 'id: chat\nnamespace: x\ntype: io.kestra.plugin.ee.apps.App\nblocks: []\n',
+      'tests/t.yaml': 'id: t\nnamespace: x\nflowId: f\ntestCases: []\n',
+      'topics/a.yaml': 'id: topic\nname: A\n',
+      'notes.md': '# not YAML: ignored quietly',
+    });
+    expect(r.flows).toEqual(['x/f flows/f.yml:1']);
+    expect(r.ctx.found).toEqual([
+      { kind: 'app', file: 'flows/apps/chat.yaml', line: 1, id: 'chat', namespace: 'x' },
+      { kind: 'test', file: 'flows/tests/t.yaml', line: 1, id: 't', namespace: 'x' },
+    ]);
+    expect(r.messages).toEqual(["flows/topics/a.yaml: warning: is not a Kestra flow (has an `id` but no `namespace`, so it is no Kestra flow); ignored — keep only flows in this folder, or leave the file out with the source's `exclude`"]);
+  });
+
+  it('warns of Terraform templatefile placeholders, naming the line, but not of shell code', () => {
+    const flow = 'id: tf\nnamespace: x\nlabels:\n  env: ${environment}\ntasks:\n  - id: sh\n    type: io.kestra.plugin.scripts.shell.Commands\n    commands:\n      - echo ${HOME} ${TMP}\n  - id: get\n    type: io.kestra.plugin.core.http.Request\n    uri: https://%{ if prod }api%{ endif }.example.com\n';
+    const r = read({ 'tf.yml': flow });
+    expect(r.flows).toEqual(['x/tf flows/tf.yml:1']);
+    expect(r.messages.map((m) => m.replace(/ — .*/, ''))).toEqual([
+      'flows/tf.yml:4:8: warning: `${environment}` looks like a Terraform templatefile placeholder; kestraform sends the flow as written, so Kestra would receive it literally',
+      'flows/tf.yml:12:10: warning: `%{ if` looks like a Terraform templatefile placeholder; kestraform sends the flow as written, so Kestra would receive it literally',
+    ]);
+    expect(read({ 'p.yml': FLOW('p', 'x', 'description: "costs $${{ outputs.x }}"\n') }).messages).toEqual([]);
+    expect(read({ 's.yml': FLOW('s', 'x', 'description: "path $${HOME}"\n') }).messages).toEqual(['flows/s.yml:3:14: warning: `$${` looks like a Terraform templatefile placeholder; kestraform sends the flow as written, so Kestra would receive it literally — put the value itself in the flow (or a Pebble expression `{{ ... }}`, or a per-environment value); if it is meant literally, ignore this warning']);
+  });
+});
