@@ -11,7 +11,7 @@ import { KESTRAFORM_VERSION } from '../version';
 const SYNTHESIZING = new Set(['synth', 'validate', 'plan', 'apply', 'drift', 'import', 'pull']);
 
 /** Each command module exports `register(program)`; the list keeps `--help` in contract order. */
-const COMMANDS = ['synth', 'validate', 'plan', 'apply', 'drift', 'import', 'pull', 'server'];
+const COMMANDS = ['init', 'synth', 'validate', 'plan', 'apply', 'drift', 'import', 'pull', 'server'];
 
 export function buildProgram(): Command {
   const program = new Command('kestraform')

@@ -31,9 +31,8 @@ export function summarizeStack(stack: DesiredStack): string {
     total.files += c.files;
     total.kv += c.kv;
   }
-  lines.push(
-    `  ${rows.size} namespace${rows.size === 1 ? '' : 's'}: ${total.flows} flows, ${total.files} namespace files, ${total.kv} KV pairs${local ? `, ${local} local-only resources` : ''}`,
-  );
+  const n = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
+  lines.push(`  ${n(rows.size, 'namespace')}: ${n(total.flows, 'flow')}, ${n(total.files, 'namespace file')}, ${n(total.kv, 'KV pair')}${local ? `, ${n(local, 'local-only resource')}` : ''}`);
   lines.push(...describeFound(s.found));
   return lines.join('\n');
 }

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { KestraClient, clientConfigFromEnv } from '../kestra';
 import { startKestraServer, type RunningKestraServer } from '../server';
 import type { Project } from '../project/config';
+import type { DesiredStack } from '../desired/types';
 import { UserError } from './errors';
 import { processAlive } from '../util/process';
 
@@ -23,7 +24,11 @@ export interface Target {
 /** Requests kestraform ever has in flight at one Kestra (apply raises it to its --parallelism). */
 export const DEFAULT_REQUESTS_IN_FLIGHT = 16;
 
-export async function openTarget(project: Project, env: NodeJS.ProcessEnv = process.env, opts: { maxInFlight?: number } = {}): Promise<Target> {
+/**
+ * `stacks`: what the command works on; the embedded server emulates the Kestra line they target
+ * (the older one when they differ), so a 1.x stack is validated as Kestra 1.x would.
+ */
+export async function openTarget(project: Project, stacks: readonly DesiredStack[], env: NodeJS.ProcessEnv = process.env, opts: { maxInFlight?: number } = {}): Promise<Target> {
   // The engine starts every namespace's reads at once; this bound is what the server sees.
   const maxInFlight = Math.max(DEFAULT_REQUESTS_IN_FLIGHT, opts.maxInFlight ?? 0);
   if (env.KESTRA_URL) {
@@ -31,19 +36,20 @@ export async function openTarget(project: Project, env: NodeJS.ProcessEnv = proc
     const client = new KestraClient(config);
     return { client, url: config.url, tenant: config.tenant, embedded: false, close: async () => client.close() };
   }
+  const kestraMajor = stacks.some((s) => s.settings.kestra_version === 1) ? 1 : 2;
   const dataDir = path.join(project.dir, '.kestraform', 'local');
   fs.mkdirSync(dataDir, { recursive: true });
   const release = acquireDirLock(dataDir);
   let server: RunningKestraServer;
   try {
-    server = await startKestraServer({ port: 0, dataDir, tenant: env.KESTRA_TENANT || 'main' });
+    server = await startKestraServer({ port: 0, dataDir, tenant: env.KESTRA_TENANT || 'main', kestraMajor });
   } catch (e) {
     release();
     throw e;
   }
   const config = { ...clientConfigFromEnv({ ...env, KESTRA_URL: server.url })!, maxInFlight };
   const client = new KestraClient(config);
-  process.stderr.write(`Using the embedded local Kestra server (no KESTRA_URL set; data in ${path.relative(process.cwd(), dataDir) || dataDir}/).\n`);
+  process.stderr.write(`Using the embedded local Kestra server (Kestra ${kestraMajor}.x API; no KESTRA_URL set; data in ${path.relative(process.cwd(), dataDir) || dataDir}/).\n`);
   return {
     client,
     url: 'embedded://.kestraform/local',

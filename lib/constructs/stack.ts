@@ -6,7 +6,7 @@ import { NativeJsonSynthesizer, type JsonHandingStack } from './native-json-synt
 import type { KestraMajor } from '../flowrules';
 import type { Diagnostic } from '../util/diagnostics';
 import { SETTINGS_KEY } from '../model/names';
-import type { BackendSettings, FoundSetting, PullHomeSetting, StackSettings } from '../model/settings';
+import { DEFAULT_PROTECTED_NAMESPACES, type BackendSettings, type FoundSetting, type PullHomeSetting, type StackSettings } from '../model/settings';
 
 export interface KestraStackOptions {
   /** Namespaces this stack owns; the namespaces of its resources (and of NamespaceTree folders) are added. */
@@ -89,7 +89,7 @@ export class KestraStack extends TerraformStack implements JsonHandingStack {
   }
 
   get protectedNamespaces(): string[] {
-    return this.options.protectedNamespaces ?? ['system'];
+    return this.options.protectedNamespaces ?? [...DEFAULT_PROTECTED_NAMESPACES];
   }
 
   settings(): StackSettings {

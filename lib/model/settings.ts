@@ -44,7 +44,10 @@ export type StackSettings = {
   pull_homes: PullHomeSetting[];
 };
 
+/** Namespaces a stack never writes unless it names others: Kestra's own. */
+export const DEFAULT_PROTECTED_NAMESPACES: readonly string[] = ['system'];
+
 /** What a stack without settings of its own gets (a plain TerraformStack, or a test's stack). */
 export function defaultStackSettings(overrides: Partial<StackSettings> = {}): StackSettings {
-  return { namespaces: [], prune: false, protected_namespaces: ['system'], backend: { type: 'local' }, kestra_version: 2, diagnostics: [], found: [], pull_homes: [], ...overrides };
+  return { namespaces: [], prune: false, protected_namespaces: [...DEFAULT_PROTECTED_NAMESPACES], backend: { type: 'local' }, kestra_version: 2, diagnostics: [], found: [], pull_homes: [], ...overrides };
 }

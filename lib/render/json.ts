@@ -1,8 +1,7 @@
 /** JSON output shaped like `terraform show -json` (see json-schema.ts). Sensitive values never appear. */
 import type { DriftItem, ObjectView, Plan, ResourceChange } from '../engine/plan-types';
 import type { DriftJson, PlanJson } from './json-schema';
-
-const VERSION: string = require('../../package.json').version;
+import { KESTRAFORM_VERSION as VERSION } from '../version';
 
 const ACTIONS: Record<ResourceChange['action'], PlanJson['resource_changes'][number]['change']['actions']> = {
   create: ['create'],

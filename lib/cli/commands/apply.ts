@@ -51,7 +51,7 @@ export function register(program: Command): void {
       if (saved && opts.refreshOnly) throw new UserError('--refresh-only makes its own plan; do not pass a plan file with it');
       const { project, stacks } = await prepareStacks({ stack: opts.stack ?? saved?.stack });
       if (saved && stacks.length !== 1) throw new UserError(`plan file ${planfile} is for stack "${saved.stack}" only`);
-      const target = await openTarget(project, process.env, { maxInFlight: parallelism });
+      const target = await openTarget(project, stacks, process.env, { maxInFlight: parallelism });
       const code = await withTarget(target, async () => {
         let worst = 0;
         for (const stack of stacks) {

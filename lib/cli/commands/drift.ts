@@ -15,7 +15,7 @@ export function register(program: Command): void {
     .action(async (opts: { stack?: string; format: string }) => {
       if (!['text', 'markdown', 'json'].includes(opts.format)) throw new UserError(`--format must be text, markdown or json, not "${opts.format}"`);
       const { project, stacks } = await prepareStacks(opts);
-      const target = await openTarget(project);
+      const target = await openTarget(project, stacks);
       const items: DriftItem[] = await withTarget(target, async () => {
         const all: DriftItem[] = [];
         for (const stack of stacks) all.push(...(await planWith(stack, backendFor(project, stack, target), target)).plan.drift);

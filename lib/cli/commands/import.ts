@@ -20,7 +20,7 @@ export function register(program: Command): void {
     .action(async (addresses: string[], opts: { stack?: string }) => {
       for (const a of addresses) if (!parseAddress(a)) throw new UserError(`"${a}" is not an address: write flow:NAMESPACE/ID, file:NAMESPACE:/PATH or kv:NAMESPACE/KEY`);
       const { project, stacks } = await prepareStacks(opts);
-      const target = await openTarget(project);
+      const target = await openTarget(project, stacks);
       await withTarget(target, async () => {
         const remaining = new Set(addresses);
         const declaredAnywhere = (a: string) => stacks.some((s) => s.resources.some((r) => r.address === a));

@@ -28,7 +28,7 @@ export function register(program: Command): void {
       const { project, stacks } = await prepareStacks(opts);
       if (opts.format === 'text') for (const s of stacks) process.stdout.write(summarizeStack(s) + '\n\n');
       if (opts.out && stacks.length !== 1) throw new UserError(`--out saves one stack's plan; name it with --stack (stacks: ${stacks.map((s) => s.name).join(', ')})`);
-      const target = await openTarget(project);
+      const target = await openTarget(project, stacks);
       const plans: Plan[] = await withTarget(target, async () => {
         const out: Plan[] = [];
         for (const stack of stacks) out.push((await planWith(stack, backendFor(project, stack, target), target)).plan);

@@ -40,7 +40,7 @@ export function register(program: Command): void {
       const author: Author | undefined = opts.author ? parseAuthor(opts.author) : undefined;
       const { project, stacks } = await prepareStacks(opts);
       const top = opts.commit ? workTreeOf(project.dir) : undefined;
-      const target = await openTarget(project);
+      const target = await openTarget(project, stacks);
       const pulled: PullWrite[] = [];
       let branchReady = false;
       await withTarget(target, async () => {
