@@ -110,7 +110,7 @@ export function propose(scan: RepoScan, opts: ProposeOptions): Proposal {
   for (const [top, members] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const dir = top === '' ? '' : commonDir(members.map((y) => dirOf(y.rel)));
     const exclude = excludesFor(dir, scan, takenDirs, top === '');
-    sources.push({ kind: 'flows', id: idFor(dir, 'flows'), dir: dir || '.', ...(top === '' ? { recursive: false as const } : {}), ...(exclude.length ? { exclude } : {}) });
+    sources.push({ kind: 'flows', id: idFor(dir, 'root-flows'), dir: dir || '.', ...(top === '' ? { recursive: false as const } : {}), ...(exclude.length ? { exclude } : {}) });
   }
 
   // 4. Namespace files and KV pairs the user mapped.

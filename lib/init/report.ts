@@ -39,7 +39,7 @@ export function renderReport(r: InitReport): string {
   }
   const suggestions = [...r.hints.map((h) => `${h.tfFile} sends ${h.dir}/** to ${h.namespace} as ${h.prefix === '/' ? '/' : `${h.prefix}/`}...: --files ${h.dir}=${h.namespace}${h.prefix === '/' ? '' : `:${h.prefix}`}`), ...r.proposal.suggestions];
   if (suggestions.length) {
-    out.push('', 'Folders that may be namespace files (only you or your CI know their namespace; map them with --files):');
+    out.push('', 'Folders that look like namespace files (map each with --files DIR=NAMESPACE[:/PREFIX]):');
     for (const s of suggestions) out.push(`  ${s}`);
   }
   out.push('', ...versionLines(r));
