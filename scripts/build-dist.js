@@ -1,5 +1,7 @@
-// Builds dist/ (compiled JavaScript and type declarations of lib/) for `npm pack`: the package
-// installs and runs with no build step on the user's side. Runs as the `prepack` script.
+// Builds dist/ (compiled JavaScript and type declarations of lib/): what the installed package
+// runs, so a user's side needs no build step. Runs as the `prepare` script, which npm runs for
+// `npm pack` and when it installs the package from a Git URL (npm 11: for a package the user's
+// package.json allows in `allowScripts`); in a checkout the sources run, and dist/ is unused.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
