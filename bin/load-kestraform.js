@@ -18,7 +18,7 @@ function loadKestraform(name) {
   const error = new Error(
     `kestraform at ${ROOT} has neither its sources (lib/) nor its build (dist/): the package was installed without being built. ` +
       'Install it from a tarball made with `npm pack`, or let npm build it when installing from Git: ' +
-      '`npm install --save-dev --allow-scripts=kestraform <git URL>`.',
+      'allow its build in package.json (`npm pkg set allowScripts.kestraform=true --json`) and install it from Git again.',
   );
   error.userFacing = true;
   throw error;
