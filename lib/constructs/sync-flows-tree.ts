@@ -3,12 +3,12 @@
  * PushNamespaceFiles tasks keep for one namespace: `_flows/` holds its flows, each sub-folder a
  * child namespace (`_flows/sales/x.yml` → `<namespace>.sales`), and `_files/` its namespace files.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Construct } from './cdk';
 import { Flows } from './flows';
 import { NamespaceFiles } from './namespace-files';
 import { sourceFolder } from './source-support';
+import { isDirectory } from '../util/files';
 
 export interface SyncFlowsTreeProps {
   /** The folder that holds `_flows/` and `_files/`, relative to the project (or absolute). */
@@ -35,10 +35,3 @@ export class SyncFlowsTree extends Construct {
   }
 }
 
-function isDirectory(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}

@@ -22,6 +22,7 @@ import { readFilesDir } from './read-files';
 import { readFlowsDir } from './read-flows';
 import type { ReadTreeOptions, TreeNamespace, TreeReadResult } from './types';
 import { walkFiles } from './walk-files';
+import { isDirectory } from '../util/files';
 
 /** What a namespace folder holds, by entry name. */
 const CONTENT = new Set(['flows', 'files', 'kv.yaml', 'apps', 'tests']);
@@ -180,13 +181,6 @@ function readText(ctx: ReadContext, rel: string, quiet = false): string | undefi
   }
 }
 
-function isDirectory(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 // Required on first use, not imported: it loads the `yaml` parser, which trees without kv.yaml
 // never need.

@@ -108,7 +108,7 @@ export function propose(scan: RepoScan, opts: ProposeOptions): Proposal {
   }
   const takenDirs = [...sources.map((s) => (s.kind === 'tree' ? s.root : s.kind === 'sync' ? s.dir : '')), ...opts.files.map((m) => m.dir)].filter((d) => d && d !== '.');
   for (const [top, members] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const dir = top === '' ? '' : commonDir(members.map((y) => dirOf(y.rel)));
+    const dir = top === '' ? '' : commonPrefix(members.map((y) => dirOf(y.rel)), '/');
     const exclude = excludesFor(dir, scan, takenDirs, top === '');
     sources.push({ kind: 'flows', id: idFor(dir, 'root-flows'), dir: dir || '.', ...(top === '' ? { recursive: false as const } : {}), ...(exclude.length ? { exclude } : {}) });
   }
@@ -173,15 +173,16 @@ function syncRootNamespace(inSync: ScannedYaml[], dir: string): string | undefin
   return roots.size === 1 ? [...roots][0] : undefined;
 }
 
-function commonDir(dirs: string[]): string {
-  let common = dirs[0].split('/');
-  for (const d of dirs.slice(1)) {
-    const parts = d.split('/');
+/** The longest common leading run of `sep`-separated parts of the names ('' when none). */
+function commonPrefix(names: string[], sep: string): string {
+  let common = names[0]?.split(sep) ?? [];
+  for (const name of names.slice(1)) {
+    const parts = name.split(sep);
     let i = 0;
     while (i < common.length && i < parts.length && common[i] === parts[i]) i++;
     common = common.slice(0, i);
   }
-  return common.join('/');
+  return common.join(sep);
 }
 
 /**
@@ -254,7 +255,7 @@ function suggestFileMappings(scan: RepoScan, flows: ScannedYaml[], sources: Sour
       out.push(`${d}/ holds one folder per namespace: ${children.map((c) => `--files ${d}/${c}=${c}`).join(' ')}`);
       done.add(d);
     } else if (looksLikeFiles || namespaces.has(name)) {
-      const guess = namespaces.has(name) ? name : commonNamespace(flows.filter((f) => isUnder(f.rel, dirOf(d))).map((f) => namespaceOf(f)!));
+      const guess = namespaces.has(name) ? name : commonPrefix(flows.filter((f) => isUnder(f.rel, dirOf(d))).map((f) => namespaceOf(f)!), '.') || undefined;
       out.push(`${d}/ looks like namespace files: --files ${d}=${guess ?? '<namespace>'}[:/<path prefix>]`);
       done.add(d);
     }
@@ -262,17 +263,6 @@ function suggestFileMappings(scan: RepoScan, flows: ScannedYaml[], sources: Sour
   return out;
 }
 
-function commonNamespace(namespaces: string[]): string | undefined {
-  if (!namespaces.length) return undefined;
-  let common = namespaces[0].split('.');
-  for (const ns of namespaces.slice(1)) {
-    const parts = ns.split('.');
-    let i = 0;
-    while (i < common.length && i < parts.length && common[i] === parts[i]) i++;
-    common = common.slice(0, i);
-  }
-  return common.length ? common.join('.') : undefined;
-}
 
 function uniqueId(taken: Set<string>, raw: string): string {
   const base = raw.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'source';

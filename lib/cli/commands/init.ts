@@ -7,6 +7,7 @@ import { UserError } from '../errors';
 import { NAMESPACE_PATTERN } from '../../flowrules';
 import { namespaceFilePathProblem } from '../../model/file-paths';
 import type { FilesMapping, KvMapping } from '../../init/propose';
+import { isDirectory } from '../../util/files';
 
 interface InitFlags {
   stack: string;
@@ -120,13 +121,6 @@ function insideRoot(root: string, given: string, option: string): string {
   return rel;
 }
 
-function isDirectory(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 /** The branch merges land on: origin's default branch, else the current one, else main. */
 function defaultBranch(root: string): string {
