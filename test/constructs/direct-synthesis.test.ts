@@ -9,12 +9,7 @@ import { Aspects, Fn, Lazy, TerraformElement, TerraformOutput, TerraformStack, T
 import { Construct, type IConstruct } from 'constructs';
 import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import { NullProvider } from '@cdktf/provider-null/lib/provider';
-import { KestraStack } from '../../lib/constructs/stack';
-import { KestraFlow } from '../../lib/constructs/flow';
-import { KestraNamespaceFile } from '../../lib/constructs/namespace-file';
-import { KestraKv } from '../../lib/constructs/kv';
-import { KestraProvider } from '../../lib/constructs/provider';
-import { NamespaceTree } from '../../lib/constructs/namespace-tree';
+import { KestraFlow, KestraKv, KestraNamespaceFile, KestraProvider, KestraStack, NamespaceTree } from 'kestraform';
 import { DataResource } from '../../lib/constructs/cdk';
 import { INDENTED_UP_TO } from '../../lib/constructs/native-json-synthesizer';
 

@@ -1,11 +1,7 @@
 import { TerraformStack, Testing } from 'cdktf';
 import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import { NullProvider } from '@cdktf/provider-null/lib/provider';
-import { KestraStack } from '../../lib/constructs/stack';
-import { KestraFlow } from '../../lib/constructs/flow';
-import { KestraNamespaceFile } from '../../lib/constructs/namespace-file';
-import { KestraKv } from '../../lib/constructs/kv';
-import { KestraProvider } from '../../lib/constructs/provider';
+import { KestraFlow, KestraKv, KestraNamespaceFile, KestraProvider, KestraStack } from 'kestraform';
 import { DataResource } from '../../lib/constructs/cdk';
 import { readDesired } from '../../lib/desired/read';
 
