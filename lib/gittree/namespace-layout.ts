@@ -40,8 +40,7 @@ export function readTreeSync(root: string, opts: ReadTreeOptions = {}): TreeRead
     return { root: ctx.root, namespaces: [], diagnostics: ctx.diagnostics, found: [] };
   }
   const rules = IgnoreRules.forDirectory(ctx.root, { repoRoot: opts.repoRoot ?? findRepositoryRoot(ctx.root), kestraignoreDir: ctx.root, exclude: opts.exclude });
-  visitFolder(ctx, '', rules, (ns) => {
-    if (wanted && !wanted.has(ns.name)) return;
+  visitFolder(ctx, '', rules, wanted, (ns) => {
     const same = byName.get(ns.name);
     if (same) mergeNamespace(ctx, same, ns);
     else byName.set(ns.name, ns);
@@ -53,7 +52,11 @@ export function readTreeSync(root: string, opts: ReadTreeOptions = {}): TreeRead
   return { root: ctx.root, namespaces, diagnostics: sortDiagnostics(ctx.diagnostics), found: ctx.found };
 }
 
-function visitFolder(ctx: ReadContext, rel: string, rules: IgnoreRules, onNamespace: (ns: TreeNamespace) => void): void {
+/**
+ * With `wanted`, only the folders on the way to a wanted namespace are entered (at the root of a
+ * repository holding other things too, nothing else is looked at).
+ */
+function visitFolder(ctx: ReadContext, rel: string, rules: IgnoreRules, wanted: ReadonlySet<string> | undefined, onNamespace: (ns: TreeNamespace) => void): void {
   const dir = absolute(ctx, rel);
   let entries: fs.Dirent[];
   try {
@@ -65,25 +68,28 @@ function visitFolder(ctx: ReadContext, rel: string, rules: IgnoreRules, onNamesp
   const inner = entries.some((e) => e.name === '.gitignore') ? rules.enter(dir) : rules;
   const kept = entries.filter((e) => !e.name.startsWith('.') && e.name !== 'node_modules' && !inner.ignores(path.join(dir, e.name), e.isDirectory()));
   const isNamespace = rel !== '' && kept.some((e) => CONTENT.has(e.name) && (e.name === 'kv.yaml' ? e.isFile() : e.isDirectory()));
+  const name = rel.split('/').join('.');
   let childPrefixOk = true;
   if (isNamespace) {
-    const name = rel.split('/').join('.');
     if (!NAMESPACE_PATTERN.test(name) || name.length > 150) {
-      problem(ctx, rel, `folder ${shown(ctx, rel)} holds ${kept.filter((e) => CONTENT.has(e.name)).map((e) => e.name).join(', ')} but "${name}" is not a namespace Kestra accepts (^[a-z0-9][a-z0-9._-]*, at most 150 characters)`, 'rename the folder to a valid namespace such as company.team');
+      if (!wanted) problem(ctx, rel, `folder ${shown(ctx, rel)} holds ${kept.filter((e) => CONTENT.has(e.name)).map((e) => e.name).join(', ')} but "${name}" is not a namespace Kestra accepts (^[a-z0-9][a-z0-9._-]*, at most 150 characters)`, 'rename the folder to a valid namespace such as company.team');
       childPrefixOk = false;
-    } else {
+    } else if (!wanted || wanted.has(name)) {
       onNamespace(readNamespace(ctx, rel, name, inner, kept));
     }
   }
   for (const e of kept) {
     const childRel = joinRel(rel, e.name);
+    const childName = rel ? `${name}.${e.name}` : e.name;
+    if (wanted && ![...wanted].some((w) => w === childName || w.startsWith(`${childName}.`))) continue;
     if (e.isSymbolicLink()) {
-      problem(ctx, childRel, 'is a symbolic link; kestraform does not follow links out of or inside the tree', 'replace it with a real folder or file');
+      // At the tree's top, or in a namespace folder: where a namespace or its content would be.
+      if (rel === '' || isNamespace) problem(ctx, childRel, 'is a symbolic link; kestraform does not follow links out of or inside the tree', 'replace it with a real folder or file');
       continue;
     }
     if (!e.isDirectory() || (isNamespace && CONTENT.has(e.name)) || !childPrefixOk) continue;
     if (rel === '' && e.name === GLOBAL) readGlobal(ctx, childRel, inner);
-    else if (!ctx.skip(path.join(dir, e.name))) visitFolder(ctx, childRel, inner, onNamespace);
+    else if (!ctx.skip(path.join(dir, e.name))) visitFolder(ctx, childRel, inner, wanted, onNamespace);
   }
 }
 

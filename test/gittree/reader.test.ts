@@ -162,6 +162,14 @@ describe("Kestra's layout, as NamespaceSync and TenantSync read it", () => {
     ]);
   });
 
+  it('with the namespaces named, enters only the folders on their way (a repository root holding other things)', () => {
+    const root = tree({ 'c.d/flows/g.yml': FLOW('g', 'c.d'), 'Other Stuff/flows/x.yml': FLOW('x', 'zz'), 'docs/files/a.md': '#', 'c/e/flows/h.yml': FLOW('h', 'c.e') });
+    fs.symlinkSync('/tmp', path.join(root, 'linked'));
+    const r = readTreeSync(root, { namespaces: ['c.d', 'c.e'] });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.namespaces.map((n) => n.name)).toEqual(['c.d', 'c.e']);
+  });
+
   it('reads only the namespaces asked for, and says which are missing', () => {
     const r = readTreeSync(tree({ 'a.b/flows/f.yml': FLOW('f'), 'c.d/flows/g.yml': FLOW('g', 'c.d') }), { namespaces: ['c.d', 'e.f'] });
     expect(r.namespaces.map((n) => n.name)).toEqual(['c.d']);
