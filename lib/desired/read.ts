@@ -181,6 +181,7 @@ function readStack(name: string, file: string, shownFile: string, projectDir: st
     }
   }
 
+  // A second declaration is reported and dropped: what the stack declares is each object once.
   const seen = new Map<string, DesiredResource>();
   for (const r of resources) {
     const prev = seen.get(r.address);
@@ -191,14 +192,15 @@ function readStack(name: string, file: string, shownFile: string, projectDir: st
       else problem(`${r.address} is declared twice (${prev.constructPath} and ${r.constructPath})`, 'declare each Kestra object once');
     }
   }
+  const declared = resources.length === seen.size ? resources : [...seen.values()];
   const owned = new Set(settings.namespaces);
-  for (const r of resources) if (r.kind !== 'local') owned.add(r.namespace);
+  for (const r of declared) if (r.kind !== 'local') owned.add(r.namespace);
   settings = { ...settings, namespaces: [...owned].sort() };
   for (const ns of settings.namespaces) {
     if (settings.protected_namespaces.includes(ns)) problem(`owned namespace "${ns}" is protected`, 'a stack cannot own a protected namespace; remove it from one of the lists');
   }
 
-  return { name, file: shownFile, settings, resources, dependencies, digest: digestOf(resources, settings) };
+  return { name, file: shownFile, settings, resources: declared, dependencies, digest: digestOf(declared, settings) };
 }
 
 /** The repository file (and line) a resource read from a tree comes from. */

@@ -36,8 +36,11 @@ export function parseYamlDocs(text: string): { docs: unknown[] } | { error: stri
 }
 
 /** `rel`: the file's path in the repository ('/'-separated), for the tools known by their place. */
-export function classifyYaml(parsed: { docs: unknown[] } | { error: string }, rel: string): YamlClass {
-  if ('error' in parsed) return { kind: 'unparsable', message: parsed.error };
+export function classifyYaml(parsed: { docs: unknown[] } | { error: string }, rel: string, text?: string): YamlClass {
+  if ('error' in parsed) {
+    if (text !== undefined && /%\{~?\s*(if|for)\b|\$\{/.test(text)) return { kind: 'other', why: `a Terraform templatefile template (not YAML until Terraform renders it: ${parsed.error})` };
+    return { kind: 'unparsable', message: parsed.error };
+  }
   const docs = parsed.docs.filter((d) => d !== null && d !== undefined);
   if (docs.length === 0) return { kind: 'other', why: 'empty' };
   const root = docs[0];
@@ -47,13 +50,16 @@ export function classifyYaml(parsed: { docs: unknown[] } | { error: string }, re
   const namespace = typeof root.namespace === 'string' ? root.namespace : undefined;
   const type = typeof root.type === 'string' ? root.type : undefined;
 
-  if (type !== undefined && /(^|\.)apps\.App$/.test(type)) return { kind: 'app', id, namespace };
+  // Kestra's app types: io.kestra.plugin.ee.apps.Execution, …apps.forms.CreateExecution, …apps.App.
+  if (type !== undefined && (/^io\.kestra\.plugin\.ee\.apps\./.test(type) || /(^|\.)apps\.App$/.test(type))) return { kind: 'app', id, namespace };
   if ('testCases' in root || (type !== undefined && /^io\.kestra\.core\.tests?\./.test(type)) || (typeof root.flowId === 'string' && ('fixtures' in root || 'assertions' in root))) {
     return { kind: 'test', id, namespace };
   }
   if (Array.isArray(root.charts) && namespace === undefined) return { kind: 'dashboard', id };
   // A mapping with both keys is meant as a flow even when their values are wrong (the flow rules say
   // what is wrong with it).
+  // A template Terraform fills in (`id: ${flow_id}`, `namespace: ${namespace}`) is no flow yet.
+  if (/\$\{/.test(`${id ?? ''}${namespace ?? ''}`)) return { kind: 'other', why: 'a Terraform templatefile template (its id or namespace is a ${...} placeholder), no flow as it stands' };
   if ((id !== undefined && namespace !== undefined) || ('id' in root && 'namespace' in root) || ('tasks' in root && ('id' in root || 'namespace' in root))) {
     // Kestra's blueprint catalog keeps flows with an `extend:` block Kestra itself would refuse.
     if ('extend' in root) return { kind: 'blueprint', id, namespace };

@@ -13,7 +13,7 @@ const SCRIPT_KEYS = new Set(['commands', 'beforeCommands', 'script', 'inputFiles
 // `${...}` that is neither Pebble after a `$` (`${{ x }}`) nor shell parameter expansion with an operator.
 const PLACEHOLDER = /\$\{(?!\{)\s*[A-Za-z_][\w.\-[\]"()]*\s*\}/;
 const DIRECTIVE = /%\{~?\s*(if|for|else|endif|endfor)\b/;
-const ESCAPE = /\$\$\{(?!\{)/;
+const ESCAPE = /\$\$\{/;
 const MAX_REPORTED = 5;
 
 /** `text`: the flow's source (most hold no `${` or `%{` at all, and need no walk). */
@@ -27,7 +27,15 @@ export function templatePlaceholders(root: unknown, text: string): FlowViolation
     if (typeof v === 'string') {
       if (v.includes('\n') || !(v.includes('${') || v.includes('%{'))) return;
       const m = ESCAPE.exec(v) ?? DIRECTIVE.exec(v) ?? PLACEHOLDER.exec(v);
-      if (m) {
+      if (m && m[0] === '$${') {
+        // Terraform's escape: templatefile turned `$${` into `${` (e.g. a `$` before a Pebble `{{ }}`).
+        out.push({
+          severity: 'warning',
+          path: [...path],
+          message: '`$${` is Terraform templatefile\'s escape for `${`; kestraform sends the flow as written, so Kestra would receive `$${`',
+          hint: 'write `${` as Terraform would have rendered it; if `$${` is meant literally, ignore this warning',
+        });
+      } else if (m) {
         out.push({
           severity: 'warning',
           path: [...path],

@@ -64,8 +64,9 @@ export function propose(scan: RepoScan, opts: ProposeOptions): Proposal {
   const flows = kestra.filter((y) => y.class.kind === 'flow');
   const claimed = new Set<string>();
   const sources: SourceSpec[] = [];
-  const ids = new Set<string>();
-  const idFor = (dir: string, fallback: string) => uniqueId(ids, dir === '' ? fallback : dir);
+  // 'kestra' is the provider's id in the generated stack.
+  const ids = new Set<string>(['kestra']);
+  const idFor = (dir: string, fallback: string) => uniqueId(ids, dir === '' ? fallback : dir, fallback);
 
   // 1. Kestra's layout: <root>/<namespace as a dotted folder or nested folders>/flows/<id>.yml.
   const treeRoots = new Map<string, ScannedYaml[]>();
@@ -190,7 +191,8 @@ function commonPrefix(names: string[], sep: string): string {
  * only YAML that is no Kestra object (so validate stays quiet about them).
  */
 function excludesFor(dir: string, scan: RepoScan, takenDirs: string[], topOnly: boolean): string[] {
-  if (topOnly) return [];
+  // The root's own source reads only the files beside the flows there: leave out their other YAML.
+  if (topOnly) return scan.yaml.filter((y) => !KESTRA_KINDS.has(y.class.kind) && !y.rel.includes('/')).map((y) => `/${y.rel}`).sort();
   // Repository-relative folders (and files) to leave out; patterns relative to `dir` at the end.
   const folders = new Set(takenDirs.filter((t) => t !== dir && isUnder(t, dir)));
   const files = new Set<string>();
@@ -238,6 +240,7 @@ function suggestFileMappings(scan: RepoScan, flows: ScannedYaml[], sources: Sour
   const covered = [...sources.map((s) => (s.kind === 'tree' ? s.root : s.kind === 'sync' ? s.dir : s.kind === 'files' ? s.dir : undefined)), ...opts.files.map((m) => m.dir)].filter((d): d is string => d !== undefined).map((d) => (d === '.' ? '' : d));
   if (covered.includes('')) return [];
   const namespaces = new Set(flows.map((f) => namespaceOf(f)).filter((n): n is string => !!n));
+  const mapped = new Set(opts.files.map((m) => m.namespace));
   // A folder holding Kestra objects is no folder of namespace files.
   const kestraDirs = scan.yaml.filter((y) => KESTRA_KINDS.has(y.class.kind)).map((y) => dirOf(y.rel));
   const dirs = new Set<string>();
@@ -252,11 +255,18 @@ function suggestFileMappings(scan: RepoScan, flows: ScannedYaml[], sources: Sour
     // One folder per namespace: every child could be a namespace and one is a namespace the flows use.
     const perNamespace = children.length > 0 && children.every((c) => NAMESPACE_PATTERN.test(c)) && children.some((c) => namespaces.has(c)) && !scan.files.some((f) => dirOf(f) === d);
     if (looksLikeFiles && perNamespace) {
-      out.push(`${d}/ holds one folder per namespace: ${children.map((c) => `--files ${d}/${c}=${c}`).join(' ')}`);
+      const unmapped = children.filter((c) => !mapped.has(c));
+      if (unmapped.length) out.push(`${d}/ holds one folder per namespace: ${unmapped.map((c) => `--files ${d}/${c}=${c}`).join(' ')}`);
       done.add(d);
     } else if (looksLikeFiles || namespaces.has(name)) {
       const guess = namespaces.has(name) ? name : commonPrefix(flows.filter((f) => isUnder(f.rel, dirOf(d))).map((f) => namespaceOf(f)!), '.') || undefined;
-      out.push(`${d}/ looks like namespace files: --files ${d}=${guess ?? '<namespace>'}[:/<path prefix>]`);
+      if (guess && mapped.has(guess)) {
+        done.add(d);
+        continue;
+      }
+      // A namespace's folder of Kestra's storage or sync layout keeps its files in _files/.
+      const folder = children.includes('_files') && !looksLikeFiles ? `${d}/_files` : d;
+      out.push(`${folder}/ looks like namespace files: --files ${folder}=${guess ?? '<namespace>'}[:/<path prefix>]`);
       done.add(d);
     }
   }
@@ -264,9 +274,10 @@ function suggestFileMappings(scan: RepoScan, flows: ScannedYaml[], sources: Sour
 }
 
 
-function uniqueId(taken: Set<string>, raw: string): string {
+/** A construct id from a folder; taken, it gets the kind (`kestra-tree`), then a number. */
+function uniqueId(taken: Set<string>, raw: string, kind: string): string {
   const base = raw.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'source';
-  let id = base;
+  let id = taken.has(base) && !base.endsWith(kind) ? `${base}-${kind}` : base;
   for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
   taken.add(id);
   return id;

@@ -161,8 +161,18 @@ export function renderTsconfig(): string {
   return `${JSON.stringify(config, null, 2)}\n`;
 }
 
+export type PackageManager = 'npm' | 'pnpm' | 'yarn';
+
+/** How the recipe installs and runs, per package manager. */
+const RUNNERS: Record<PackageManager, { setup: string; install: string; run: string }> = {
+  npm: { setup: '      - uses: actions/setup-node@v4\n        with: { node-version: 20, cache: npm }', install: 'npm ci', run: 'npx kestraform' },
+  pnpm: { setup: '      - uses: pnpm/action-setup@v4\n      - uses: actions/setup-node@v4\n        with: { node-version: 20, cache: pnpm }', install: 'pnpm install --frozen-lockfile', run: 'pnpm exec kestraform' },
+  yarn: { setup: '      - uses: actions/setup-node@v4\n        with: { node-version: 20, cache: yarn }', install: 'yarn install --frozen-lockfile', run: 'yarn kestraform' },
+};
+
 /** The GitHub Actions recipe for this stack: plan on pull requests, apply the reviewed plan on merge, drift every morning. */
-export function renderWorkflow(stack: string, defaultBranch: string): string {
+export function renderWorkflow(stack: string, defaultBranch: string, packageManager: PackageManager = 'npm'): string {
+  const r = RUNNERS[packageManager];
   return `# kestraform for stack "${stack}" (written by \`kestraform init\`).
 # - pull requests: plan, post (or update) one comment with the Markdown plan, keep the plan file;
 # - merge to ${defaultBranch}: apply exactly the plan reviewed on the pull request (refused if anything
@@ -203,15 +213,14 @@ jobs:
       pull-requests: write
     steps:
       - uses: actions/checkout@v4
-      - uses: actions/setup-node@v4
-        with: { node-version: 20, cache: npm }
-      - run: npm ci
+${r.setup}
+      - run: ${r.install}
       - name: plan
         run: |
           set +e
-          npx kestraform plan --stack ${stack} --out plan.json --detailed-exitcode > plan.txt
+          ${r.run} plan --stack ${stack} --out plan.json --detailed-exitcode > plan.txt
           code=$?
-          npx kestraform plan --stack ${stack} --format markdown > plan.md
+          ${r.run} plan --stack ${stack} --format markdown > plan.md
           cat plan.txt
           [ "$code" -ne 1 ]
       - uses: actions/upload-artifact@v4
@@ -243,9 +252,8 @@ jobs:
       pull-requests: read
     steps:
       - uses: actions/checkout@v4
-      - uses: actions/setup-node@v4
-        with: { node-version: 20, cache: npm }
-      - run: npm ci
+${r.setup}
+      - run: ${r.install}
       - name: fetch the plan reviewed on the merged pull request
         env:
           GH_TOKEN: \${{ github.token }}
@@ -257,20 +265,19 @@ jobs:
           test -n "$run" || { echo "no successful plan for pull request #$pr at $head: re-run its plan job"; exit 1; }
           gh run download "$run" --name "kestraform-plan-$head"
       - name: apply the reviewed plan
-        run: npx kestraform apply plan.json
+        run: ${r.run} apply plan.json
 
   drift:
     if: github.event_name == 'schedule' || github.event_name == 'workflow_dispatch'
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
-      - uses: actions/setup-node@v4
-        with: { node-version: 20, cache: npm }
-      - run: npm ci
+${r.setup}
+      - run: ${r.install}
       - name: drift
         run: |
           set +e
-          npx kestraform drift --stack ${stack} --format markdown > drift.md
+          ${r.run} drift --stack ${stack} --format markdown > drift.md
           code=$?
           cat drift.md >> "$GITHUB_STEP_SUMMARY"
           cat drift.md

@@ -28,6 +28,11 @@ export function renderReport(r: InitReport): string {
   out.push('', `Stack "${r.stack}" will deploy:`, ...namespaceTable(r.proposal.sources, r.preview));
   const found = describeFound(r.preview.stack.settings.found);
   if (found.length) out.push(...found);
+  const examples = r.proposal.sources.filter((s) => s.kind === 'flows' && /(^|\/)(docs?|examples?|samples?|demos?|fixtures?|templates?)(\/|$)/i.test(s.dir) && (r.preview.bySource.get(s.id)?.flows ?? 0) > 0);
+  if (examples.length) {
+    out.push('', 'Flows in folders that look like documentation or examples (deployed like the others; remove their source from the stack if they are not meant for Kestra):');
+    for (const s of examples) out.push(`  ${(s as { dir: string }).dir}/: ${r.preview.bySource.get(s.id)!.flows} flow${r.preview.bySource.get(s.id)!.flows === 1 ? '' : 's'}`);
+  }
   if (r.proposal.duplicates.length) {
     out.push('', 'Defined twice (an error until one is renamed or removed):');
     for (const d of r.proposal.duplicates) out.push(`  ${d.key}: ${d.files.join(', ')}`);

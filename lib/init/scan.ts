@@ -49,7 +49,7 @@ export function scanRepository(root: string): RepoScan {
         return;
       }
       const parsed = parseYamlDocs(decoded.text);
-      yaml.push({ rel: f.rel, class: classifyYaml(parsed, f.rel), text: decoded.text, docs: 'docs' in parsed ? parsed.docs : undefined });
+      yaml.push({ rel: f.rel, class: classifyYaml(parsed, f.rel, decoded.text), text: decoded.text, docs: 'docs' in parsed ? parsed.docs : undefined });
     },
     () => undefined,
   );

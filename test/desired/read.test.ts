@@ -20,6 +20,18 @@ const read = (dir: string) => readDesired(path.join(dir, 'cdktf.out'), dir);
 const errors = (dir: string) => read(dir).diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
 
 describe('desired state from cdktf.out', () => {
+  it('reports an object two sources declare once, naming both files, and keeps it once', () => {
+    const dir = project({
+      kestra_flow: {
+        a: { namespace: 'company.team', flow_id: 'hello', content: FLOW, source_file: 'flows/a/hello.yml' },
+        b: { namespace: 'company.team', flow_id: 'hello', content: FLOW, source_file: 'other/hello.yml' },
+      },
+    });
+    const desired = read(dir);
+    expect(desired.stacks[0].resources.map((r) => r.address)).toEqual(['flow:company.team/hello']);
+    expect(desired.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.file}:${d.line}: ${d.message}`)).toEqual(['other/hello.yml:1: flow:company.team/hello is also defined in flows/a/hello.yml:1']);
+  });
+
   it('reads typed resources, maps depends_on to natural addresses and keeps `${` text in flow sources', () => {
     const bytes = Buffer.from('print(1)\n');
     const dir = project({

@@ -10,10 +10,22 @@ describe('classifying YAML', () => {
   it('tells flows from the other Kestra kinds', () => {
     expect(kindOf('id: a\nnamespace: company.team\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n')).toEqual({ kind: 'flow', id: 'a', namespace: 'company.team' });
     expect(kindOf('id: chat\nnamespace: company.team\ntype: io.kestra.plugin.ee.apps.App\nblocks: []\n')).toEqual({ kind: 'app', id: 'chat', namespace: 'company.team' });
+    // Kestra's own app types (Ben8t/kestra_enterprise_resources keeps eight of them).
+    expect(kindOf('id: form\nnamespace: company.team\ntype: io.kestra.plugin.ee.apps.Execution\nflowId: f\n').kind).toBe('app');
+    expect(kindOf('id: f2\nnamespace: company.team\ntype: io.kestra.plugin.ee.apps.forms.CreateExecution\nflowId: f\n').kind).toBe('app');
     expect(kindOf('id: t1\nnamespace: company.team\nflowId: f\ntestCases:\n  - id: c\n')).toMatchObject({ kind: 'test', id: 't1' });
     expect(kindOf('id: t2\nnamespace: company.team\ntype: io.kestra.core.tests.Flow\nflowId: f\nassertions: []\n')).toMatchObject({ kind: 'test' });
     expect(kindOf('id: d\ntitle: Overview\ncharts:\n  - id: c\n')).toEqual({ kind: 'dashboard', id: 'd' });
     expect(kindOf('id: b\nnamespace: company.team\nextend:\n  title: x\ntasks: []\n')).toMatchObject({ kind: 'blueprint' });
+  });
+
+  it('tells a Terraform templatefile template from a flow (kestra-io/kestra-flows-template keeps modules of them)', () => {
+    const why = (text: string) => {
+      const k = classifyYaml(parseYamlDocs(text), 'modules/m/tasks.yml', text);
+      return k.kind === 'other' ? k.why : k.kind;
+    };
+    expect(why('id: ${flow_id}\nnamespace: ${namespace}\ntasks: []\n')).toMatch(/^a Terraform templatefile template \(its id or namespace is a \$\{\.\.\.\} placeholder\)/);
+    expect(why('id: x\nnamespace: y\ntasks:\n%{ if dbt }\n  - id: a\n%{ endif }\n')).toMatch(/^a Terraform templatefile template \(not YAML until Terraform renders it/);
   });
 
   it('keeps a broken flow a flow (the flow rules then say what is wrong)', () => {

@@ -18,3 +18,16 @@ describe('the GitHub Actions recipe', () => {
     expect(doc.jobs.apply.steps.map((s) => s.run ?? '').join('\n')).toContain('npx kestraform apply plan.json');
   });
 });
+
+describe('the recipe for a pnpm or yarn repository', () => {
+  it('installs and runs kestraform with that package manager', () => {
+    const pnpm = renderWorkflow('main', 'main', 'pnpm');
+    expect(pnpm).toContain('uses: pnpm/action-setup@v4');
+    expect(pnpm).toContain('run: pnpm install --frozen-lockfile');
+    expect(pnpm).toContain('pnpm exec kestraform plan --stack main');
+    expect(pnpm).not.toMatch(/npm ci|npx /);
+    const yarn = renderWorkflow('main', 'main', 'yarn');
+    expect(yarn).toContain('cache: yarn');
+    expect(yarn).toContain('yarn kestraform drift --stack main');
+  });
+});

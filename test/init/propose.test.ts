@@ -30,7 +30,8 @@ function proposalFor(files: Record<string, string>, opts: Partial<ProposeOptions
 describe('init proposes sources', () => {
   it("reads Kestra's layout with a NamespaceTree at its root (dotted and nested namespace folders)", () => {
     const p = proposalFor({ 'kestra/company.team/flows/a.yml': FLOW('a', 'company.team'), 'kestra/company/sales/flows/b.yml': FLOW('b', 'company.sales'), 'README.md': '#' });
-    expect(p.sources).toEqual([{ kind: 'tree', id: 'kestra', root: 'kestra', namespaces: undefined }]);
+    // 'kestra' is the provider's construct id in the generated stack: the source takes another.
+    expect(p.sources).toEqual([{ kind: 'tree', id: 'kestra-tree', root: 'kestra', namespaces: undefined }]);
   });
 
   it('names the namespaces of a layout at the repository root when other folders hold flows too', () => {
@@ -75,6 +76,17 @@ describe('init proposes sources', () => {
       { kind: 'files', id: 'a-files', dir: 'flows/_namespace_files', namespace: 'a', prefix: '/' },
     ]);
     expect(p.unmapped).toEqual([{ file: 'flows/config/x.yaml', why: 'no `id` and `namespace`: not a Kestra flow' }, { file: 'flows/ingest/notes.yaml', why: 'no `id` and `namespace`: not a Kestra flow' }]);
+  });
+
+  it('leaves the other YAML beside flows at the repository root out of the root source', () => {
+    const p = proposalFor({ 'finpay_pipeline.yml': FLOW('finpay', 'finance'), 'docker-compose.yml': 'services: {}\n', 'pkg/x.py': 'x' });
+    expect(p.sources).toEqual([{ kind: 'flows', id: 'root-flows', dir: '.', recursive: false, exclude: ['/docker-compose.yml'] }]);
+  });
+
+  it('suggests the _files folder of a namespace folder, and nothing for a namespace already mapped', () => {
+    const files = { 'kestra/flows/a.yaml': FLOW('a', 'ai_concierge'), 'kestra/storage/main/ai_concierge/_files/scripts/x.js': 'x', 'kestra/scripts/x.js': 'x' };
+    expect(proposalFor(files).suggestions).toEqual(['kestra/storage/main/ai_concierge/_files/ looks like namespace files: --files kestra/storage/main/ai_concierge/_files=ai_concierge[:/<path prefix>]']);
+    expect(proposalFor(files, { files: [{ dir: 'kestra/scripts', namespace: 'ai_concierge', prefix: '/scripts' }] }).suggestions).toEqual([]);
   });
 
   it("keeps kestraform's own project files out of namespace files mapped at the repository root", () => {

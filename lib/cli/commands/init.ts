@@ -64,7 +64,7 @@ export function register(program: Command): void {
         planWholeFile(root, 'tsconfig.json', renderTsconfig(), false),
         planPackageJson(root, force),
         planGitignore(root),
-        planWholeFile(root, '.github/workflows/kestraform.yml', renderWorkflow(stack, defaultBranch(root)), force),
+        planWholeFile(root, '.github/workflows/kestraform.yml', renderWorkflow(stack, defaultBranch(root), packageManagerOf(root)), force),
       ];
       const report = renderReport({
         root,
@@ -121,6 +121,21 @@ function insideRoot(root: string, given: string, option: string): string {
   return rel;
 }
 
+
+/** The package manager the repository uses: package.json's `packageManager`, else its lockfile, else npm. */
+function packageManagerOf(root: string): 'npm' | 'pnpm' | 'yarn' {
+  try {
+    const declared = String(JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).packageManager ?? '');
+    if (declared.startsWith('pnpm@')) return 'pnpm';
+    if (declared.startsWith('yarn@')) return 'yarn';
+    if (declared.startsWith('npm@')) return 'npm';
+  } catch {
+    // no package.json (init writes one) or not JSON (reported with the scripts)
+  }
+  if (fs.existsSync(path.join(root, 'pnpm-lock.yaml'))) return 'pnpm';
+  if (fs.existsSync(path.join(root, 'yarn.lock'))) return 'yarn';
+  return 'npm';
+}
 
 /** The branch merges land on: origin's default branch, else the current one, else main. */
 function defaultBranch(root: string): string {
