@@ -1,10 +1,9 @@
 /**
- * The example stack: deploys the Git tree named by the `kestraform:tree` context key of
- * cdktf.json (default `examples/kestra`) and owns every namespace folder found there. Point
- * that key at your own tree in the same layout to try kestraform on your flows.
+ * The example stack: deploys the tree in Kestra's layout named by the `kestraform:tree` context
+ * key of cdktf.json (default `examples/kestra`), and owns the namespaces its objects live in. It
+ * imports the package as a team's own stack does; `kestraform init` writes one for a repository.
  */
-import type { Construct } from 'kestraform';
-import { KestraProvider, KestraStack, NamespaceTree } from 'kestraform';
+import { KestraProvider, KestraStack, NamespaceTree, type Construct } from 'kestraform';
 
 export const TREE_CONTEXT_KEY = 'kestraform:tree';
 export const DEFAULT_TREE = 'examples/kestra';

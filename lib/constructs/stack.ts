@@ -5,11 +5,12 @@ import { KestraResource, type PlainBlock } from './resource';
 import { NativeJsonSynthesizer, type JsonHandingStack } from './native-json-synthesizer';
 import type { KestraMajor } from '../flowrules';
 import type { Diagnostic } from '../util/diagnostics';
+import type { FoundObject } from '../gittree/types';
 import { SETTINGS_KEY } from '../model/names';
 import { DEFAULT_PROTECTED_NAMESPACES, type BackendSettings, type FoundSetting, type PullHomeSetting, type StackSettings } from '../model/settings';
 
 export interface KestraStackOptions {
-  /** Namespaces this stack owns; the namespaces of its resources (and of NamespaceTree folders) are added. */
+  /** Namespaces this stack owns beyond those its objects live in (which it always owns; a folder name never is one). */
   namespaces?: string[];
   /**
    * Delete objects of owned namespaces that the stack does not declare, even if kestraform never
@@ -37,7 +38,7 @@ export class KestraStack extends TerraformStack implements JsonHandingStack {
   private readonly pullHomes: PullHomeSetting[] = [];
   /** Files of the flows the stack's sources declare, and flows its file sources left out. */
   private readonly flowFiles = new Set<string>();
-  private readonly flowsLeftOutOfFiles: { file: string; line: number; namespace?: string; id?: string }[] = [];
+  private readonly flowsLeftOutOfFiles: FoundObject[] = [];
   handJsonTo?: (json: Record<string, unknown>) => void;
 
   constructor(scope: Construct, id: string, private readonly options: KestraStackOptions = {}) {
@@ -79,7 +80,7 @@ export class KestraStack extends TerraformStack implements JsonHandingStack {
   }
 
   /** Flows a namespace-files source found among its files and left out of them. */
-  noteFlowsLeftOutOfFiles(flows: readonly { file: string; line: number; namespace?: string; id?: string }[]): void {
+  noteFlowsLeftOutOfFiles(flows: readonly FoundObject[]): void {
     this.flowsLeftOutOfFiles.push(...flows);
   }
 
