@@ -1,6 +1,5 @@
 import type { DesiredStack } from '../desired/types';
-import type { FoundSetting } from '../model/settings';
-import { KIND_NAMES } from '../gittree/classify';
+import { describeFound } from '../render/found';
 
 /** A short table of what a stack declares (per namespace: flows, files and KV pairs), then what it found and leaves alone. */
 export function summarizeStack(stack: DesiredStack): string {
@@ -35,27 +34,4 @@ export function summarizeStack(stack: DesiredStack): string {
   lines.push(`  ${n(rows.size, 'namespace')}: ${n(total.flows, 'flow')}, ${n(total.files, 'namespace file')}, ${n(total.kv, 'KV pair')}${local ? `, ${n(local, 'local-only resource')}` : ''}`);
   lines.push(...describeFound(s.found));
   return lines.join('\n');
-}
-
-const SHOWN = 20;
-
-/** The objects a stack found in the repository and does not deploy, one line each (the first 20 of each reason). */
-export function describeFound(found: readonly FoundSetting[], indent = '  '): string[] {
-  const lines: string[] = [];
-  const groups: [FoundSetting['reason'], string][] = [
-    ['kind-not-managed', 'Not managed by this stack (kestraform deploys flows, namespace files and KV pairs):'],
-    ['protected-namespace', 'Not deployed, in a protected namespace (never written):'],
-  ];
-  for (const [reason, title] of groups) {
-    const items = found.filter((f) => f.reason === reason);
-    if (!items.length) continue;
-    lines.push(`${indent}${title}`);
-    const shown = items.slice(0, SHOWN);
-    const names = shown.map((f) => `${f.namespace ? `${f.namespace}/` : ''}${f.id ?? '(no id)'}`);
-    const kindWidth = Math.max(...shown.map((f) => KIND_NAMES[f.kind].length));
-    const nameWidth = Math.min(70, Math.max(...names.map((n) => n.length)));
-    shown.forEach((f, i) => lines.push(`${indent}  ${KIND_NAMES[f.kind].padEnd(kindWidth)}  ${names[i].padEnd(nameWidth)}  ${f.file}:${f.line}`));
-    if (items.length > SHOWN) lines.push(`${indent}  … and ${items.length - SHOWN} more`);
-  }
-  return lines;
 }

@@ -7,7 +7,7 @@ import type { FileChange } from './files';
 import type { Preview } from './preview';
 import type { Proposal, SourceSpec } from './propose';
 import type { TerraformFilesHint } from './terraform-hints';
-import { describeFound } from '../cli/summary';
+import { describeFound } from '../render/found';
 import { formatDiagnostic } from '../util/diagnostics';
 
 export interface InitReport {
