@@ -6,8 +6,8 @@ import type { Diagnostic } from '../util/diagnostics';
 import type { KestraMajor } from '../flowrules';
 import type { KestraKind } from './classify';
 
-export const KV_TYPES = ['STRING', 'NUMBER', 'BOOLEAN', 'DATETIME', 'DATE', 'DURATION', 'JSON'] as const;
-export type KvType = (typeof KV_TYPES)[number];
+export { KV_TYPES, type KvType } from '../model/names';
+import type { KvType } from '../model/names';
 
 export interface TreeFlow {
   namespace: string;

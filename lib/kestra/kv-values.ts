@@ -22,7 +22,7 @@
  * compact JSON with key order kept.
  */
 import { KestraUsageError } from './errors';
-import { KV_TYPES, type KvType } from '../gittree/types';
+import { KV_TYPES, type KvType } from '../model/names';
 
 export { KV_TYPES, type KvType };
 

@@ -5,7 +5,7 @@
  * schemas and checks at compile time that they describe exactly these shapes. (Type aliases, not
  * interfaces: a resource's attributes must be assignable to Record<string, unknown>.)
  */
-import type { KvType } from '../gittree/types';
+import type { KvType } from './names';
 
 export type FlowAttributes = {
   namespace: string;

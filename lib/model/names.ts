@@ -9,6 +9,10 @@ export const KV_TYPE = 'kestra_kv';
 export const LOCAL_TYPES = ['null_resource', 'terraform_data'] as const;
 export const KESTRA_TYPES = [FLOW_TYPE, FILE_TYPE, KV_TYPE] as const;
 
+/** Kestra's KV value types (KVType). */
+export const KV_TYPES = ['STRING', 'NUMBER', 'BOOLEAN', 'DATETIME', 'DATE', 'DURATION', 'JSON'] as const;
+export type KvType = (typeof KV_TYPES)[number];
+
 // Kestra's KV key pattern (KVStore.validateKey): letters, digits, '-', '_', '.'.
 export const KV_KEY_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
 

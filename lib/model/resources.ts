@@ -5,8 +5,7 @@
  */
 import { z } from 'zod';
 import { FLOW_ID_PATTERN, NAMESPACE_PATTERN } from '../flowrules';
-import { KV_TYPES } from '../gittree/types';
-import { FILE_TYPE, FLOW_TYPE, KV_KEY_PATTERN, KV_TYPE } from './names';
+import { FILE_TYPE, FLOW_TYPE, KV_KEY_PATTERN, KV_TYPE, KV_TYPES } from './names';
 import { namespaceFilePathProblem } from './file-paths';
 import type { FileAttributes, FlowAttributes, KvAttributes } from './attributes';
 
