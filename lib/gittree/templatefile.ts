@@ -3,8 +3,8 @@
  * placeholders, `%{ if }` directives, `$${` escapes — that Terraform filled in before sending
  * them. kestraform sends a flow exactly as written, and Kestra only knows Pebble (`{{ }}`), so
  * these would reach Kestra literally: a warning naming the line. Shell and script code uses
- * `${VAR}` too, so values under the keys that hold scripts, and multi-line values (scripts, SQL,
- * descriptions), are not looked at.
+ * `${VAR}` too, so values under the keys that hold scripts are not looked at, and multi-line
+ * values (scripts, SQL, messages) only for the `$${` escape.
  */
 import type { FlowViolation } from '../flowrules';
 
@@ -25,8 +25,9 @@ export function templatePlaceholders(root: unknown, text: string): FlowViolation
   const visit = (v: unknown) => {
     if (out.length >= MAX_REPORTED) return;
     if (typeof v === 'string') {
-      if (v.includes('\n') || !(v.includes('${') || v.includes('%{'))) return;
-      const m = ESCAPE.exec(v) ?? DIRECTIVE.exec(v) ?? PLACEHOLDER.exec(v);
+      if (!(v.includes('${') || v.includes('%{'))) return;
+      // Multi-line values (scripts, SQL, messages) only for the escape, which no such language writes.
+      const m = ESCAPE.exec(v) ?? (v.includes('\n') ? null : DIRECTIVE.exec(v) ?? PLACEHOLDER.exec(v));
       if (m && m[0] === '$${') {
         // Terraform's escape: templatefile turned `$${` into `${` (e.g. a `$` before a Pebble `{{ }}`).
         out.push({

@@ -86,6 +86,7 @@ describe('flows from a folder', () => {
       'flows/tf.yml:12:10: warning: `%{ if` looks like a Terraform templatefile placeholder; kestraform sends the flow as written, so Kestra would receive it literally',
     ]);
     // A `$` before a Pebble expression, escaped for templatefile (Ben8t/kestra_enterprise_resources does so).
+    expect(read({ 'm.yml': FLOW('m', 'x', 'description: |\n  Total: $${{ outputs.x }}\n  Shell: ${HOME}\n') }).messages.map((m) => m.replace(/ — .*/, ''))).toEqual(["flows/m.yml:3:14: warning: `$${` is Terraform templatefile's escape for `${`; kestraform sends the flow as written, so Kestra would receive `$${`"]);
     expect(read({ 'p.yml': FLOW('p', 'x', 'description: "costs $${{ outputs.x }}"\n') }).messages).toEqual(['flows/p.yml:3:14: warning: `$${` is Terraform templatefile\'s escape for `${`; kestraform sends the flow as written, so Kestra would receive `$${` — write `${` as Terraform would have rendered it; if `$${` is meant literally, ignore this warning']);
   });
 });
