@@ -1,6 +1,6 @@
 /** kestraform's logical ids are cdktf's, for every shape of path its rules distinguish. */
-import { logicalIdOf } from '../../lib/constructs/logical-id';
-import { makeUniqueId } from '../../lib/constructs/cdk';
+import { logicalIdOf } from '../../lib/constructs/fast-synth/logical-id';
+import { makeUniqueId } from '../../lib/constructs/fast-synth/internals';
 
 const outcome = (fn: () => string) => {
   try {

@@ -1,9 +1,9 @@
 /** stableJson writes what cdktf's json-stable-stringify writes, but for whitespace in empty containers. */
 import * as path from 'node:path';
-import { stableJson } from '../../lib/constructs/stable-json';
+import { stableJson } from '../../lib/constructs/fast-synth/stable-json';
 
-// The serializer cdktf itself uses (a dependency of cdktf, resolved from there).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// The serializer cdktf itself uses: a dependency of cdktf, required from cdktf's own folder
+// (it is not kestraform's, so it cannot be imported by name).
 const cdktfStringify = require(require.resolve('json-stable-stringify', { paths: [path.dirname(require.resolve('cdktf'))] })) as (v: unknown, o: { space: number }) => string;
 const sameLayout = (s: string) => s.replace(/\{\s+\}/g, '{}').replace(/\[\s+\]/g, '[]');
 

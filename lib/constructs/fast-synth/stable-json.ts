@@ -5,6 +5,8 @@
  * from cdktf's only in whitespace inside empty objects and in the order of integer-like keys (V8
  * puts them first), never in what it parses to.
  */
+import { byCodePoint } from '../../util/order';
+
 export function stableJson(value: unknown, indent = true): string {
   return JSON.stringify(sortedCopy(value), null, indent ? 2 : undefined);
 }
@@ -19,7 +21,7 @@ export function sortedObject(entries: [string, unknown][]): Record<string, unkno
   // Callers usually list keys in order already; sort only when they do not.
   for (let i = 1; i < entries.length; i++) {
     if (entries[i - 1][0] >= entries[i][0]) {
-      entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      entries.sort((a, b) => byCodePoint(a[0], b[0]));
       break;
     }
   }
