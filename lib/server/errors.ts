@@ -11,6 +11,8 @@ export class HttpError extends Error {
     readonly prefix: string,
     readonly detail: string,
     readonly violations: Array<{ path: string; message: string }> = [],
+    /** Sent with the error body (WWW-Authenticate, Retry-After). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail);
   }
@@ -38,6 +40,12 @@ export const invalidEntity = (violations: Array<{ path: string; message: string 
   new HttpError(422, 'invalid-entity', 'Invalid entity', violations.map((v) => `${v.path}: ${v.message}`).join(', '), violations);
 export const illegalArgument = (detail: string) => new HttpError(422, 'invalid-argument', 'Illegal argument', detail);
 export const badRequest = (detail: string) => new HttpError(400, 'bad-request', 'Bad Request', detail);
+export const unauthenticated = (detail: string) => new HttpError(401, 'unauthenticated', 'Unauthorized', detail, [], { 'WWW-Authenticate': 'Basic realm="Kestra"' });
+export const payloadTooLarge = (maxBytes: number) => new HttpError(413, 'payload-too-large', 'Payload too large', `request body over ${maxBytes} bytes`);
+export const methodNotAllowed = (method: string, instance: string) => new HttpError(405, 'method-not-allowed', 'Method Not Allowed', `${method} is not allowed on ${instance}`);
+export const noRoute = (instance: string) => notFound(`no route ${instance}`);
+/** What a route handler's unexpected exception (a bug, not a refusal) is answered with. */
+export const internalError = (e: unknown) => new HttpError(500, 'internal-error', 'Internal server error', `unexpected failure: ${(e as Error).message}`);
 
 export function errorBody(e: HttpError, major: 1 | 2, instance: string): { contentType: string; body: string } {
   if (major === 2) {

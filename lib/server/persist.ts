@@ -1,11 +1,16 @@
 /**
  * Durable storage for the embedded server: one small JSON document per object and
- * content-addressed blobs, each written atomically (temp file, fsync, rename), so a kill -9 in
+ * content-addressed blobs, each written atomically (lib/util/atomic-write), so a kill -9 in
  * the middle of a write leaves the previous version or the new one, never a torn object.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
+import { sweepAtomicTemps, writeFileAtomic } from '../util/atomic-write';
+
+// Thousands of small documents: the folder is not fsynced after each (a lost rename loses one
+// emulated write, never tears one).
+const WRITE = { syncDirectory: false };
 
 export class DiskStore {
   constructor(readonly dir: string) {
@@ -18,7 +23,7 @@ export class DiskStore {
   }
 
   writeDoc(kind: 'flows' | 'files' | 'kv' | 'dirs', name: string, doc: unknown): void {
-    atomicWrite(path.join(this.dir, kind, name), Buffer.from(JSON.stringify(doc)));
+    writeFileAtomic(path.join(this.dir, kind, name), JSON.stringify(doc), WRITE);
   }
 
   removeDoc(kind: 'flows' | 'files' | 'kv' | 'dirs', name: string): void {
@@ -39,7 +44,7 @@ export class DiskStore {
   putBlob(bytes: Buffer): string {
     const sha = createHash('sha256').update(bytes).digest('hex');
     const file = path.join(this.dir, 'blobs', sha);
-    if (!fs.existsSync(file)) atomicWrite(file, bytes);
+    if (!fs.existsSync(file)) writeFileAtomic(file, bytes, WRITE);
     return sha;
   }
 
@@ -49,22 +54,6 @@ export class DiskStore {
 
   /** Temp files of writes that a crash interrupted are garbage: the renamed documents are whole. */
   private sweepTemps(): void {
-    for (const sub of ['flows', 'files', 'kv', 'dirs', 'blobs']) {
-      const dir = path.join(this.dir, sub);
-      for (const name of fs.readdirSync(dir)) if (name.includes('.tmp-')) fs.rmSync(path.join(dir, name), { force: true });
-    }
+    for (const sub of ['flows', 'files', 'kv', 'dirs', 'blobs']) sweepAtomicTemps(path.join(this.dir, sub));
   }
-}
-
-let counter = 0;
-export function atomicWrite(file: string, bytes: Buffer): void {
-  const tmp = `${file}.tmp-${process.pid}-${++counter}`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeSync(fd, bytes);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
 }

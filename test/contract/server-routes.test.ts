@@ -4,7 +4,6 @@
  * and every JSON body it sends in a realistic scenario validates against the spec's schema.
  */
 import { startKestraServer, type RunningKestraServer } from '../../lib/server';
-import { SPEC_DIR } from './client-spec';
 import { describeWithShared } from '../support/shared';
 import { OpenApiValidator } from './openapi-validator';
 

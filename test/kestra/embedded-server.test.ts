@@ -47,7 +47,6 @@ type StartServer = (options: {
 }) => Promise<EmbeddedServer>;
 
 const serverEntry = path.resolve(__dirname, '..', '..', 'lib', 'server', 'index.ts');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const startKestraServer: StartServer | undefined = fs.existsSync(serverEntry) ? require(serverEntry).startKestraServer : undefined;
 if (!startKestraServer) console.warn(`embedded-server.test.ts skipped: ${serverEntry} does not exist yet`);
 const describeServer = startKestraServer ? describe : describe.skip;

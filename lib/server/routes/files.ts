@@ -6,6 +6,7 @@ import { zipSync } from 'fflate';
 import type { Router, RequestContext } from '../router';
 import { currentFile, fileKey, type FileRecord, type Store } from '../store';
 import { HttpError, illegalArgument, notFound, badRequest } from '../errors';
+import { byCodePoint } from '../../util/order';
 
 export function fileRoutes(router: Router, store: Store): void {
   const T = '/namespaces/{namespace}/files';
@@ -106,7 +107,7 @@ export function fileRoutes(router: Router, store: Store): void {
         exists = true;
       }
       if (!exists) throw notFound(`Directory '${dir}' was not found in namespace '${ns}'.`);
-      return { status: 200, json: [...children.values()].sort((a, b) => String(a.fileName).localeCompare(String(b.fileName))) };
+      return { status: 200, json: [...children.values()].sort((a, b) => byCodePoint(String(a.fileName), String(b.fileName))) };
     },
   });
 

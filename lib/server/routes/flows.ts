@@ -5,6 +5,7 @@ import { currentRevision, flowKey, type FlowRecord, type Store } from '../store'
 import { HttpError, invalidEntity, notFound } from '../errors';
 import { parseFlowBody, withoutRevisionLine } from '../flow-parse';
 import { pageOf, namespaceFilter } from './paging';
+import { byCodePoint } from '../../util/order';
 
 export function flowRoutes(router: Router, store: Store, major: 1 | 2): void {
   const text = (ctx: RequestContext) => ctx.body.toString('utf8');
@@ -99,7 +100,7 @@ export function flowRoutes(router: Router, store: Store, major: 1 | 2): void {
     method: 'GET', template: '/flows/search', operationId: 'searchFlows', query: ['page', 'size', 'sort', 'filters'],
     handler: (ctx) => {
       const match = namespaceFilter(ctx.query);
-      const rows = liveFlows(store, match).sort((a, b) => a.namespace.localeCompare(b.namespace) || a.id.localeCompare(b.id));
+      const rows = liveFlows(store, match).sort((a, b) => byCodePoint(a.namespace, b.namespace) || byCodePoint(a.id, b.id));
       return { status: 200, json: pageOf(ctx.query, rows.map((r) => flowJson(ctx, r, currentRevision(r).revision, false))) };
     },
   });
@@ -128,7 +129,9 @@ export function flowRoutes(router: Router, store: Store, major: 1 | 2): void {
     method: 'POST', template: '/flows/validate', operationId: 'validateFlows', query: [],
     handler: (ctx) => {
       requireYaml(ctx);
-      const docs = text(ctx).split(/\n+---\n*?/).filter((d, i, all) => d.trim() || all.length === 1);
+      const parts = text(ctx).split(/\n+---\n*?/);
+      // Blank documents between separators are dropped; a body that is one blank document is kept.
+      const docs = parts.filter((d) => d.trim() || parts.length === 1);
       return {
         status: 200,
         json: docs.map((source, index) => {

@@ -4,6 +4,7 @@ import { kvKey, type KvRecord, type Store } from '../store';
 import { HttpError, illegalArgument, notFound } from '../errors';
 import { durationMs, parseKvBody } from '../kv-body';
 import { namespaceFilter, pageOf } from './paging';
+import { byCodePoint } from '../../util/order';
 
 const KEY = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
 
@@ -86,7 +87,7 @@ export function kvRoutes(router: Router, store: Store, major: 1 | 2): void {
     return out;
   };
   const liveEntries = (match: (ns: string) => boolean) =>
-    [...store.kv.values()].filter((k) => match(k.namespace) && live(k.namespace, k.key)).sort((a, b) => a.namespace.localeCompare(b.namespace) || a.key.localeCompare(b.key));
+    [...store.kv.values()].filter((k) => match(k.namespace) && live(k.namespace, k.key)).sort((a, b) => byCodePoint(a.namespace, b.namespace) || byCodePoint(a.key, b.key));
 
   router.add({
     method: 'GET', template: '/kv', operationId: 'listAllKeys', query: ['page', 'size', 'sort', 'filters'],

@@ -1,0 +1,159 @@
+/**
+ * The steps of a request as Kestra answers it, outermost first: serialize the reply, map errors
+ * to Kestra's error bodies, read the body, check the /api/v1/{tenant} prefix, authenticate,
+ * check the tenant, match a route, call its handler.
+ */
+import type * as http from 'node:http';
+import type { Reply, RequestContext, Router } from './router';
+import type { Exchange, Step } from './pipeline';
+import { authProblem, type Credentials } from './auth';
+import { HttpError, badRequest, errorBody, internalError, methodNotAllowed, noRoute, payloadTooLarge, unauthenticated } from './errors';
+
+const API_PREFIX = /^\/api\/v1\/([^/]+)(\/.*)?$/;
+
+/** Writes `reply` (JSON, bytes or nothing) and logs the request. */
+export function sendReply(): Step {
+  return {
+    name: 'sendReply',
+    async run(ex, next) {
+      await next();
+      if (ex.answeredDirectly) return;
+      if (!ex.reply) throw new Error(`the pipeline left ${ex.method} ${ex.url.pathname} without a reply`);
+      ex.logAnswer(ex.reply.status, writeReply(ex.res, ex.reply));
+    },
+  };
+}
+
+/** Answers an HttpError with Kestra's error body for `major`; any other exception is a 500. */
+export function answerErrors(major: 1 | 2): Step {
+  return {
+    name: 'answerErrors',
+    async run(ex, next) {
+      try {
+        await next();
+      } catch (e) {
+        ex.reply = errorReply(e instanceof HttpError ? e : internalError(e), major, ex.url.pathname);
+      }
+    },
+  };
+}
+
+export function readBody(maxBytes: number): Step {
+  return {
+    name: 'readBody',
+    async run(ex, next) {
+      try {
+        ex.body = await readLimited(ex.req, maxBytes);
+      } catch {
+        throw payloadTooLarge(maxBytes);
+      }
+      ex.record.bytesIn = ex.body.length;
+      return next();
+    },
+  };
+}
+
+export function checkApiPrefix(): Step {
+  return {
+    name: 'checkApiPrefix',
+    async run(ex, next) {
+      const m = API_PREFIX.exec(ex.url.pathname);
+      if (!m) throw noRoute(ex.url.pathname);
+      ex.api = { tenant: m[1], subPath: m[2] ?? '/' };
+      return next();
+    },
+  };
+}
+
+export function authenticate(credentials: Credentials): Step {
+  return {
+    name: 'authenticate',
+    async run(ex, next) {
+      const problem = authProblem(ex.req.headers, credentials);
+      if (problem) throw unauthenticated(problem);
+      return next();
+    },
+  };
+}
+
+export function checkTenant(tenant: string): Step {
+  return {
+    name: 'checkTenant',
+    async run(ex, next) {
+      const named = apiOf(ex).tenant;
+      if (named !== tenant) throw badRequest(`Tenant must be '${tenant}' for this server, not '${named}'`);
+      return next();
+    },
+  };
+}
+
+/** 404 when no route has the path, 405 when one has it for another method. */
+export function matchRoute(router: Router): Step {
+  return {
+    name: 'matchRoute',
+    async run(ex, next) {
+      const found = router.match(ex.method, apiOf(ex).subPath);
+      if (!found.route) throw found.pathMatched ? methodNotAllowed(ex.method, ex.url.pathname) : noRoute(ex.url.pathname);
+      ex.matched = { route: found.route, params: found.params };
+      ex.record.route = `/api/v1/{tenant}${found.route.template}`;
+      ex.record.operationId = found.route.operationId;
+      return next();
+    },
+  };
+}
+
+export function invokeRoute(tenant: string): Step {
+  return {
+    name: 'invokeRoute',
+    async run(ex) {
+      if (!ex.matched) throw new Error('invokeRoute runs after matchRoute');
+      const ctx: RequestContext = { method: ex.method, path: apiOf(ex).subPath, query: ex.url.searchParams, params: ex.matched.params, headers: ex.req.headers, body: ex.body, tenant, instance: ex.url.pathname };
+      ex.reply = await ex.matched.route.handler(ctx);
+    },
+  };
+}
+
+function apiOf(ex: Exchange): { tenant: string; subPath: string } {
+  if (!ex.api) throw new Error('checkApiPrefix has not run');
+  return ex.api;
+}
+
+function errorReply(e: HttpError, major: 1 | 2, instance: string): Reply {
+  const b = errorBody(e, major, instance);
+  return { status: e.status, body: b.body, contentType: b.contentType, headers: e.headers };
+}
+
+/** Writes the reply; returns the bytes of body sent. */
+function writeReply(res: http.ServerResponse, reply: Reply): number {
+  const headers: Record<string, string> = { ...reply.headers };
+  let payload: Buffer | undefined;
+  if (reply.json !== undefined) {
+    payload = Buffer.from(JSON.stringify(reply.json));
+    headers['Content-Type'] = 'application/json';
+  } else if (reply.body !== undefined) {
+    payload = Buffer.isBuffer(reply.body) ? reply.body : Buffer.from(reply.body);
+    headers['Content-Type'] = reply.contentType ?? 'application/octet-stream';
+  }
+  if (payload) headers['Content-Length'] = String(payload.length);
+  res.writeHead(reply.status, headers).end(payload);
+  return payload?.length ?? 0;
+}
+
+/** Rejects (and stops reading) once the body passes `max` bytes. */
+function readLimited(req: http.IncomingMessage, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > max) {
+        reject(new Error('too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
