@@ -85,5 +85,4 @@ export function checkFlowSourceWithYaml(source: string, file: string, opts: Flow
 }
 
 // Required on first use, not imported: most trees never need it, and it loads the `yaml` parser.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const positioned = lazy(() => require('./flow-positions') as typeof import('./flow-positions'));

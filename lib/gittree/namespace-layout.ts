@@ -23,13 +23,13 @@ import { readFlowsDir } from './read-flows';
 import type { ReadTreeOptions, TreeNamespace, TreeReadResult } from './types';
 import { walkFiles } from './walk-files';
 import { isDirectory } from '../util/files';
+import { byKey } from '../util/order';
 
 /** What a namespace folder holds, by entry name. */
 const CONTENT = new Set(['flows', 'files', 'kv.yaml', 'apps', 'tests']);
 const GLOBAL = '_global';
 
-// Code-point order: the same on every machine, whatever its locale (localeCompare is not).
-const byName = (a: fs.Dirent, b: fs.Dirent) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const byName = byKey((d: fs.Dirent) => d.name);
 
 export function readTreeSync(root: string, opts: ReadTreeOptions = {}): TreeReadResult {
   const ctx = newReadContext(root, { displayRoot: opts.displayRoot, kestraMajor: opts.kestraMajor, skip: opts.skip });
@@ -48,7 +48,7 @@ export function readTreeSync(root: string, opts: ReadTreeOptions = {}): TreeRead
   for (const name of wanted ?? []) {
     if (!byName.has(name)) problem(ctx, '', `namespace "${name}" has no folder in the tree (neither ${name}/ nor ${name.split('.').join('/')}/)`, 'create it or fix the namespaces option');
   }
-  const namespaces = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const namespaces = [...byName.values()].sort(byKey((n) => n.name));
   return { root: ctx.root, namespaces, diagnostics: sortDiagnostics(ctx.diagnostics), found: ctx.found };
 }
 
@@ -190,5 +190,4 @@ function readText(ctx: ReadContext, rel: string, quiet = false): string | undefi
 
 // Required on first use, not imported: it loads the `yaml` parser, which trees without kv.yaml
 // never need.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const kvFiles = lazy(() => require('./kv-file') as typeof import('./kv-file'));

@@ -89,7 +89,6 @@ function tryParseJson(text: string): unknown {
 
 /** Drops control characters (terminal escapes included) and collapses whitespace. */
 export function sanitise(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069]+/g, ' ').replace(/\s+/g, ' ').trim();
 }
 

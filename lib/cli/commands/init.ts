@@ -34,7 +34,6 @@ export function register(program: Command): void {
     .option('-y, --yes', 'do not ask before writing (never asked without a terminal)')
     .action(async (flags: InitFlags) => {
       // Required here, not imported: only init needs the scanner, and its preview loads cdktf.
-      /* eslint-disable @typescript-eslint/no-require-imports */
       const { scanRepository } = require('../../init/scan') as typeof import('../../init/scan');
       const { propose } = require('../../init/propose') as typeof import('../../init/propose');
       const { previewStack } = require('../../init/preview') as typeof import('../../init/preview');
@@ -42,7 +41,6 @@ export function register(program: Command): void {
       const { planWholeFile, planPackageJson, planGitignore, writeChanges } = require('../../init/files') as typeof import('../../init/files');
       const { renderReport } = require('../../init/report') as typeof import('../../init/report');
       const { terraformFileHints } = require('../../init/terraform-hints') as typeof import('../../init/terraform-hints');
-      /* eslint-enable @typescript-eslint/no-require-imports */
 
       const root = process.cwd();
       const stack = flags.stack;

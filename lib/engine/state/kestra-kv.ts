@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { StateFile } from '../state-types';
 import { StateError, StateLockedError, type KvStore, type StateBackend, type StateLock, type StateLockInfo } from './types';
 import { checkSuccession, parseState } from './validate';
+import { KestraKvExpiredError } from '../../kestra/errors';
 
 const LOCK_TTL_MINUTES = 30;
 
@@ -70,17 +71,36 @@ export class KestraKvStateBackend implements StateBackend {
   }
 
   private async readLock(): Promise<StateLockInfo | undefined> {
-    const v = await this.opts.kv.getKv(this.opts.namespace, this.lockKey);
-    if (!v) return undefined;
+    let v: { type: string; value: unknown } | null;
     try {
-      return (typeof v.value === 'string' ? JSON.parse(v.value) : v.value) as StateLockInfo;
+      v = await this.opts.kv.getKv(this.opts.namespace, this.lockKey);
+    } catch (e) {
+      // The lock's ttl has passed: Kestra answers 410 (and deletes the key) — the lock is free.
+      if (e instanceof KestraKvExpiredError) return undefined;
+      throw e;
+    }
+    if (!v) return undefined;
+    let lock: unknown;
+    try {
+      lock = typeof v.value === 'string' ? JSON.parse(v.value) : v.value;
     } catch {
+      lock = undefined;
+    }
+    if (!isLockInfo(lock)) {
       throw new StateError(`the state lock ${this.opts.namespace}/${this.lockKey} is not readable — delete that KV key if no kestraform run is active`);
     }
+    return lock;
   }
 
   private async release(id: string): Promise<void> {
     const held = await this.readLock();
     if (held?.id === id) await this.opts.kv.deleteKv(this.opts.namespace, this.lockKey);
   }
+}
+
+/** What every kestraform lock holds; anything else under the lock key cannot be trusted or named. */
+function isLockInfo(v: unknown): v is StateLockInfo {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  const l = v as Record<string, unknown>;
+  return ['id', 'operation', 'who', 'host', 'created'].every((k) => typeof l[k] === 'string') && typeof l.pid === 'number' && (l.expires === undefined || typeof l.expires === 'string');
 }

@@ -2,6 +2,7 @@
  * Checks every state read and write: the document must parse and match the schema, belong to
  * this stack, and follow on from what is stored (same lineage, next serial).
  */
+import { randomUUID } from 'node:crypto';
 import { stateFile, type StateFile } from '../state-types';
 import { StateError } from './types';
 
@@ -37,5 +38,5 @@ export function checkSuccession(stored: StateFile | undefined, next: StateFile, 
 }
 
 export function newState(stack: string): StateFile {
-  return { version: 1, stack, lineage: require('node:crypto').randomUUID(), serial: 0, resources: {} };
+  return { version: 1, stack, lineage: randomUUID(), serial: 0, resources: {} };
 }
