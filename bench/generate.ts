@@ -100,7 +100,11 @@ export function withChangedFlows(stack: DesiredStack, fraction: number, variant:
   const flows = stack.resources.filter((r): r is DesiredFlow => r.kind === 'flow');
   const step = Math.max(1, Math.round(1 / fraction));
   const changed = new Set(flows.filter((_, i) => i % step === 0).map((f) => f.address));
-  const resources = stack.resources.map((r) => (changed.has(r.address) && r.kind === 'flow' ? makeFlow(r.namespace, r.flowId, flowSource(r.namespace, r.flowId, variant)) : r));
+  const byAddress = new Map(flows.map((f) => [f.address, f]));
+  const resources = stack.resources.map((r) => {
+    const f = changed.has(r.address) ? byAddress.get(r.address) : undefined;
+    return f ? makeFlow(f.namespace, f.flowId, flowSource(f.namespace, f.flowId, variant)) : r;
+  });
   return { stack: { ...stack, resources, digest: sha(Buffer.from(stack.digest + variant)) }, changed: [...changed] };
 }
 
@@ -110,7 +114,7 @@ export function directoriesPerNamespace(stack: DesiredStack, ns: string): { dirs
   let depth = 1;
   for (const r of stack.resources) {
     if (r.kind !== 'file' || r.namespace !== ns) continue;
-    const parts = r.path.split('/').filter(Boolean).slice(0, -1);
+    const parts = (r as DesiredFile).path.split('/').filter(Boolean).slice(0, -1);
     depth = Math.max(depth, parts.length + 1);
     for (let i = 1; i <= parts.length; i++) dirs.add('/' + parts.slice(0, i).join('/'));
   }

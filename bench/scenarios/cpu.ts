@@ -7,8 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readTreeSync } from '../../lib/gittree';
 import { computePlan } from '../../lib/engine/plan';
-import { flowSourceHash } from '../../lib/engine/hash';
-import type { LiveSnapshot } from '../../lib/engine/live';
+import { flowSourceHash, type LiveFlow, type LiveSnapshot } from '../../lib/kinds';
+import { blocksText, stepBlocks } from '../../lib/render/display';
 import type { DesiredStack } from '../../lib/desired/types';
 import { flowSource, makeFlow } from '../generate';
 import { timed } from '../measure';
@@ -54,14 +54,16 @@ export async function runCpuScenario(count: number): Promise<ScenarioResult> {
         settings: defaultStackSettings({ namespaces: tree.namespaces.map((n) => n.name), kestra_version: 1 }),
       };
       // Live holds a slightly different version of every flow: every flow gets a diff.
-      const live: LiveSnapshot = { namespaces: stack.settings.namespaces, flows: new Map(), files: new Map(), kv: new Map() };
+      const live: LiveSnapshot = { namespaces: stack.settings.namespaces, objects: new Map() };
       for (const r of resources) {
-        if (r.kind !== 'flow') continue;
         const src = r.content.replace(/\n/, '\n# edited live\n');
-        live.flows.set(r.address, { namespace: r.namespace, id: r.flowId, revision: 2, source: src, sourceHash: flowSourceHash(src) });
+        const flow: LiveFlow = { kind: 'flow', address: r.address, namespace: r.namespace, id: r.flowId, revision: 2, source: src, sourceHash: flowSourceHash(src) };
+        live.objects.set(r.address, flow);
       }
       const plan = computePlan({ stack, live, state: undefined, target: { url: 'bench', tenant: 'main' } });
-      return { flows: resources.length, errors: tree.diagnostics.filter((d) => d.severity === 'error').length, diffs: plan.changes.filter((c) => c.diff).length };
+      // The diffs a reviewer reads, as every renderer builds them.
+      const diffs = plan.steps.filter((s) => blocksText(stepBlocks(s), { values: false }) !== undefined).length;
+      return { flows: resources.length, errors: tree.diagnostics.filter((d) => d.severity === 'error').length, diffs };
     });
     const targetMs = 2000;
     return {

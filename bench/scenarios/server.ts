@@ -7,7 +7,8 @@
 import pLimit from 'p-limit';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { KestraClient, kvValueToCanonical } from '../../lib/kestra';
+import { KestraClient } from '../../lib/kestra';
+import { parseAddress } from '../../lib/model/addresses';
 import { planStack } from '../../lib/engine/run';
 import { applyPlan } from '../../lib/engine/apply';
 import { LiveState } from '../../lib/engine/apply-state';
@@ -103,10 +104,10 @@ function client(server: BenchServer, tally: RequestTally, concurrency: number): 
 /** Creates everything through the engine itself (wide parallelism), returning the state apply wrote. */
 async function seed(server: BenchServer, stack: DesiredStack): Promise<StateFile> {
   const c = new KestraClient({ url: server.url, maxInFlight: 128 });
-  const sp = await planStack(stack, undefined, { client: c, kvToCanonical: kvValueToCanonical, target: target(server) });
+  const sp = await planStack(stack, undefined, { client: c, target: target(server) });
   let saved: StateFile = { version: 1, stack: stack.name, lineage: 'bench', serial: 0, resources: {} };
   const state = new LiveState(saved, { write: async (s) => void (saved = s) });
-  const r = await applyPlan({ client: c, stack, plan: sp.plan, live: sp.live, state, parallelism: 128, skipServerValidation: true });
+  const r = await applyPlan({ client: c, stack, plan: sp.plan, state, parallelism: 128, skipServerValidation: true });
   if (r.failed.length) throw new Error(`seeding failed: ${r.failed.length} actions, first: ${String((r.failed[0].error as Error).message)}`);
   return state.current;
 }
@@ -120,7 +121,7 @@ async function measurePlan(server: BenchServer, stack: DesiredStack, state: Stat
   for (let i = 0; i < Math.max(1, o.runs); i++) {
     const tally = newTally();
     const c = client(server, tally, o.concurrency);
-    const t = await timed(() => planStack(stack, state, { client: c, kvToCanonical: kvValueToCanonical, target: target(server) }, { concurrency: o.concurrency }));
+    const t = await timed(() => planStack(stack, state, { client: c, target: target(server) }, { concurrency: o.concurrency }));
     await c.close();
     runs.push({ ...t, tally });
   }
@@ -175,9 +176,11 @@ async function terraformRefreshBaseline(server: BenchServer, stack: DesiredStack
     Promise.all(
       stack.resources.map((r) =>
         limit(async () => {
-          if (r.kind === 'flow') await c.getFlow(r.namespace, r.flowId);
-          else if (r.kind === 'file') await c.readFile(r.namespace, r.path);
-          else if (r.kind === 'kv') await c.getKv(r.namespace, r.key);
+          // Terraform's refresh: one read per resource, whatever its kind.
+          const p = parseAddress(r.address);
+          if (p?.kind === 'flow') await c.getFlow(p.namespace, p.name);
+          else if (p?.kind === 'file') await c.readFile(p.namespace, p.name);
+          else if (p?.kind === 'kv') await c.getKv(p.namespace, p.name);
         }),
       ),
     ),
@@ -191,8 +194,9 @@ async function editOutside(server: BenchServer, stack: DesiredStack, fraction: n
   const step = Math.round(1 / fraction);
   const picked = flows.filter((_, i) => i % step === 1);
   const limit = pLimit(32);
-  await Promise.all(picked.map((f) => limit(() => c.updateFlow(f.namespace, (f as { flowId: string }).flowId, flowSource(f.namespace, (f as { flowId: string }).flowId, 99)))));
-  return picked.map((f) => f.address.slice('flow:'.length));
+  const ids = picked.map((f) => parseAddress(f.address)!);
+  await Promise.all(ids.map((p) => limit(() => c.updateFlow(p.namespace, p.name, flowSource(p.namespace, p.name, 99)))));
+  return ids.map((p) => `${p.namespace}/${p.name}`);
 }
 
 async function measureApply(server: BenchServer, stack: DesiredStack, state: StateFile, o: Options): Promise<ScenarioResult> {
@@ -203,9 +207,9 @@ async function measureApply(server: BenchServer, stack: DesiredStack, state: Sta
   const parallelism = 8;
   // State for the apply starts from the seeded one; refresh after drift edits is part of the run.
   const t = await timed(async () => {
-    const sp = await planStack(changed.stack, state, { client: c, kvToCanonical: kvValueToCanonical, target: target(server) }, { concurrency: o.concurrency });
+    const sp = await planStack(changed.stack, state, { client: c, target: target(server) }, { concurrency: o.concurrency });
     const live = new LiveState(structuredClone(state), { write: async () => undefined });
-    const r = await applyPlan({ client: c, stack: changed.stack, plan: sp.plan, live: sp.live, state: live, parallelism });
+    const r = await applyPlan({ client: c, stack: changed.stack, plan: sp.plan, state: live, parallelism });
     if (r.failed.length) throw new Error(`apply failed for ${r.failed.length} actions`);
     return { sp, r };
   });

@@ -4,14 +4,10 @@
  * anything else is a bug and prints its stack.
  */
 import { DiagnosticsError, formatDiagnostic } from '../util/diagnostics';
+import { UserFacingError } from '../util/errors';
 
-/** Errors whose message is meant for the user (no stack trace). */
-export class UserError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UserError';
-  }
-}
+/** A command's refusal of what it was asked (bad flags, nothing to do). */
+export class UserError extends UserFacingError {}
 
 export function reportFatal(e: unknown): number {
   if (e instanceof DiagnosticsError) {
@@ -20,7 +16,7 @@ export function reportFatal(e: unknown): number {
     process.stderr.write(`Error: ${n} error${n === 1 ? '' : 's'} found; nothing was changed.\n`);
     return 1;
   }
-  if (e instanceof Error && (e.name === 'UserError' || (e as { userFacing?: boolean }).userFacing)) {
+  if (e instanceof UserFacingError) {
     process.stderr.write(`Error: ${e.message}\n`);
     return 1;
   }

@@ -4,7 +4,6 @@
 import type { DesiredStack } from '../desired/types';
 import { createBackend, type StateBackend } from '../engine/state';
 import { planStack, type StackPlan } from '../engine/run';
-import { kvValueToCanonical } from '../kestra';
 import type { Project } from '../project/config';
 import type { Target } from './target';
 
@@ -14,7 +13,7 @@ export function backendFor(project: Project, stack: DesiredStack, target: Target
 
 export async function planWith(stack: DesiredStack, backend: StateBackend, target: Target): Promise<StackPlan> {
   const state = await backend.read();
-  return planStack(stack, state, { client: target.client, kvToCanonical: kvValueToCanonical, target: { url: target.url, tenant: target.tenant } });
+  return planStack(stack, state, { client: target.client, target: { url: target.url, tenant: target.tenant } });
 }
 
 /** Runs `fn` with the target open, closing it (and the embedded server) afterwards. */

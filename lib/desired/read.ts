@@ -11,13 +11,11 @@ import { z } from 'zod';
 import type { Diagnostic } from '../util/diagnostics';
 import { SETTINGS_KEY, stackSettings, type StackSettings } from '../model/stack-settings';
 import { defaultStackSettings } from '../model/settings';
-import {
-  FILE_TYPE, FLOW_TYPE, KV_TYPE, LOCAL_TYPES, describeIssues, fileAttributes, fileAddress, flowAddress,
-  flowAttributes, kvAddress, kvAttributes, localAttributes,
-} from '../model/resources';
-import type { DesiredResource, DesiredStack, DesiredState, Lifecycle } from './types';
-import { checkFlowSource } from '../gittree';
-import { lineOfId } from '../gittree/flow-file';
+import { describeIssues } from '../model/resources';
+import type { DesiredBase, DesiredStack, DesiredState, Lifecycle } from './types';
+import { builtinKinds, type KindRegistry } from '../kinds';
+import { UserFacingError } from '../util/errors';
+import { byKey } from '../util/order';
 
 const manifestSchema = z.object({
   version: z.string(),
@@ -36,10 +34,11 @@ export interface ReadDesiredOptions {
   stack?: string;
   /** The folder to name in messages and results instead of `outDir` (which a synth staged). */
   shownAs?: string;
+  /** The kinds resource blocks may be (default: the built-in ones). */
+  kinds?: KindRegistry;
 }
 
-export class DesiredReadError extends Error {
-  readonly userFacing = true;
+export class DesiredReadError extends UserFacingError {
 }
 
 export function readDesired(outDir: string, projectDir: string, opts: ReadDesiredOptions = {}): DesiredState {
@@ -55,16 +54,17 @@ export function readDesired(outDir: string, projectDir: string, opts: ReadDesire
   }
   const diagnostics: Diagnostic[] = [];
   const stacks: DesiredStack[] = [];
+  const kinds = opts.kinds ?? builtinKinds;
   for (const name of opts.stack !== undefined ? [opts.stack] : names) {
     const entry = manifest.stacks[name];
     const file = path.join(outDir, entry.synthesizedStackPath);
-    stacks.push(readStack(name, file, shown(file), projectDir, entry.dependencies, diagnostics));
+    stacks.push(readStack(name, file, shown(file), projectDir, entry.dependencies, diagnostics, kinds));
   }
   checkCrossStackOwnership(stacks, projectDir, diagnostics);
   return { projectDir, stacks, diagnostics };
 }
 
-function readStack(name: string, file: string, shownFile: string, projectDir: string, dependencies: string[], diagnostics: Diagnostic[]): DesiredStack {
+function readStack(name: string, file: string, shownFile: string, projectDir: string, dependencies: string[], diagnostics: Diagnostic[], kinds: KindRegistry): DesiredStack {
   const json = parseJson(file, shownFile, projectDir, z.record(z.string(), z.unknown()));
   const where = rel(projectDir, shownFile);
   const problem = (message: string, hint?: string) => diagnostics.push({ severity: 'error', file: where, line: 0, column: 0, message: `stack "${name}": ${message}`, hint });
@@ -86,9 +86,10 @@ function readStack(name: string, file: string, shownFile: string, projectDir: st
   diagnostics.push(...settings.diagnostics);
   if (json.data !== undefined) problem('data sources are not supported', 'read live values with `kestraform plan`; remove the data blocks');
 
-  const resources: DesiredResource[] = [];
+  const resources: DesiredBase[] = [];
   const byTfAddress = new Map<string, string>();
-  const rawDepends = new Map<DesiredResource, unknown>();
+  const rawDepends = new Map<DesiredBase, unknown>();
+  const decodeContext = { projectDir, where, stack: name, diagnostics };
   const resourceBlock = (json.resource ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
 
   for (const [tfType, instances] of Object.entries(resourceBlock)) {
@@ -111,53 +112,20 @@ function readStack(name: string, file: string, shownFile: string, projectDir: st
         dependsOn: [] as string[],
         lifecycle: parseLifecycle(raw.lifecycle),
       };
-      // Each schema reads its attributes from the raw block and passes over the rest (cdktf
-      // metadata, meta-arguments).
-      let resource: DesiredResource | undefined;
-      if (tfType === FLOW_TYPE) {
-        const p = flowAttributes.safeParse(raw);
-        if (!p.success) badResource(label, constructPath, describeIssues(p.error).join('; '));
-        else {
-          const a = p.data;
-          resource = { kind: 'flow', address: flowAddress(a.namespace, a.flow_id), ...common, namespace: a.namespace, flowId: a.flow_id, content: a.content, sourceFile: a.source_file };
-          if (!a.source_file) checkHandWrittenFlow(resource, name, where, diagnostics);
-        }
-      } else if (tfType === FILE_TYPE) {
-        const p = fileAttributes.safeParse(raw);
-        if (!p.success) badResource(label, constructPath, describeIssues(p.error).join('; '));
-        else {
-          const a = p.data;
-          resource = {
-            kind: 'file', address: fileAddress(a.namespace, a.filename), ...common, namespace: a.namespace, path: a.filename,
-            sha256: a.content_sha256, size: a.content_size,
-            sourcePath: a.source !== undefined ? path.resolve(projectDir, a.source) : undefined,
-            inlineContent: a.content,
-          };
-        }
-      } else if (tfType === KV_TYPE) {
-        const p = kvAttributes.safeParse(raw);
-        if (!p.success) badResource(label, constructPath, describeIssues(p.error).join('; '));
-        else {
-          const a = p.data;
-          resource = {
-            kind: 'kv', address: kvAddress(a.namespace, a.key), ...common, namespace: a.namespace, key: a.key, type: a.type, value: a.value,
-            description: a.description, ttl: a.ttl, sensitive: a.sensitive ?? false, sourceFile: a.source_file,
-          };
-        }
-      } else if ((LOCAL_TYPES as readonly string[]).includes(tfType)) {
-        const p = localAttributes.safeParse(raw);
-        if (!p.success) badResource(label, constructPath, describeIssues(p.error).join('; '));
-        else {
-          const triggers: Record<string, string> = { ...(p.data.triggers ?? {}) };
-          if (p.data.triggers_replace !== undefined) triggers.triggers_replace = JSON.stringify(p.data.triggers_replace);
-          if (p.data.input !== undefined) triggers.input = JSON.stringify(p.data.input);
-          resource = { kind: 'local', address: label, ...common, triggers };
-        }
-      } else {
-        badResource(label, constructPath, `unknown resource type \`${tfType}\``, `kestraform manages ${[FLOW_TYPE, FILE_TYPE, KV_TYPE].join(', ')} and the local-only ${LOCAL_TYPES.join(', ')}`);
+      // Each kind's schema reads its attributes from the raw block and passes over the rest
+      // (cdktf metadata, meta-arguments).
+      const handler = kinds.byTfType(tfType);
+      if (!handler) {
+        badResource(label, constructPath, `unknown resource type \`${tfType}\``, `kestraform manages ${kinds.all.flatMap((k) => (k.localOnly ? [] : k.tfTypes)).join(', ')} and the local-only ${kinds.all.flatMap((k) => (k.localOnly ? k.tfTypes : [])).join(', ')}`);
+        continue;
       }
-      if (!resource) continue;
-      if (resource.kind !== 'local' && settings.protected_namespaces.includes(resource.namespace)) {
+      const decoded = handler.decode(raw, common, decodeContext);
+      if ('problems' in decoded) {
+        badResource(label, constructPath, decoded.problems.join('; '));
+        continue;
+      }
+      const resource = decoded.resource;
+      if (resource.namespace !== undefined && settings.protected_namespaces.includes(resource.namespace)) {
         badResource(label, constructPath, `namespace "${resource.namespace}" is protected: kestraform never writes to it`, 'remove the resource, or remove the namespace from protectedNamespaces');
         continue;
       }
@@ -182,45 +150,26 @@ function readStack(name: string, file: string, shownFile: string, projectDir: st
   }
 
   // A second declaration is reported and dropped: what the stack declares is each object once.
-  const seen = new Map<string, DesiredResource>();
+  const seen = new Map<string, DesiredBase>();
+  const origin = (r: DesiredBase) => kinds.of(r.kind).origin(r, projectDir);
   for (const r of resources) {
     const prev = seen.get(r.address);
     if (!prev) seen.set(r.address, r);
     else {
-      const [at, first] = [origin(r, projectDir), origin(prev, projectDir)];
+      const [at, first] = [origin(r), origin(prev)];
       if (at && first) diagnostics.push({ severity: 'error', ...at, column: at.line ? 1 : 0, message: `${r.address} is also defined in ${first.file}${first.line ? `:${first.line}` : ''}`, hint: 'each Kestra object may come from one file only: rename, move or delete one of them (or narrow a source with `exclude`)' });
       else problem(`${r.address} is declared twice (${prev.constructPath} and ${r.constructPath})`, 'declare each Kestra object once');
     }
   }
   const declared = resources.length === seen.size ? resources : [...seen.values()];
   const owned = new Set(settings.namespaces);
-  for (const r of declared) if (r.kind !== 'local') owned.add(r.namespace);
+  for (const r of declared) if (r.namespace !== undefined) owned.add(r.namespace);
   settings = { ...settings, namespaces: [...owned].sort() };
   for (const ns of settings.namespaces) {
     if (settings.protected_namespaces.includes(ns)) problem(`owned namespace "${ns}" is protected`, 'a stack cannot own a protected namespace; remove it from one of the lists');
   }
 
-  return { name, file: shownFile, settings, resources: declared, dependencies, digest: digestOf(declared, settings) };
-}
-
-/** The repository file (and line) a resource read from a tree comes from. */
-function origin(r: DesiredResource, projectDir: string): { file: string; line: number } | undefined {
-  if (r.kind === 'flow' && r.sourceFile) return { file: r.sourceFile, line: lineOfId(r.content) };
-  if (r.kind === 'file' && r.sourcePath) return { file: rel(projectDir, r.sourcePath), line: 0 };
-  if (r.kind === 'kv' && r.sourceFile) {
-    const m = /^(.*):(\d+)$/.exec(r.sourceFile);
-    return m ? { file: m[1], line: Number(m[2]) } : { file: r.sourceFile, line: 0 };
-  }
-  return undefined;
-}
-
-function checkHandWrittenFlow(flow: Extract<DesiredResource, { kind: 'flow' }>, stack: string, where: string, diagnostics: Diagnostic[]): void {
-  const label = `${where} (stack "${stack}", ${flow.constructPath})`;
-  const checked = checkFlowSource(flow.content, label, { kestraMajor: 2, expectedNamespace: flow.namespace });
-  diagnostics.push(...checked.diagnostics);
-  if (checked.id !== undefined && checked.id !== flow.flowId) {
-    diagnostics.push({ severity: 'error', file: label, line: 0, column: 0, message: `flow_id "${flow.flowId}" differs from the content's id "${checked.id}"`, hint: 'make them equal' });
-  }
+  return { name, file: shownFile, settings, resources: declared, dependencies, digest: digestOf(declared, settings, kinds) };
 }
 
 /** The same Kestra object declared by two stacks would be fought over by both. */
@@ -228,7 +177,7 @@ function checkCrossStackOwnership(stacks: DesiredStack[], projectDir: string, di
   const owner = new Map<string, string>();
   for (const s of stacks) {
     for (const r of s.resources) {
-      if (r.kind === 'local') continue;
+      if (r.namespace === undefined) continue; // local resources belong to their stack alone
       const prev = owner.get(r.address);
       if (prev) diagnostics.push({ severity: 'error', file: rel(projectDir, s.file), line: 0, column: 0, message: `${r.address} is declared by stacks "${prev}" and "${s.name}"`, hint: 'each object must belong to one stack' });
       else owner.set(r.address, s.name);
@@ -276,14 +225,15 @@ function findToken(value: unknown, at = '', freeText = false): { path: string; v
   return undefined;
 }
 
-function digestOf(resources: DesiredResource[], settings: StackSettings): string {
+function digestOf(resources: DesiredBase[], settings: StackSettings, kinds: KindRegistry): string {
   const h = createHash('sha256');
   // What apply does not depend on (problems, objects left alone, pull's places) cannot stale a plan.
   const { diagnostics: _d, found: _found, pull_homes: _homes, ...rest } = settings;
   h.update(JSON.stringify(rest));
-  for (const r of [...resources].sort((a, b) => (a.address < b.address ? -1 : 1))) {
+  for (const r of [...resources].sort(byKey((r) => r.address))) {
     // Where a resource comes from is not what it is: those fields stay out of the digest.
-    const { constructPath: _c, logicalId: _l, sourceFile: _f, sourcePath: _p, ...identity } = r as DesiredResource & { sourceFile?: string; sourcePath?: string };
+    const { constructPath: _c, logicalId: _l, ...identity } = r as DesiredBase & Record<string, unknown>;
+    for (const field of kinds.of(r.kind).provenance) delete identity[field];
     h.update(JSON.stringify(identity));
   }
   return h.digest('hex');

@@ -1,73 +1,40 @@
 /**
- * Apply order: namespace files and KV first, then flows (a subflow before the flows that call
- * it), deletes last (flows before the files and KV they may use), and every explicit depends_on.
+ * Apply order: each kind's writes and removals in its phase (namespace files and KV first, then
+ * flows; flows removed before the files and KV they may use), a write after the objects it
+ * needs (a subflow before the flows that call it), and every explicit depends_on.
  */
-import { flowAddress } from '../model/resources';
-import type { ResourceChange } from './plan-types';
-import { parseData } from './plan-diff';
+import type { DesiredBase, KindRegistry } from '../kinds';
+import { isQuiet, type PlanStep } from './plan-types';
 
-const WRITE_PHASE = { file: 1, kv: 1, flow: 2, local: 2 } as const;
-const DELETE_PHASE = { flow: 3, local: 3, file: 4, kv: 4 } as const;
-
-/** Flows a flow calls (Subflow-like tasks with literal namespace and flowId). */
-export function calledFlows(source: string): string[] {
-  // A call names its flow with `flowId`; most flows call none and need no parse.
-  if (!source.includes('flowId')) return [];
-  let doc: unknown;
-  try {
-    doc = parseData(source)[0];
-  } catch {
-    return [];
-  }
-  const out = new Set<string>();
-  const visit = (node: unknown, depth: number): void => {
-    if (depth > 200 || node === null || typeof node !== 'object') return;
-    if (Array.isArray(node)) {
-      for (const n of node) visit(n, depth + 1);
-      return;
-    }
-    const o = node as Record<string, unknown>;
-    if (typeof o.flowId === 'string' && typeof o.namespace === 'string' && !o.flowId.includes('{{') && !o.namespace.includes('{{')) {
-      out.add(flowAddress(o.namespace, o.flowId));
-    }
-    for (const v of Object.values(o)) visit(v, depth + 1);
-  };
-  visit(doc, 0);
-  return [...out];
-}
-
-/**
- * Fills `phase` and `dependsOn` of every change. `declaredDeps` holds each address's explicit
- * depends_on; `flowSources` the desired source of flows being written.
- */
-export function orderChanges(changes: ResourceChange[], declaredDeps: Map<string, string[]>, flowSources: Map<string, string>): string[] {
+/** Fills `phase` and `dependsOn` of every step; returns warnings (dependency cycles broken). */
+export function orderSteps(steps: PlanStep[], desired: Map<string, DesiredBase>, kinds: KindRegistry): string[] {
   const warnings: string[] = [];
-  const active = changes.filter((c) => c.action !== 'no-op' && c.action !== 'forget');
-  const byAddress = new Map(active.map((c) => [c.address, c]));
-  for (const c of changes) {
-    const deleting = c.action === 'delete';
-    c.phase = deleting ? DELETE_PHASE[c.kind] : WRITE_PHASE[c.kind];
+  const active = steps.filter((s) => !isQuiet(s) && s.action !== 'forget');
+  const byAddress = new Map(active.map((s) => [s.address, s]));
+  for (const s of steps) {
+    const h = kinds.of(s.kind);
+    s.phase = s.action === 'delete' ? h.phases.remove : h.phases.write;
+    const d = desired.get(s.address);
     const deps = new Set<string>();
-    for (const d of declaredDeps.get(c.address) ?? []) if (byAddress.has(d) && d !== c.address) deps.add(d);
-    // Only writes need ordering; parsing every unchanged flow would cost more than the plan itself.
-    if (c.kind === 'flow' && (c.action === 'create' || c.action === 'update')) {
-      const src = flowSources.get(c.address);
-      for (const called of src ? calledFlows(src) : []) {
-        const target = byAddress.get(called);
-        if (target && called !== c.address && target.action !== 'delete') deps.add(called);
+    for (const dep of d?.dependsOn ?? []) if (byAddress.has(dep) && dep !== s.address) deps.add(dep);
+    // Only writes need ordering; reading every unchanged object would cost more than the plan itself.
+    if (d && h.dependencies && (s.action === 'create' || s.action === 'update')) {
+      for (const needed of h.dependencies(d)) {
+        const target = byAddress.get(needed);
+        if (target && needed !== s.address && target.action !== 'delete') deps.add(needed);
       }
     }
-    c.dependsOn = [...deps].sort();
+    s.dependsOn = [...deps].sort();
   }
   breakCycles(active, warnings);
   // A declared dependency on a later phase pulls the dependent into that phase (never deadlock).
   for (let changed = true, rounds = 0; changed && rounds < active.length + 1; rounds++) {
     changed = false;
-    for (const c of active) {
-      for (const d of c.dependsOn) {
-        const p = byAddress.get(d)?.phase ?? 0;
-        if (p > c.phase) {
-          c.phase = p;
+    for (const s of active) {
+      for (const dep of s.dependsOn) {
+        const p = byAddress.get(dep)?.phase ?? 0;
+        if (p > s.phase) {
+          s.phase = p;
           changed = true;
         }
       }
@@ -77,20 +44,20 @@ export function orderChanges(changes: ResourceChange[], declaredDeps: Map<string
 }
 
 /** Subflow calls can be mutual; drop the edge that closes each cycle rather than deadlock. */
-function breakCycles(changes: ResourceChange[], warnings: string[]): void {
-  const byAddress = new Map(changes.map((c) => [c.address, c]));
+function breakCycles(steps: PlanStep[], warnings: string[]): void {
+  const byAddress = new Map(steps.map((s) => [s.address, s]));
   const mark = new Map<string, 1 | 2>();
-  const visit = (c: ResourceChange): void => {
-    mark.set(c.address, 1);
-    for (const d of [...c.dependsOn]) {
-      const target = byAddress.get(d);
+  const visit = (s: PlanStep): void => {
+    mark.set(s.address, 1);
+    for (const dep of [...s.dependsOn]) {
+      const target = byAddress.get(dep);
       if (!target) continue;
-      if (mark.get(d) === 1) {
-        c.dependsOn = c.dependsOn.filter((x) => x !== d);
-        warnings.push(`${c.address} and ${d} depend on each other; they are applied without an order between them`);
-      } else if (!mark.has(d)) visit(target);
+      if (mark.get(dep) === 1) {
+        s.dependsOn = s.dependsOn.filter((x) => x !== dep);
+        warnings.push(`${s.address} and ${dep} depend on each other; they are applied without an order between them`);
+      } else if (!mark.has(dep)) visit(target);
     }
-    mark.set(c.address, 2);
+    mark.set(s.address, 2);
   };
-  for (const c of changes) if (!mark.has(c.address)) visit(c);
+  for (const s of steps) if (!mark.has(s.address)) visit(s);
 }

@@ -1,56 +1,72 @@
 /**
- * A plan: what apply will do, why, and what it was computed from. Pure data — serialisable as a
- * saved plan file, rendered by lib/render, carried out by apply.
+ * A plan: the typed steps apply will carry out, why (a reason code), and what it was computed
+ * from. Pure data — saved as a plan file, worded and drawn by lib/render, carried out by apply
+ * exactly as it stands (Terraform's plans.Action + ActionReason, apart from its views).
  */
-import type { KvType } from '../gittree/types';
+import type { ObjectView, StateEntry } from '../kinds/types';
 
-export type ChangeAction = 'create' | 'update' | 'delete' | 'replace' | 'no-op' | 'import' | 'forget';
-export type ObjectKind = 'flow' | 'file' | 'kv' | 'local';
+export type { ObjectView } from '../kinds/types';
 
-/** What an object is (before or after), as shown to reviewers. Sensitive KV values are never here. */
-export interface ObjectView {
-  namespace?: string;
-  /** Flow source. */
-  source?: string;
-  revision?: number;
-  /** Namespace file. */
-  size?: number;
-  sha256?: string;
-  text?: string;
-  /** KV. */
-  type?: KvType;
-  value?: string;
-  description?: string;
-  ttl?: string;
-  /** Local resources. */
-  triggers?: Record<string, string>;
-}
+/**
+ * What a step does. Writes: create, update, delete, replace. State only (nothing is sent to
+ * Kestra): import (adopt a live object into state), record (state learns a newer fingerprint of
+ * an unchanged object), accept (state takes a change made outside kestraform), forget (drop an
+ * object gone everywhere). no-op: nothing at all.
+ */
+export type StepAction = 'create' | 'update' | 'delete' | 'replace' | 'no-op' | 'import' | 'record' | 'accept' | 'forget';
 
-export interface ResourceChange {
+/** Why a step was planned; renderers word these (lib/render/reasons). */
+export type ReasonCode =
+  /** create */
+  | 'absent-in-kestra'
+  | 'deleted-outside'
+  /** update */
+  | 'changed-in-git'
+  | 'changed-outside'
+  | 'unmanaged-differs'
+  /** no-op, import */
+  | 'up-to-date'
+  | 'same-content'
+  | 'changes-ignored'
+  /** delete */
+  | 'removed-from-config'
+  | 'pruned'
+  /** forget */
+  | 'gone-everywhere'
+  /** local resources */
+  | 'not-in-state'
+  | 'triggers-unchanged'
+  | 'triggers-changed'
+  /** record */
+  | 'fingerprint-moved'
+  /** state-only modes: import, refresh-only, pull */
+  | 'import-requested'
+  | 'drift-accepted'
+  | 'deletion-accepted'
+  | 'pulled-into-git';
+
+export interface PlanStep {
   address: string;
-  kind: ObjectKind;
+  kind: string;
   tfType: string;
   /** Logical id from cdk.tf.json, when the object is declared. */
   name?: string;
   namespace?: string;
-  action: ChangeAction;
-  /** Why, in words (e.g. "content changed in Git", "not in configuration; managed by this stack"). */
-  reason: string;
+  action: StepAction;
+  reason: ReasonCode;
   before?: ObjectView;
   after?: ObjectView;
+  /** Hash of the live (or recorded) content the step replaces, and of what it writes. */
   beforeHash?: string;
   afterHash?: string;
-  /** Unified diff for flows and text files; a one-line summary for binary files. */
-  diff?: string;
-  /** Flow update whose parsed YAML is equal: only comments, whitespace or formatting changed. */
+  /** An update whose parsed content is equal: only comments, whitespace or formatting changed. */
   formattingOnly?: boolean;
   sensitive?: boolean;
-  /** Addresses this change must wait for. */
+  /** State-only steps: the entry state records (import, record, accept). */
+  entry?: StateEntry;
+  /** Addresses this step must wait for. */
   dependsOn: string[];
-  /**
-   * Apply phase: 1 namespace files and KV, 2 flows (and local-only resources), 3 flow deletes,
-   * 4 file and KV deletes. A phase starts when the previous one is done.
-   */
+  /** Apply phase (a phase starts when the previous one is done); see plan-order. */
   phase: number;
 }
 
@@ -59,21 +75,18 @@ export type DriftKind = 'changed' | 'deleted' | 'unmanaged';
 /** An object changed outside kestraform: live differs from what state recorded after apply. */
 export interface DriftItem {
   address: string;
-  kind: ObjectKind;
+  kind: string;
   tfType: string;
   namespace?: string;
   drift: DriftKind;
-  /** Diff from what was applied to what is live (when both are known). */
-  diff?: string;
-  liveRevision?: number;
-  appliedRevision?: number;
+  /** What was applied (state) and what is live; either may be missing. */
   before?: ObjectView;
   after?: ObjectView;
   sensitive?: boolean;
 }
 
 export interface Plan {
-  formatVersion: 1;
+  formatVersion: 2;
   stack: string;
   createdAt: string;
   /** Digest of the desired state (stale when synth now gives another). */
@@ -82,11 +95,11 @@ export interface Plan {
   state: { lineage: string; serial: number } | null;
   /** Live fingerprint of every address the plan covers ('absent' when it did not exist). */
   liveFingerprints: Record<string, string>;
-  changes: ResourceChange[];
+  steps: PlanStep[];
   drift: DriftItem[];
   /** Errors that forbid applying (e.g. prevent_destroy). */
   errors: string[];
-  /** Notes worth showing (e.g. unmanaged objects left alone). */
+  /** Notes worth showing (e.g. objects of protected namespaces left alone). */
   warnings: string[];
   summary: PlanSummary;
   /** Kestra target the plan was made against (URL without credentials, tenant). */
@@ -103,6 +116,29 @@ export interface PlanSummary {
   unmanaged: number;
 }
 
+/** Steps nobody needs to review: nothing happens (no-op) or state learns what it already vouches for (record). */
+export function isQuiet(step: PlanStep): boolean {
+  return step.action === 'no-op' || step.action === 'record';
+}
+
+/** Steps that send nothing to Kestra. */
+export function isStateOnly(step: PlanStep): boolean {
+  return step.action === 'import' || step.action === 'record' || step.action === 'accept' || step.action === 'forget';
+}
+
 export function hasChanges(plan: Plan): boolean {
-  return plan.changes.some((c) => c.action !== 'no-op');
+  return plan.steps.some((s) => !isQuiet(s));
+}
+
+export function summarize(steps: readonly PlanStep[], drift: readonly DriftItem[]): PlanSummary {
+  const count = (a: StepAction) => steps.filter((s) => s.action === a).length;
+  return {
+    add: count('create') + count('replace'),
+    change: count('update'),
+    destroy: count('delete') + count('replace'),
+    import: count('import'),
+    forget: count('forget'),
+    drifted: drift.filter((d) => d.drift !== 'unmanaged').length,
+    unmanaged: drift.filter((d) => d.drift === 'unmanaged').length,
+  };
 }

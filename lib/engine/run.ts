@@ -1,21 +1,20 @@
 /**
- * One stack's plan, end to end: read state, refresh live, compute the plan. Shared by the
- * plan, apply, drift and import commands and by the benchmarks.
+ * One stack's plan, end to end: refresh the live side, compute the plan from what was read, then
+ * add what only the repository can tell a reviewer (a changed file's text). Shared by the plan,
+ * apply, drift, import and pull commands and by the benchmarks.
  */
-import type { DesiredFile, DesiredStack } from '../desired/types';
-import { loadFileBytes } from '../desired/bytes';
-import type { KvType } from '../gittree/types';
-import type { LiveSnapshot } from './live';
+import type { DesiredStack } from '../desired/types';
+import { builtinKinds, type DesiredBase, type KindRegistry, type LiveSnapshot } from '../kinds';
 import type { Plan } from './plan-types';
 import type { StateFile } from './state-types';
-import { PlanBuilder, type PlanInput } from './plan';
-import { refresh, type RefreshClient, type RefreshOptions } from './refresh';
-import { isText } from './plan-diff';
+import { Planner } from './plan';
+import { refresh } from './refresh';
 
 export interface StackContext {
-  client: RefreshClient;
-  kvToCanonical: (type: KvType, value: unknown) => string;
+  /** The Kestra client (bounded: see planStack). */
+  client: unknown;
   target: { url: string; tenant: string };
+  kinds?: KindRegistry;
 }
 
 export interface StackPlan {
@@ -35,35 +34,33 @@ export interface PlanTuning {
  * flight (KestraClient's maxInFlight; the CLI sets it): give it a bounded client.
  */
 export async function planStack(stack: DesiredStack, state: StateFile | undefined, ctx: StackContext, tuning: PlanTuning = {}): Promise<StackPlan> {
-  const c = tuning.concurrency ?? 16;
+  const kinds = ctx.kinds ?? builtinKinds;
   // Each namespace is planned as soon as its live side is read, while the requests of the others
   // are still out: the plan is ready moments after the last answer.
-  let builder: PlanBuilder | undefined;
-  const input = (live: LiveSnapshot): PlanInput => ({ stack, live, state, target: ctx.target, desiredBytes: textBytesForDiff });
-  const options: RefreshOptions = {
+  const planner = new Planner({ stack, state, target: ctx.target, kinds });
+  const live = await refresh(stack, state, {
     client: ctx.client,
-    kvToCanonical: ctx.kvToCanonical,
+    kinds,
     // Every namespace starts at once: the client's in-flight bound keeps its request queue full,
     // so the sequential directory walks of one namespace never leave a slot idle.
     namespaceConcurrency: Number.POSITIVE_INFINITY,
-    readConcurrency: c,
-    onNamespaceRead: (ns, snapshot) => {
-      builder ??= new PlanBuilder(input(snapshot));
-      builder.planNamespace(ns);
-    },
-  };
-  const live = await refresh(stack, state, options);
-  const plan = (builder ?? new PlanBuilder(input(live))).finish();
+    readConcurrency: tuning.concurrency ?? 16,
+    onNamespaceRead: (ns, objects) => planner.planNamespace(ns, objects),
+  });
+  const plan = planner.finish(live);
+  addReviewDetail(plan, stack, kinds);
   return { stack, state, live, plan };
 }
 
-/** Desired bytes for a text diff; binary or oversized files get a one-line summary instead. */
-function textBytesForDiff(file: DesiredFile): Buffer | undefined {
-  if (file.size > 512 * 1024) return undefined;
-  try {
-    const bytes = loadFileBytes(file);
-    return isText(bytes) ? bytes : undefined;
-  } catch {
-    return undefined; // a stale source is reported by validation and refused by apply
+/** The desired side of each write, completed with what reading the repository adds for a reviewer. */
+export function addReviewDetail(plan: Plan, stack: DesiredStack, kinds: KindRegistry = builtinKinds): void {
+  let desired: Map<string, DesiredBase> | undefined;
+  for (const step of plan.steps) {
+    if (step.action !== 'create' && step.action !== 'update') continue;
+    const h = kinds.of(step.kind);
+    if (!h.reviewOfDesired || step.sensitive) continue;
+    desired ??= new Map(stack.resources.map((r) => [r.address, r]));
+    const d = desired.get(step.address);
+    if (d) step.after = { ...step.after, ...h.reviewOfDesired(d) };
   }
 }

@@ -3,7 +3,7 @@
  * layout choice is kept.
  */
 import { isMap, parseDocument } from 'yaml';
-import type { KvType } from '../gittree/types';
+import type { KvType } from '../model/names';
 
 export interface KvYamlEntry {
   type: KvType;

@@ -7,7 +7,7 @@ import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import type { Diagnostic } from '../util/diagnostics';
 import { KV_TYPES, type KvType, type TreeKv } from './types';
 import { parseYamlWithPositions, positionOf } from './yaml-source';
-import { normaliseKvValue } from '../kestra/kv-values';
+import { normaliseKvValue } from '../model/kv-values';
 import { KV_KEY_PATTERN } from '../model/names';
 
 const ISO_DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/;

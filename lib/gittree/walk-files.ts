@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { IgnoreRules } from './ignore-rules';
+import { byKey } from '../util/order';
 
 export interface WalkedFile {
   abs: string;
@@ -30,8 +31,7 @@ export type WalkProblem = (rel: string, message: string, hint: string, severity?
 /** Folders no repository tree holds as content. */
 const NEVER_ENTERED = new Set(['.git', 'node_modules']);
 
-// Code-point order: the same on every machine, whatever its locale (localeCompare is not).
-const byName = (a: fs.Dirent, b: fs.Dirent) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const byName = byKey((d: fs.Dirent) => d.name);
 
 export function walkFiles(root: string, opts: WalkOptions, onFile: (file: WalkedFile) => void, problem: WalkProblem): void {
   const realRoot = safeRealpath(root) ?? root;

@@ -15,15 +15,21 @@ export interface Preview {
   stack: DesiredStack;
   /** Every problem the synth and its read-back found (what `validate` would list). */
   diagnostics: Diagnostic[];
-  /** Per source id: what it declares. */
-  bySource: Map<string, { flows: number; files: number; kv: number; namespaces: Set<string> }>;
+  /** Per source id: what it declares (objects per kind, and their namespaces). */
+  bySource: Map<string, SourceContents>;
 }
+
+export interface SourceContents {
+  counts: Map<string, number>;
+  namespaces: Set<string>;
+}
+
+/** How many objects of `kind` a source declares. */
+export const countOf = (c: SourceContents | undefined, kind: string): number => c?.counts.get(kind) ?? 0;
 
 export function previewStack(root: string, name: string, proposal: Proposal): Preview {
   // Required here, not imported: only init loads cdktf into the CLI's own process.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { App } = require('../index') as typeof import('../index');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { buildStack } = require('./build') as typeof import('./build');
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'kestraform-init-'));
   const cwd = process.cwd();
@@ -34,14 +40,12 @@ export function previewStack(root: string, name: string, proposal: Proposal): Pr
     app.synth();
     const desired = readDesired(out, root, { stack: name });
     const stack = desired.stacks[0];
-    const bySource = new Map<string, { flows: number; files: number; kv: number; namespaces: Set<string> }>();
+    const bySource = new Map<string, SourceContents>();
     for (const r of stack.resources) {
-      if (r.kind === 'local') continue;
+      if (r.namespace === undefined) continue;
       const source = r.constructPath.split('/')[1];
-      const entry = bySource.get(source) ?? { flows: 0, files: 0, kv: 0, namespaces: new Set<string>() };
-      if (r.kind === 'flow') entry.flows++;
-      else if (r.kind === 'file') entry.files++;
-      else entry.kv++;
+      const entry = bySource.get(source) ?? { counts: new Map<string, number>(), namespaces: new Set<string>() };
+      entry.counts.set(r.kind, (entry.counts.get(r.kind) ?? 0) + 1);
       entry.namespaces.add(r.namespace);
       bySource.set(source, entry);
     }

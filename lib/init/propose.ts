@@ -9,6 +9,7 @@ import { lineCounterOf, offsetAt, positionTree } from '../gittree/fast-positions
 import { DEFAULT_PROTECTED_NAMESPACES } from '../model/settings';
 import { positionOf } from '../gittree/yaml-source';
 import type { RepoScan, ScannedYaml } from './scan';
+import { byCodePoint } from '../util/order';
 
 export interface FilesMapping {
   /** Folder relative to the repository root ('' for the root itself). */
@@ -76,7 +77,7 @@ export function propose(scan: RepoScan, opts: ProposeOptions): Proposal {
     treeRoots.set(root, [...(treeRoots.get(root) ?? []), f]);
   }
   const others = flows.filter((f) => ![...treeRoots.values()].flat().includes(f));
-  for (const [root, inTree] of [...treeRoots].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [root, inTree] of [...treeRoots].sort(([a], [b]) => byCodePoint(a, b))) {
     // At the repository root, among other folders, name the namespaces: the layout would take any
     // folder holding flows/ or files/ for one.
     const crowded = root === '' && (others.length > 0 || opts.files.length > 0);
@@ -108,7 +109,7 @@ export function propose(scan: RepoScan, opts: ProposeOptions): Proposal {
     groups.set(top, [...(groups.get(top) ?? []), y]);
   }
   const takenDirs = [...sources.map((s) => (s.kind === 'tree' ? s.root : s.kind === 'sync' ? s.dir : '')), ...opts.files.map((m) => m.dir)].filter((d) => d && d !== '.');
-  for (const [top, members] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [top, members] of [...groups].sort(([a], [b]) => byCodePoint(a, b))) {
     const dir = top === '' ? '' : commonPrefix(members.map((y) => dirOf(y.rel)), '/');
     const exclude = excludesFor(dir, scan, takenDirs, top === '');
     sources.push({ kind: 'flows', id: idFor(dir, 'root-flows'), dir: dir || '.', ...(top === '' ? { recursive: false as const } : {}), ...(exclude.length ? { exclude } : {}) });

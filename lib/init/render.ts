@@ -5,7 +5,7 @@
  * .gitignore need. Deterministic: the same repository and options give the same bytes, so a
  * second run changes nothing.
  */
-import type { Preview } from './preview';
+import { countOf, type Preview } from './preview';
 import type { Proposal, SourceSpec } from './propose';
 import { KIND_NAMES } from '../gittree/classify';
 
@@ -106,7 +106,8 @@ function literal(v: unknown): string {
 
 /** What a source holds, in words, from the preview (the comment above its construct). */
 export function describeSource(s: SourceSpec, preview: Preview): string[] {
-  const d = preview.bySource.get(s.id) ?? { flows: 0, files: 0, kv: 0, namespaces: new Set<string>() };
+  const contents = preview.bySource.get(s.id);
+  const d = { flows: countOf(contents, 'flow'), files: countOf(contents, 'file'), kv: countOf(contents, 'kv'), namespaces: contents?.namespaces ?? new Set<string>() };
   const where = s.kind === 'tree' ? s.root : s.kind === 'kv' ? s.file : s.dir;
   const ns = [...d.namespaces].sort();
   const nsText = ns.length ? ` in ${count(ns.length, 'namespace')} (${ns.slice(0, 3).join(', ')}${ns.length > 3 ? ', …' : ''})` : '';

@@ -4,11 +4,14 @@
  * the problems `validate` will report, and what it writes.
  */
 import type { FileChange } from './files';
-import type { Preview } from './preview';
+import { countOf, type Preview } from './preview';
 import type { Proposal, SourceSpec } from './propose';
 import type { TerraformFilesHint } from './terraform-hints';
 import { describeFound } from '../render/found';
 import { formatDiagnostic } from '../util/diagnostics';
+import { byCodePoint } from '../util/order';
+import { builtinKinds } from '../kinds';
+import { countByNamespace, namespaceTable } from '../render/namespace-table';
 
 export interface InitReport {
   root: string;
@@ -25,13 +28,16 @@ export interface InitReport {
 export function renderReport(r: InitReport): string {
   const out: string[] = [];
   out.push(`Scanned ${r.root}: ${r.scanned.files} files, ${r.scanned.yaml} of them YAML (as Git would commit them: .gitignore honoured, .git and node_modules skipped).`);
-  out.push('', `Stack "${r.stack}" will deploy:`, ...namespaceTable(r.proposal.sources, r.preview));
+  out.push('', `Stack "${r.stack}" will deploy:`, ...deployTable(r.proposal.sources, r.preview, r.root));
   const found = describeFound(r.preview.stack.settings.found);
   if (found.length) out.push(...found);
-  const examples = r.proposal.sources.filter((s) => s.kind === 'flows' && /(^|\/)(docs?|examples?|samples?|demos?|fixtures?|templates?)(\/|$)/i.test(s.dir) && (r.preview.bySource.get(s.id)?.flows ?? 0) > 0);
+  const examples = r.proposal.sources.filter((s) => s.kind === 'flows' && /(^|\/)(docs?|examples?|samples?|demos?|fixtures?|templates?)(\/|$)/i.test(s.dir) && countOf(r.preview.bySource.get(s.id), 'flow') > 0);
   if (examples.length) {
     out.push('', 'Flows in folders that look like documentation or examples (deployed like the others; remove their source from the stack if they are not meant for Kestra):');
-    for (const s of examples) out.push(`  ${(s as { dir: string }).dir}/: ${r.preview.bySource.get(s.id)!.flows} flow${r.preview.bySource.get(s.id)!.flows === 1 ? '' : 's'}`);
+    for (const s of examples) {
+      const n = countOf(r.preview.bySource.get(s.id), 'flow');
+      out.push(`  ${(s as { dir: string }).dir}/: ${n} flow${n === 1 ? '' : 's'}`);
+    }
   }
   if (r.proposal.duplicates.length) {
     out.push('', 'Defined twice (an error until one is renamed or removed):');
@@ -64,37 +70,28 @@ export function renderReport(r: InitReport): string {
 
 const ACTION_WORDS: Record<FileChange['action'], string> = { create: 'create', unchanged: 'unchanged', keep: 'kept', overwrite: 'overwrite', add: 'add to' };
 
-function namespaceTable(sources: SourceSpec[], preview: Preview): string[] {
-  const rows = new Map<string, { flows: number; files: number; kv: number; from: Set<string> }>();
+function deployTable(sources: SourceSpec[], preview: Preview, root: string): string[] {
+  const resources = preview.stack.resources;
+  if (!resources.some((r) => r.namespace !== undefined)) return ['  nothing: no flow was found, and no folder was mapped to namespace files (--files DIR=NAMESPACE)'];
   const whereOf = new Map(sources.map((s) => [s.id, s.kind === 'tree' ? s.root : s.kind === 'kv' ? s.file : s.dir]));
-  for (const r of preview.stack.resources) {
-    if (r.kind === 'local') continue;
-    const row = rows.get(r.namespace) ?? { flows: 0, files: 0, kv: 0, from: new Set<string>() };
-    if (r.kind === 'flow') row.flows++;
-    else if (r.kind === 'file') row.files++;
-    else row.kv++;
-    // Flows by their own folder; files by the folder mapped; KV by its file.
-    const source = whereOf.get(r.constructPath.split('/')[1]) ?? r.constructPath;
-    if (r.kind === 'flow' && r.sourceFile) row.from.add(r.sourceFile.includes('/') ? `${r.sourceFile.slice(0, r.sourceFile.lastIndexOf('/'))}/` : './');
-    else if (r.kind === 'kv' && r.sourceFile) row.from.add(r.sourceFile.replace(/:\d+$/, ''));
-    else row.from.add(source === '.' ? './' : `${source}/`);
-    rows.set(r.namespace, row);
+  const from = new Map<string, Set<string>>();
+  for (const r of resources) {
+    if (r.namespace === undefined) continue;
+    // A file of its own by its folder, an entry by the file that holds it, anything else by its source.
+    const kind = builtinKinds.of(r.kind);
+    const origin = kind.origin(r, root);
+    const source = whereOf.get(r.constructPath.split('/')[1]);
+    const place = origin ? (kind.storedAs === 'entry' ? origin.file : folderOf(origin.file)) : source === undefined || source === '.' ? './' : `${source}/`;
+    from.set(r.namespace, (from.get(r.namespace) ?? new Set()).add(place));
   }
-  if (!rows.size) return ['  nothing: no flow was found, and no folder was mapped to namespace files (--files DIR=NAMESPACE)'];
-  const width = Math.max(9, ...[...rows.keys()].map((k) => k.length));
-  const lines = [`  ${'namespace'.padEnd(width)}  flows  files     kv  from`];
-  const total = { flows: 0, files: 0, kv: 0 };
-  for (const [ns, c] of [...rows].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    lines.push(`  ${ns.padEnd(width)}  ${String(c.flows).padStart(5)}  ${String(c.files).padStart(5)}  ${String(c.kv).padStart(5)}  ${[...c.from].sort().join(', ')}`);
-    total.flows += c.flows;
-    total.files += c.files;
-    total.kv += c.kv;
-  }
-  const n = (k: number, word: string) => `${k} ${word}${k === 1 ? '' : 's'}`;
-  lines.push(`  ${n(rows.size, 'namespace')}: ${n(total.flows, 'flow')}, ${n(total.files, 'namespace file')}, ${n(total.kv, 'KV pair')}`);
-  return lines;
+  const shown = (ns: string) => {
+    const places = [...(from.get(ns) ?? [])].sort(byCodePoint);
+    return places.length > 4 ? `${places.slice(0, 4).join(', ')}, … (${places.length} places)` : places.join(', ');
+  };
+  return namespaceTable(countByNamespace(resources), builtinKinds, { extra: { title: 'from', of: shown } });
 }
 
+const folderOf = (file: string) => (file.includes('/') ? `${file.slice(0, file.lastIndexOf('/'))}/` : './');
 
 function versionLines(r: InitReport): string[] {
   const p = r.proposal;

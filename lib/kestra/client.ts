@@ -13,7 +13,7 @@ import { DEFAULT_VALIDATE_OPTIONS, validateFlows, type FlowValidation, type Vali
 import { FilesApi, type NamespaceFileInfo } from './files';
 import { KvApi, type KvEntryInfo, type KvLiveValue, type PutKvOptions } from './kv';
 import { NamespacesApi } from './namespaces';
-import type { KvType } from './kv-values';
+import type { KvType } from '../model/names';
 
 export interface KestraClientOptions extends Omit<KestraClientConfig, 'tenant' | 'timeoutMs'> {
   tenant?: string;

@@ -2,14 +2,10 @@
  * Typed errors of the Kestra client. Every message names what failed, on which object, the HTTP
  * status where there is one, and what to do next. No message ever carries a credential.
  */
+import { UserFacingError } from '../util/errors';
 
 /** Base class: `instanceof KestraError` catches every failure of the client. */
-export class KestraError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export class KestraError extends UserFacingError {}
 
 /** The environment or the options do not describe a usable Kestra target. */
 export class KestraConfigError extends KestraError {}

@@ -10,6 +10,7 @@ import { KestraProtocolError, KestraUsageError } from './errors';
 import { segment, type HttpTransport } from './http';
 import { ResponseReader } from './decode';
 import { multipartBody } from './multipart';
+import { byKey } from '../util/order';
 
 export interface NamespaceFileInfo {
   /** Kestra path: leading '/', '/'-separated, e.g. `/scripts/etl.py`. */
@@ -59,7 +60,7 @@ export class FilesApi {
       await Promise.all(subdirectories.map((sub) => walk(sub, depth + 1)));
     };
     await walk('', 0);
-    return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return files.sort(byKey((f) => f.path));
   }
 
   async readFile(namespace: string, path: string): Promise<Buffer> {

@@ -27,5 +27,5 @@ export {
   KESTRA_DURATION_PATTERN,
   type KvTypedValue,
   type KvType,
-} from './kv-values';
+} from '../model/kv-values';
 export { flowIdentity, type FlowIdentity } from './flow-identity';

@@ -7,7 +7,8 @@
 import { KestraApiError, KestraKvExpiredError, KestraUsageError } from './errors';
 import { filterParam, segment, type HttpResponse, type HttpTransport } from './http';
 import { ResponseReader, type JsonObject } from './decode';
-import { encodeKvBody, isKvType, type KvType } from './kv-values';
+import { KvValueError, encodeKvBody, isKvType, type KvType } from '../model/kv-values';
+import { byKey } from '../util/order';
 
 export interface KvEntryInfo {
   key: string;
@@ -97,7 +98,7 @@ export class KvApi {
 
   /** Creates or replaces a key; value is the canonical text of `type`. Every put replaces the metadata too. */
   async putKv(namespace: string, key: string, typed: { type: KvType; value: string }, options: PutKvOptions = {}): Promise<void> {
-    const body = encodeKvBody(typed.type, typed.value);
+    const body = encodeForPut(typed.type, typed.value);
     const headers: Record<string, string> = {};
     if (options.ttl !== undefined) headers.ttl = checkHeaderValue('ttl', options.ttl, /^P[0-9A-Z.,]+$/i, 'an ISO-8601 duration such as PT1H');
     if (options.description !== undefined) {
@@ -186,10 +187,20 @@ function kvEntry(reader: ResponseReader, raw: JsonObject, what: string): KvEntry
 }
 
 function sortByKey(entries: KvEntryInfo[]): KvEntryInfo[] {
-  return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return entries.sort(byKey((e) => e.key));
 }
 
 function checkHeaderValue(name: string, value: string, pattern: RegExp, expected: string): string {
   if (!pattern.test(value)) throw new KestraUsageError(`the KV ${name} "${value.slice(0, 60)}" is not usable: expected ${expected}`);
   return value;
+}
+
+/** The body of a put; a value that does not fit its type is the caller's mistake, as every such refusal of the client. */
+function encodeForPut(type: KvType, value: string): string {
+  try {
+    return encodeKvBody(type, value);
+  } catch (e) {
+    if (e instanceof KvValueError) throw new KestraUsageError(e.message, { cause: e });
+    throw e;
+  }
 }

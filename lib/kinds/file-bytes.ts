@@ -1,9 +1,22 @@
+/** A namespace file's bytes, read from the repository when they are needed, and whether they are text. */
 import * as fs from 'node:fs';
-import { createHash } from 'node:crypto';
-import type { DesiredFile } from './types';
+import { sha256 } from '../util/hash';
+import { UserFacingError } from '../util/errors';
+import type { DesiredFile } from './file';
 
-export class StaleSourceError extends Error {
-  readonly userFacing = true;
+export class StaleSourceError extends UserFacingError {}
+
+/** Text diffs are shown up to this size; larger or binary files get a one-line summary. */
+export const MAX_TEXT_DIFF_BYTES = 512 * 1024;
+
+export function isText(bytes: Buffer): boolean {
+  if (bytes.length > MAX_TEXT_DIFF_BYTES || bytes.includes(0)) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -12,7 +25,7 @@ export class StaleSourceError extends Error {
  */
 export function loadFileBytes(file: DesiredFile): Buffer {
   const bytes = file.inlineContent !== undefined ? Buffer.from(file.inlineContent, 'utf8') : readSource(file);
-  const sha = createHash('sha256').update(bytes).digest('hex');
+  const sha = sha256(bytes);
   if (sha !== file.sha256) {
     throw new StaleSourceError(
       `${file.address}: ${file.sourcePath ?? 'inline content'} changed since synth (sha256 ${sha.slice(0, 12)}… ≠ ${file.sha256.slice(0, 12)}…) — run the command again so it synthesizes the current tree`,

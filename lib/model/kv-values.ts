@@ -21,10 +21,13 @@
  * (Kestra keeps milliseconds); DURATION as Java's Duration.toString (`P1D` → `PT24H`); JSON
  * compact JSON with key order kept.
  */
-import { KestraUsageError } from './errors';
-import { KV_TYPES, type KvType } from '../model/names';
+import { UserFacingError } from '../util/errors';
+import { KV_TYPES, type KvType } from './names';
 
 export { KV_TYPES, type KvType };
+
+/** A KV value that does not fit its type (or that Kestra could not store as it). */
+export class KvValueError extends UserFacingError {}
 
 export interface KvTypedValue {
   type: KvType;
@@ -45,12 +48,12 @@ export function isKvType(value: unknown): value is KvType {
   return typeof value === 'string' && (KV_TYPES as readonly string[]).includes(value);
 }
 
-/** The text/plain body that makes Kestra store `value` as `type`. Throws KestraUsageError if it does not fit. */
+/** The text/plain body that makes Kestra store `value` as `type`. Throws KvValueError if it does not fit. */
 export function encodeKvBody(type: KvType, value: string): string {
   switch (type) {
     case 'STRING':
       if (KESTRA_DURATION_PATTERN.test(value) && !DURATION_PARTS.test(value)) {
-        throw new KestraUsageError(
+        throw new KvValueError(
           `the STRING "${value}" cannot be stored: Kestra reads any string of that shape as a duration and fails to parse this one`,
         );
       }
@@ -72,7 +75,7 @@ export function encodeKvBody(type: KvType, value: string): string {
   }
 }
 
-/** The canonical text of a desired value of `type`. Throws KestraUsageError if it does not fit. */
+/** The canonical text of a desired value of `type`. Throws KvValueError if it does not fit. */
 export function normaliseKvValue(type: KvType, value: string): string {
   switch (type) {
     case 'STRING':
@@ -165,7 +168,7 @@ function datetimeText(value: string): string {
 function instantText(epochMs: number): string {
   const date = new Date(epochMs);
   if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1 || date.getUTCFullYear() > 9999) {
-    throw new KestraUsageError(`the DATETIME is outside the years 0001-9999`);
+    throw new KvValueError(`the DATETIME is outside the years 0001-9999`);
   }
   return date.toISOString().replace('.000Z', 'Z');
 }
@@ -215,7 +218,7 @@ function pad(value: number, width: number): string {
   return String(value).padStart(width, '0');
 }
 
-function misfit(type: KvType, value: string, why: string): KestraUsageError {
+function misfit(type: KvType, value: string, why: string): KvValueError {
   const shown = value.length > 60 ? `${value.slice(0, 59)}…` : value;
-  return new KestraUsageError(`the ${type} value "${shown}" does not fit its type: ${why}`);
+  return new KvValueError(`the ${type} value "${shown}" does not fit its type: ${why}`);
 }

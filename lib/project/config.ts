@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
+import { UserFacingError } from '../util/errors';
 
 const cdktfJson = z.object({
   app: z.string().min(1),
@@ -18,8 +19,7 @@ export interface Project {
   context: Record<string, unknown>;
 }
 
-export class ProjectError extends Error {
-  readonly userFacing = true;
+export class ProjectError extends UserFacingError {
 }
 
 /** Finds cdktf.json in `start` or its parents. */

@@ -9,9 +9,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Project } from './config';
 import { discardStaged, newStagingDir, publishStaged } from './staging';
+import { UserFacingError } from '../util/errors';
 
-export class SynthError extends Error {
-  readonly userFacing = true;
+export class SynthError extends UserFacingError {
 }
 
 export interface AppRunOptions {

@@ -6,9 +6,9 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { UserFacingError } from '../util/errors';
 
-export class GitCommitError extends Error {
-  readonly userFacing = true;
+export class GitCommitError extends UserFacingError {
 }
 
 export interface Author {

@@ -1,28 +1,30 @@
-/** Shared wording and ordering of plan changes for every output format. */
-import type { ChangeAction, Plan, ResourceChange } from '../engine/plan-types';
-
-export const SENSITIVE = '(sensitive value)';
+/** Shared wording and ordering of plan steps for every output format. */
+import { isQuiet, type Plan, type PlanStep, type StepAction } from '../engine/plan-types';
+import { byCodePoint } from '../util/order';
 
 /** Deletions first (they are what reviewers must not miss), then replaces, updates, creates, imports. */
-const ORDER: Record<ChangeAction, number> = { delete: 0, replace: 1, update: 2, create: 3, import: 4, forget: 5, 'no-op': 6 };
+const ORDER: Record<StepAction, number> = { delete: 0, replace: 1, update: 2, create: 3, import: 4, accept: 5, forget: 6, record: 7, 'no-op': 8 };
 
-export function visibleChanges(plan: Plan): ResourceChange[] {
-  return plan.changes.filter((c) => c.action !== 'no-op').sort((a, b) => ORDER[a.action] - ORDER[b.action] || a.address.localeCompare(b.address));
+/** The steps a reviewer reads: every one that is not quiet, in review order. */
+export function visibleSteps(plan: Plan): PlanStep[] {
+  return plan.steps.filter((s) => !isQuiet(s)).sort((a, b) => ORDER[a.action] - ORDER[b.action] || byCodePoint(a.address, b.address));
 }
 
-export const SYMBOL: Record<ChangeAction, string> = { create: '+', update: '~', delete: '-', replace: '-/+', import: '=', forget: '.', 'no-op': ' ' };
+export const SYMBOL: Record<StepAction, string> = { create: '+', update: '~', delete: '-', replace: '-/+', import: '=', accept: '=', forget: '.', record: ' ', 'no-op': ' ' };
 
-export const LEGEND: Record<ChangeAction, string> = {
+export const LEGEND: Record<StepAction, string> = {
   create: 'create',
   update: 'update in-place',
   delete: 'destroy',
   replace: 'destroy and then create replacement',
   import: 'import (adopt an existing object into state)',
+  accept: 'accept into state (the object in Kestra is not changed)',
   forget: 'forget (remove from state only)',
+  record: 'no change (state records a newer fingerprint)',
   'no-op': 'no change',
 };
 
-export function headline(c: ResourceChange): string {
+export function headline(c: PlanStep): string {
   switch (c.action) {
     case 'create':
       return `${c.address} will be created`;
@@ -36,6 +38,8 @@ export function headline(c: ResourceChange): string {
       return `${c.address} will be imported`;
     case 'forget':
       return `${c.address} will be removed from state`;
+    case 'accept':
+      return `${c.address} will be accepted into state as it is in Kestra`;
     default:
       return `${c.address} is up to date`;
   }
@@ -45,14 +49,6 @@ export function summaryLine(plan: Plan): string {
   const s = plan.summary;
   if (s.add + s.change + s.destroy + s.import + s.forget === 0) return 'No changes. Your Kestra namespaces match the configuration.';
   return `Plan: ${s.import ? `${s.import} to import, ` : ''}${s.add} to add, ${s.change} to change, ${s.destroy} to destroy.`;
-}
-
-/** A KV value as shown: masked when sensitive, quoted otherwise. */
-export function kvValue(value: string | undefined, sensitive: boolean | undefined, type?: string): string {
-  if (sensitive) return SENSITIVE;
-  if (value === undefined) return '(unknown)';
-  // Numbers, booleans and JSON are shown as written; text types quoted.
-  return type === 'NUMBER' || type === 'BOOLEAN' || type === 'JSON' ? value : JSON.stringify(value);
 }
 
 export function plural(n: number, word: string): string {

@@ -4,13 +4,18 @@
  * (GitHub caps a comment at 65,536): diffs are dropped largest first, then lists are cut with a
  * note pointing at the full plan.
  */
-import type { DriftItem, Plan, ResourceChange } from '../engine/plan-types';
-import { SYMBOL, headline, kvValue, summaryLine, visibleChanges } from './common';
+import type { DriftItem, Plan, PlanStep } from '../engine/plan-types';
+import { builtinKinds, type KindRegistry } from '../kinds';
+import { SYMBOL, headline, summaryLine, visibleSteps } from './common';
+import { blocksText, driftBlocks, stepBlocks } from './display';
+import { reasonText } from './reasons';
+import { byCodePoint } from '../util/order';
 
 export interface MarkdownOptions {
   maxChars?: number;
   /** Where the full plan is (e.g. "the `plan` artifact of this run"). */
   artifactHint?: string;
+  kinds?: KindRegistry;
 }
 
 const DEFAULT_MAX = 65_000;
@@ -33,14 +38,15 @@ interface Section {
 }
 
 export function renderPlanMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
-  const changes = visibleChanges(plan);
+  const kinds = opts.kinds ?? builtinKinds;
+  const changes = visibleSteps(plan);
   const head = headerLines(plan, changes);
   const sections: Section[] = [];
   const deletes = changes.filter((c) => c.action === 'delete' || c.action === 'replace');
-  if (deletes.length) sections.push({ title: `### ⚠️ Deletions (${deletes.length})`, items: deletes.map(changeItem) });
-  if (plan.drift.length) sections.push({ title: `### Objects changed outside kestraform (${plan.drift.length})`, items: plan.drift.map(driftItem) });
+  if (deletes.length) sections.push({ title: `### ⚠️ Deletions (${deletes.length})`, items: deletes.map((c) => stepItem(c, kinds)) });
+  if (plan.drift.length) sections.push({ title: `### Objects changed outside kestraform (${plan.drift.length})`, items: plan.drift.map((d) => driftItem(d, kinds)) });
   const rest = changes.filter((c) => c.action !== 'delete' && c.action !== 'replace');
-  if (rest.length) sections.push({ title: `### Changes (${rest.length})`, items: rest.map(changeItem) });
+  if (rest.length) sections.push({ title: `### Changes (${rest.length})`, items: rest.map((c) => stepItem(c, kinds)) });
   const tail = [...plan.errors.map((e) => `> **Error:** ${escapeMd(e)}`), ...plan.warnings.map((w) => `> **Warning:** ${escapeMd(w)}`)];
   return fit(head, sections, tail, opts);
 }
@@ -52,11 +58,12 @@ export function renderDriftMarkdown(items: DriftItem[], opts: MarkdownOptions = 
     '<!-- kestraform-drift -->',
     items.length ? `**Drift: ${counts.changed} changed, ${counts.deleted} deleted, ${counts.unmanaged} created outside kestraform.**` : '**No drift:** every managed object matches what kestraform applied.',
   ];
-  const sections: Section[] = items.length ? [{ title: '### Objects changed outside kestraform', items: items.map(driftItem) }] : [];
+  const kinds = opts.kinds ?? builtinKinds;
+  const sections: Section[] = items.length ? [{ title: '### Objects changed outside kestraform', items: items.map((d) => driftItem(d, kinds)) }] : [];
   return fit(head, sections, [], opts);
 }
 
-function headerLines(plan: Plan, changes: ResourceChange[]): string[] {
+function headerLines(plan: Plan, changes: PlanStep[]): string[] {
   const lines = [`<!-- kestraform-plan:${plan.stack} -->`, `#### kestraform plan — stack \`${escapeMd(plan.stack)}\``, '', `**${summaryLine(plan)}**`];
   const destroy = plan.summary.destroy;
   if (destroy) lines.push('', `> ⚠️ **${destroy} object${destroy === 1 ? '' : 's'} will be deleted.**`);
@@ -74,24 +81,20 @@ function headerLines(plan: Plan, changes: ResourceChange[]): string[] {
   for (const d of plan.drift) row(d.namespace ?? '(local)').drift++;
   if (rows.size) {
     lines.push('', '| namespace | add | change | destroy | import | drift |', '|---|---:|---:|---:|---:|---:|');
-    for (const [ns, r] of [...rows].sort(([a], [b]) => a.localeCompare(b))) lines.push(`| \`${escapeMd(ns)}\` | ${r.add} | ${r.change} | ${r.destroy} | ${r.import} | ${r.drift} |`);
+    for (const [ns, r] of [...rows].sort(([a], [b]) => byCodePoint(a, b))) lines.push(`| \`${escapeMd(ns)}\` | ${r.add} | ${r.change} | ${r.destroy} | ${r.import} | ${r.drift} |`);
   }
   return lines;
 }
 
-function changeItem(c: ResourceChange): { line: string; details?: string } {
-  const line = `- \`${SYMBOL[c.action]}\` ${escapeMd(headline(c))}${c.formattingOnly ? ' _(formatting only)_' : ''}${c.reason ? ` — ${escapeMd(c.reason)}` : ''}`;
-  let details: string | undefined;
-  if (c.kind === 'kv' && c.action !== 'create') details = `value: ${kvValue(c.before?.value, c.sensitive)} → ${kvValue(c.after?.value, c.sensitive)}`;
-  else if (c.kind === 'kv') details = `${c.after?.type} ${kvValue(c.after?.value, c.sensitive)}`;
-  else if (c.diff) details = c.diff;
-  return { line, details };
+function stepItem(c: PlanStep, kinds: KindRegistry): { line: string; details?: string } {
+  const line = `- \`${SYMBOL[c.action]}\` ${escapeMd(headline(c))}${c.formattingOnly ? ' _(formatting only)_' : ''} — ${escapeMd(reasonText(c))}`;
+  return { line, details: blocksText(stepBlocks(c, kinds), { values: true }) };
 }
 
-function driftItem(d: DriftItem): { line: string; details?: string } {
-  const what = d.drift === 'changed' ? `changed outside kestraform${d.liveRevision !== undefined ? ` (revision ${d.appliedRevision ?? '?'} → ${d.liveRevision})` : ''}` : d.drift === 'deleted' ? 'deleted outside kestraform' : 'created outside kestraform (unmanaged)';
-  const details = d.kind === 'kv' && d.drift === 'changed' ? `value: ${kvValue(d.before?.value, d.sensitive)} → ${kvValue(d.after?.value, d.sensitive)}` : d.diff;
-  return { line: `- \`${escapeMd(d.address)}\` ${what}`, details };
+function driftItem(d: DriftItem, kinds: KindRegistry): { line: string; details?: string } {
+  const revision = d.after?.revision !== undefined ? ` (revision ${d.before?.revision ?? '?'} → ${d.after.revision})` : '';
+  const what = d.drift === 'changed' ? `changed outside kestraform${revision}` : d.drift === 'deleted' ? 'deleted outside kestraform' : 'created outside kestraform (unmanaged)';
+  return { line: `- \`${escapeMd(d.address)}\` ${what}`, details: blocksText(driftBlocks(d, kinds), { values: d.drift === 'changed' }) };
 }
 
 function renderItem(i: { line: string; details?: string }, withDetails: boolean): string {

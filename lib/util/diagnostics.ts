@@ -2,6 +2,9 @@
  * A problem found in a Git tree, a stack or a flow, with its place. Every user-facing check
  * reports through this shape so that all of a tree's errors can be listed at once.
  */
+import { UserFacingError } from './errors';
+import { byCodePoint } from './order';
+
 export type Severity = 'error' | 'warning';
 
 export interface Diagnostic {
@@ -28,15 +31,14 @@ export function hasErrors(ds: readonly Diagnostic[]): boolean {
   return ds.some((d) => d.severity === 'error');
 }
 
-/** Stable order: by file (code points: the same on every machine, which localeCompare is not), then line, then column. */
+/** Stable order: by file (code points), then line, then column. */
 export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
-  return ds.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column);
+  return ds.sort((a, b) => byCodePoint(a.file, b.file) || a.line - b.line || a.column - b.column);
 }
 
 /** Thrown when a command must stop because of user-fixable problems; carries all of them. */
-export class DiagnosticsError extends Error {
+export class DiagnosticsError extends UserFacingError {
   constructor(readonly diagnostics: Diagnostic[], summary?: string) {
     super(summary ?? diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n'));
-    this.name = 'DiagnosticsError';
   }
 }

@@ -1,22 +1,18 @@
 /**
- * Offline checks of desired state beyond what the tree reader and the schemas catch: every
- * namespace file's bytes still match synth, and depends_on has no cycle.
+ * Offline checks of desired state beyond what the tree reader and the schemas catch: each kind's
+ * own (a namespace file's bytes still those synthesized), and depends_on has no cycle.
  */
 import * as path from 'node:path';
 import type { Diagnostic } from '../util/diagnostics';
 import type { DesiredStack } from '../desired/types';
-import { loadFileBytes } from '../desired/bytes';
+import { builtinKinds, type KindRegistry } from '../kinds';
 
-export function offlineChecks(stack: DesiredStack, projectDir: string): Diagnostic[] {
+export function offlineChecks(stack: DesiredStack, projectDir: string, kinds: KindRegistry = builtinKinds): Diagnostic[] {
   const out: Diagnostic[] = [];
   const where = path.relative(projectDir, stack.file);
   for (const r of stack.resources) {
-    if (r.kind !== 'file') continue;
-    try {
-      loadFileBytes(r);
-    } catch (e) {
-      out.push({ severity: 'error', file: where, line: 0, column: 0, message: (e as Error).message });
-    }
+    const problem = kinds.of(r.kind).checkOffline?.(r);
+    if (problem) out.push({ severity: 'error', file: where, line: 0, column: 0, message: problem });
   }
   const cycle = findDependencyCycle(stack);
   if (cycle) {

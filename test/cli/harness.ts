@@ -37,6 +37,8 @@ export interface CliResult {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  /** The kill asked for was delivered while the process still ran (false: it had finished first). */
+  killed: boolean;
 }
 
 export function runCli(cwd: string, args: string[], env: Record<string, string | undefined> = {}, opts: { killAfterMs?: number; signal?: NodeJS.Signals; killAfterFile?: string } = {}): Promise<CliResult> {
@@ -49,7 +51,11 @@ export function runCli(cwd: string, args: string[], env: Record<string, string |
     child.stdout.on('data', (b) => (stdout += b));
     child.stderr.on('data', (b) => (stderr += b));
     let poll: NodeJS.Timeout | undefined;
-    const killLater = () => setTimeout(() => child.kill(opts.signal ?? 'SIGKILL'), opts.killAfterMs);
+    let killed = false;
+    const killLater = () =>
+      setTimeout(() => {
+        if (child.exitCode === null && child.signalCode === null) killed = child.kill(opts.signal ?? 'SIGKILL');
+      }, opts.killAfterMs);
     if (opts.killAfterMs !== undefined && opts.killAfterFile === undefined) killLater();
     if (opts.killAfterMs !== undefined && opts.killAfterFile !== undefined) {
       // The delay counts from the moment the file appears (e.g. the state lock: the process is past synth).
@@ -62,7 +68,7 @@ export function runCli(cwd: string, args: string[], env: Record<string, string |
     child.on('error', reject);
     child.on('close', (code, signal) => {
       if (poll) clearInterval(poll);
-      resolve({ code, signal, stdout, stderr });
+      resolve({ code, signal, stdout, stderr, killed });
     });
   });
 }

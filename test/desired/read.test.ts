@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { readDesired } from '../../lib/desired/read';
-import { loadFileBytes } from '../../lib/desired/bytes';
+import { loadFileBytes } from '../../lib/kinds/file-bytes';
 import type { DesiredFile } from '../../lib/desired/types';
 
 const FLOW = 'id: hello\nnamespace: company.team\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: "echo ${HOME}"\n';

@@ -1,11 +1,10 @@
 /** Builders for desired stacks, live snapshots and state, for pure engine tests. */
 import { createHash } from 'node:crypto';
 import type { DesiredFile, DesiredFlow, DesiredKv, DesiredLocal, DesiredResource, DesiredStack } from '../../lib/desired/types';
-import type { LiveSnapshot } from '../../lib/engine/live';
 import type { StateEntry, StateFile } from '../../lib/engine/state-types';
-import { fileAddress, flowAddress, kvAddress } from '../../lib/model/resources';
-import { flowSourceHash, kvDesiredHash, kvValueHash, triggersHash } from '../../lib/engine/hash';
-import type { KvType } from '../../lib/gittree/types';
+import { fileAddress, flowAddress, kvAddress } from '../../lib/model/addresses';
+import { flowSourceHash, kvDesiredHash, kvValueHash, triggersHash, type LiveFile, type LiveFlow, type LiveKv, type LiveSnapshot } from '../../lib/kinds';
+import type { KvType } from '../../lib/model/names';
 import { defaultStackSettings } from '../../lib/model/settings';
 
 const lifecycle = { preventDestroy: false, ignoreChanges: [] as string[], createBeforeDestroy: false };
@@ -32,7 +31,7 @@ export function local(name: string, triggers: Record<string, string>): DesiredLo
 }
 
 export function stack(resources: DesiredResource[], settings: Partial<DesiredStack['settings']> = {}): DesiredStack {
-  const namespaces = [...new Set(resources.flatMap((r) => (r.kind === 'local' ? [] : [r.namespace])))];
+  const namespaces = [...new Set(resources.flatMap((r) => (r.namespace === undefined ? [] : [r.namespace])))];
   return {
     name: 'test',
     file: '/tmp/cdk.tf.json',
@@ -43,13 +42,34 @@ export function stack(resources: DesiredResource[], settings: Partial<DesiredSta
   };
 }
 
+/** A live flow as refresh reads it (source read). */
+export function liveFlow(ns: string, id: string, source: string, revision = 1): LiveFlow {
+  return { kind: 'flow', address: flowAddress(ns, id), namespace: ns, id, revision, source, sourceHash: flowSourceHash(source) };
+}
+
+/** A live namespace file with its bytes downloaded. */
+export function liveFile(ns: string, path: string, bytes: Buffer, lastModifiedTime = 1000): LiveFile {
+  return { kind: 'file', address: fileAddress(ns, path), namespace: ns, path, size: bytes.length, lastModifiedTime, sha256: sha(bytes), bytes };
+}
+
+export function liveKv(ns: string, key: string, type: KvType, value: string, more: Partial<LiveKv> = {}): LiveKv {
+  return { kind: 'kv', address: kvAddress(ns, key), namespace: ns, key, type, value, valueHash: kvValueHash(type, value), updateDate: '2026-01-01T00:00:00Z', ...more };
+}
+
 /** A live snapshot holding exactly these desired objects (as if applied), plus extras. */
 export function liveOf(resources: DesiredResource[], namespaces?: string[]): LiveSnapshot {
-  const snap: LiveSnapshot = { namespaces: namespaces ?? [], flows: new Map(), files: new Map(), kv: new Map() };
+  const snap: LiveSnapshot = { namespaces: namespaces ?? [], objects: new Map() };
   for (const r of resources) {
-    if (r.kind === 'flow') snap.flows.set(r.address, { namespace: r.namespace, id: r.flowId, revision: 1, source: r.content, sourceHash: flowSourceHash(r.content) });
-    if (r.kind === 'file') snap.files.set(r.address, { namespace: r.namespace, path: r.path, size: r.size, lastModifiedTime: 1000, sha256: r.sha256, bytes: Buffer.from(r.inlineContent ?? '') });
-    if (r.kind === 'kv') snap.kv.set(r.address, { namespace: r.namespace, key: r.key, type: r.type, value: r.value, valueHash: kvValueHash(r.type, r.value), description: r.description, updateDate: '2026-01-01T00:00:00Z' });
+    if (r.kind === 'flow') {
+      const f = r as DesiredFlow;
+      snap.objects.set(r.address, liveFlow(f.namespace, f.flowId, f.content));
+    } else if (r.kind === 'file') {
+      const f = r as DesiredFile;
+      snap.objects.set(r.address, liveFile(f.namespace, f.path, Buffer.from(f.inlineContent ?? '')));
+    } else if (r.kind === 'kv') {
+      const k = r as DesiredKv;
+      snap.objects.set(r.address, liveKv(k.namespace, k.key, k.type, k.value, { description: k.description }));
+    }
   }
   return snap;
 }
@@ -59,17 +79,22 @@ export function stateOf(resources: DesiredResource[], live: LiveSnapshot, more: 
   const entries: Record<string, StateEntry> = {};
   const at = '2026-01-01T00:00:00Z';
   for (const r of resources) {
+    const preventDestroy = r.lifecycle.preventDestroy || undefined;
     if (r.kind === 'flow') {
-      const l = live.flows.get(r.address)!;
-      entries[r.address] = { address: r.address, appliedHash: flowSourceHash(r.content), live: { kind: 'flow', revision: l.revision, sourceHash: flowSourceHash(r.content) }, applied: { source: r.content }, updatedAt: at, preventDestroy: r.lifecycle.preventDestroy || undefined };
+      const f = r as DesiredFlow;
+      const l = live.objects.get(r.address) as LiveFlow;
+      entries[r.address] = { address: r.address, appliedHash: flowSourceHash(f.content), live: { kind: 'flow', revision: l.revision, sourceHash: flowSourceHash(f.content) }, applied: { source: f.content }, updatedAt: at, preventDestroy };
     } else if (r.kind === 'file') {
-      const l = live.files.get(r.address)!;
-      entries[r.address] = { address: r.address, appliedHash: r.sha256, live: { kind: 'file', sha256: r.sha256, size: r.size, lastModifiedTime: l.lastModifiedTime }, applied: {}, updatedAt: at, preventDestroy: r.lifecycle.preventDestroy || undefined };
+      const f = r as DesiredFile;
+      const l = live.objects.get(r.address) as LiveFile;
+      entries[r.address] = { address: r.address, appliedHash: f.sha256, live: { kind: 'file', sha256: f.sha256, size: f.size, lastModifiedTime: l.lastModifiedTime }, applied: {}, updatedAt: at, preventDestroy };
     } else if (r.kind === 'kv') {
-      const l = live.kv.get(r.address)!;
-      entries[r.address] = { address: r.address, appliedHash: kvDesiredHash(r), live: { kind: 'kv', valueHash: kvValueHash(r.type, r.value), updateDate: l.updateDate }, applied: { type: r.type, value: r.sensitive ? undefined : r.value, description: r.description, ttl: r.ttl, sensitive: r.sensitive || undefined }, updatedAt: at, preventDestroy: r.lifecycle.preventDestroy || undefined };
+      const k = r as DesiredKv;
+      const l = live.objects.get(r.address) as LiveKv;
+      entries[r.address] = { address: r.address, appliedHash: kvDesiredHash(k), live: { kind: 'kv', valueHash: kvValueHash(k.type, k.value), updateDate: l.updateDate }, applied: { type: k.type, value: k.sensitive ? undefined : k.value, description: k.description, ttl: k.ttl, sensitive: k.sensitive || undefined }, updatedAt: at, preventDestroy };
     } else {
-      entries[r.address] = { address: r.address, appliedHash: triggersHash(r.triggers), live: { kind: 'local', triggersHash: triggersHash(r.triggers) }, applied: { triggers: r.triggers }, updatedAt: at };
+      const t = (r as DesiredLocal).triggers;
+      entries[r.address] = { address: r.address, appliedHash: triggersHash(t), live: { kind: 'local', triggersHash: triggersHash(t) }, applied: { triggers: t }, updatedAt: at };
     }
   }
   return { version: 1, stack: 'test', lineage: 'lin-1', serial: 3, resources: entries, ...more };

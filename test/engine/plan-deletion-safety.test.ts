@@ -4,7 +4,7 @@
  * outside the namespaces the stack owns and never managed.
  */
 import { computePlan } from '../../lib/engine/plan';
-import { emptySnapshot } from '../../lib/engine/live';
+import { emptySnapshot } from '../../lib/kinds';
 import type { DesiredResource } from '../../lib/desired/types';
 import { file, flow, kv, liveOf, stack, stateOf, target } from './factory';
 import { seededRandom as rng } from '../../lib/util/random';
@@ -43,7 +43,7 @@ describe('deletion safety (property)', () => {
 
       const stateAddrs = new Set(inState.map((o) => o.address));
       const ownedSet = new Set(s.settings.namespaces);
-      for (const c of plan.changes.filter((x) => x.action === 'delete' || x.action === 'replace')) {
+      for (const c of plan.steps.filter((x) => x.action === 'delete' || x.action === 'replace')) {
         const obj = universe.find((o) => o.address === c.address)!;
         const ns = (obj as { namespace: string }).namespace;
         const managed = stateAddrs.has(c.address);

@@ -1,10 +1,12 @@
 import { computePlan } from '../../lib/engine/plan';
 import type { Plan } from '../../lib/engine/plan-types';
-import { file, flow, flowSource, kv, liveOf, local, stack, stateOf, target } from './factory';
-import { emptySnapshot } from '../../lib/engine/live';
-import { flowSourceHash } from '../../lib/engine/hash';
+import { file, flow, flowSource, kv, liveFlow, liveOf, local, stack, stateOf, target } from './factory';
+import { emptySnapshot } from '../../lib/kinds';
+import { reasonText } from '../../lib/render/reasons';
+import { blocksText, driftBlocks, stepBlocks } from '../../lib/render/display';
 
-const actions = (p: Plan) => Object.fromEntries(p.changes.map((c) => [c.address, c.action]));
+const actions = (p: Plan) => Object.fromEntries(p.steps.map((c) => [c.address, c.action]));
+const diffOf = (step: Plan['steps'][number]) => blocksText(stepBlocks(step), { values: false });
 
 describe('computePlan', () => {
   const ns = 'company.team';
@@ -21,7 +23,7 @@ describe('computePlan', () => {
   it('plans nothing when live matches what state recorded', () => {
     const live = liveOf(resources, [ns]);
     const p = computePlan({ stack: stack(resources), live, state: stateOf(resources, live), target });
-    expect(p.changes.every((c) => c.action === 'no-op')).toBe(true);
+    expect(p.steps.every((c) => c.action === 'no-op')).toBe(true);
     expect(p.drift).toEqual([]);
     expect(p.summary).toMatchObject({ add: 0, change: 0, destroy: 0, drifted: 0 });
   });
@@ -37,16 +39,17 @@ describe('computePlan', () => {
     const state = stateOf(resources, live);
     const edited = flow(ns, 'hello', flowSource(ns, 'hello').replace('message: hi', 'message: hello'));
     const p = computePlan({ stack: stack([edited, resources[1], resources[2]]), live, state, target });
-    const c = p.changes.find((x) => x.address === 'flow:company.team/hello')!;
+    const c = p.steps.find((x) => x.address === 'flow:company.team/hello')!;
     expect(c.action).toBe('update');
-    expect(c.reason).toBe('changed in Git');
-    expect(c.diff).toContain('-    message: hi');
-    expect(c.diff).toContain('+    message: hello');
+    expect(c.reason).toBe('changed-in-git');
+    expect(reasonText(c)).toBe('changed in Git');
+    expect(diffOf(c)).toContain('-    message: hi');
+    expect(diffOf(c)).toContain('+    message: hello');
     expect(c.formattingOnly).toBe(false);
 
     const commented = flow(ns, 'hello', `# a comment\n${flowSource(ns, 'hello')}`);
     const p2 = computePlan({ stack: stack([commented, resources[1], resources[2]]), live, state, target });
-    expect(p2.changes.find((x) => x.address === 'flow:company.team/hello')!.formattingOnly).toBe(true);
+    expect(p2.steps.find((x) => x.address === 'flow:company.team/hello')!.formattingOnly).toBe(true);
   });
 
   it('treats CRLF and a BOM as equal to LF source', () => {
@@ -69,7 +72,7 @@ describe('computePlan', () => {
     const sys = [flow('system', 'x')];
     const liveSys = liveOf(sys, ['system']);
     const prot = computePlan({ stack: stack([], { namespaces: [], prune: true }), live: liveSys, state: stateOf(sys, liveSys), target });
-    expect(prot.changes.filter((c) => c.action === 'delete')).toEqual([]);
+    expect(prot.steps.filter((c) => c.action === 'delete')).toEqual([]);
     expect(prot.warnings.join('\n')).toContain('protected namespace "system"');
   });
 
@@ -78,25 +81,25 @@ describe('computePlan', () => {
     const live = liveOf([guarded], [ns]);
     const p = computePlan({ stack: stack([], { namespaces: [ns] }), live, state: stateOf([guarded], live), target });
     expect(p.errors[0]).toContain('prevent_destroy');
-    expect(p.changes.filter((c) => c.action === 'delete')).toEqual([]);
+    expect(p.steps.filter((c) => c.action === 'delete')).toEqual([]);
   });
 
   it('reports drift apart from Git changes and plans to revert it', () => {
     const live = liveOf(resources, [ns]);
     const state = stateOf(resources, live);
     const edited = flowSource(ns, 'hello', 'description: edited in the UI\n');
-    live.flows.set('flow:company.team/hello', { namespace: ns, id: 'hello', revision: 2, source: edited, sourceHash: flowSourceHash(edited) });
-    live.files.delete('file:company.team:/a.py');
-    live.flows.set('flow:company.team/extra', { namespace: ns, id: 'extra', revision: 1 });
+    live.objects.set('flow:company.team/hello', liveFlow(ns, 'hello', edited, 2));
+    live.objects.delete('file:company.team:/a.py');
+    live.objects.set('flow:company.team/extra', { kind: 'flow', address: 'flow:company.team/extra', namespace: ns, id: 'extra', revision: 1 } as never);
     const p = computePlan({ stack: stack(resources), live, state, target });
     const drift = Object.fromEntries(p.drift.map((d) => [d.address, d]));
     expect(drift['flow:company.team/hello'].drift).toBe('changed');
-    expect(drift['flow:company.team/hello'].liveRevision).toBe(2);
-    expect(drift['flow:company.team/hello'].diff).toContain('+description: edited in the UI');
+    expect(drift['flow:company.team/hello'].after?.revision).toBe(2);
+    expect(blocksText(driftBlocks(drift['flow:company.team/hello']), { values: false })).toContain('+description: edited in the UI');
     expect(drift['file:company.team:/a.py'].drift).toBe('deleted');
     expect(drift['flow:company.team/extra'].drift).toBe('unmanaged');
     expect(actions(p)['flow:company.team/hello']).toBe('update');
-    expect(p.changes.find((c) => c.address === 'flow:company.team/hello')!.reason).toContain('changed outside kestraform');
+    expect(reasonText(p.steps.find((c) => c.address === 'flow:company.team/hello')!)).toContain('changed outside kestraform');
     expect(actions(p)['file:company.team:/a.py']).toBe('create');
     expect(actions(p)['flow:company.team/extra']).toBeUndefined();
     expect(p.summary).toMatchObject({ drifted: 2, unmanaged: 1 });
@@ -125,14 +128,14 @@ describe('computePlan', () => {
     const parent = flow('a.b', 'parent', `id: parent\nnamespace: a.b\ntasks:\n  - id: call\n    type: io.kestra.plugin.core.flow.Subflow\n    namespace: a.b\n    flowId: child\n`);
     const f = file('a.b', '/x.sql', 'select 1');
     const p = computePlan({ stack: stack([parent, child, f]), live: emptySnapshot(['a.b']), state: undefined, target });
-    const by = Object.fromEntries(p.changes.map((c) => [c.address, c]));
+    const by = Object.fromEntries(p.steps.map((c) => [c.address, c]));
     expect(by['file:a.b:/x.sql'].phase).toBeLessThan(by['flow:a.b/child'].phase);
     expect(by['flow:a.b/parent'].dependsOn).toEqual(['flow:a.b/child']);
 
     const old = [flow('a.b', 'gone'), file('a.b', '/gone.py', 'x')];
     const live = liveOf(old, ['a.b']);
     const d = computePlan({ stack: stack([], { namespaces: ['a.b'] }), live, state: stateOf(old, live), target });
-    const del = Object.fromEntries(d.changes.map((c) => [c.address, c.phase]));
+    const del = Object.fromEntries(d.steps.map((c) => [c.address, c.phase]));
     expect(del['flow:a.b/gone']).toBeLessThan(del['file:a.b:/gone.py']);
   });
 
@@ -140,7 +143,7 @@ describe('computePlan', () => {
     const secret = kv(ns, 'TOKEN', 'STRING', 's3cr3t-value', { sensitive: true });
     const live = liveOf([kv(ns, 'TOKEN', 'STRING', 'old-s3cr3t')], [ns]);
     const p = computePlan({ stack: stack([secret]), live, state: undefined, target });
-    expect(p.changes[0].action).toBe('update');
+    expect(p.steps[0].action).toBe('update');
     const text = JSON.stringify(p);
     expect(text).not.toContain('s3cr3t-value');
     expect(text).not.toContain('old-s3cr3t');

@@ -3,9 +3,10 @@
  * desired/live/state triples, planning namespaces in any order (or some not at all before
  * finish) gives exactly the plan computePlan gives.
  */
-import { computePlan, PlanBuilder } from '../../lib/engine/plan';
-import { emptySnapshot } from '../../lib/engine/live';
-import type { DesiredResource } from '../../lib/desired/types';
+import { computePlan, Planner } from '../../lib/engine/plan';
+import { emptySnapshot } from '../../lib/kinds';
+import type { DesiredFlow, DesiredResource } from '../../lib/desired/types';
+import { isQuiet } from '../../lib/engine/plan-types';
 import { file, flow, kv, liveOf, local, stack, stateOf, target } from './factory';
 import { seededRandom as rng } from '../../lib/util/random';
 
@@ -21,7 +22,7 @@ function randomObject(r: () => number, i: number): DesiredResource {
   return local(`l${i}`, { v: String(i) });
 }
 
-describe('PlanBuilder', () => {
+describe('Planner', () => {
   it('gives the same plan whatever order namespaces are planned in', () => {
     let changes = 0;
     for (let seed = 1; seed <= 500; seed++) {
@@ -31,21 +32,21 @@ describe('PlanBuilder', () => {
       const inLive = kestraObjects.filter(() => r() < 0.7);
       const inState = universe.filter(() => r() < 0.5);
       // Some desired objects differ from live (a changed flow source), so updates and diffs occur.
-      const inDesired = universe.filter((o) => (o.kind === 'local' || o.namespace !== 'system') && r() < 0.6).map((o) => (o.kind === 'flow' && r() < 0.3 ? flow(o.namespace, o.flowId, `${o.content}# edited\n`) : o));
+      const inDesired = universe.filter((o) => (o.kind === 'local' || o.namespace !== 'system') && r() < 0.6).map((o) => (o.kind === 'flow' && r() < 0.3 ? flow(o.namespace!, (o as DesiredFlow).flowId, `${(o as DesiredFlow).content}# edited\n`) : o));
       const live = inLive.length ? liveOf(inLive, NAMESPACES) : emptySnapshot(NAMESPACES);
       const state = inState.length ? stateOf(inState, liveOf(kestraObjects, NAMESPACES)) : undefined;
       const s = stack(inDesired, { namespaces: ['a', 'c'], prune: r() < 0.5 });
       const input = { stack: s, live, state, target, now: NOW };
 
       const expected = computePlan(input);
-      const builder = new PlanBuilder(input);
+      const builder = new Planner(input);
       const order = [...NAMESPACES].sort(() => r() - 0.5).filter(() => r() < 0.8);
-      for (const ns of order) builder.planNamespace(ns);
-      const got = builder.finish();
+      for (const ns of order) builder.planNamespace(ns, new Map([...live.objects].filter(([, o]) => o.namespace === ns)));
+      const got = builder.finish(live);
       expect({ seed, plan: got }).toEqual({ seed, plan: expected });
       // Fingerprints are written in address order whatever the planning order (plan files compare as text).
       expect(JSON.stringify(got.liveFingerprints)).toBe(JSON.stringify(expected.liveFingerprints));
-      changes += expected.changes.filter((c) => c.action !== 'no-op').length;
+      changes += expected.steps.filter((c) => !isQuiet(c)).length;
     }
     expect(changes).toBeGreaterThan(500);
   });

@@ -1,6 +1,6 @@
 /** Whether a flow edit only touched comments or layout: the same parsed YAML data on both sides. */
 import { isDeepStrictEqual } from 'node:util';
-import { onlyFormattingChanged, parseData } from '../../lib/engine/plan-diff';
+import { onlyFormattingChanged, parseData } from '../../lib/kinds/flow-source';
 
 const cases: [string, string][] = [
   ['a: 1\nb: [1, 2]\n', '# note\nb: [1, 2]   # x\na: 1\n'],

@@ -1,6 +1,6 @@
 /** Where pull writes an object new in Kestra: the folder the stack names for its namespace, or a refusal that says why. */
 import * as path from 'node:path';
-import { PullHomes } from '../../lib/pull/homes';
+import { PullHomes } from '../../lib/kinds/pull-homes';
 import type { PullHomeSetting } from '../../lib/model/settings';
 
 const P = '/repo';

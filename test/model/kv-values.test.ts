@@ -1,5 +1,4 @@
-import { encodeKvBody, expectedLiveKv, kvValueToCanonical, normaliseKvValue, KESTRA_DURATION_PATTERN } from '../../lib/kestra/kv-values';
-import { KestraUsageError } from '../../lib/kestra/errors';
+import { encodeKvBody, expectedLiveKv, kvValueToCanonical, normaliseKvValue, KESTRA_DURATION_PATTERN, KvValueError } from '../../lib/model/kv-values';
 
 describe('encodeKvBody: the Ion text that makes Kestra infer the intended type', () => {
   it.each([
@@ -43,7 +42,7 @@ describe('encodeKvBody: the Ion text that makes Kestra infer the intended type',
     ['JSON', '{bad json}'],
     ['STRING', 'PD'], // Kestra would read it as a duration and fail to parse it
   ] as const)('refuses %s %j', (type, value) => {
-    expect(() => encodeKvBody(type, value)).toThrow(KestraUsageError);
+    expect(() => encodeKvBody(type, value)).toThrow(KvValueError);
   });
 });
 

@@ -10,6 +10,7 @@ import { newStagingDir, publishStaged } from '../../lib/project/staging';
 import { synthesize } from '../../lib/project/synth';
 import { runApp } from '../../lib/project/run-app';
 import type { Project } from '../../lib/project/config';
+import type { DesiredFlow } from '../../lib/desired/types';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'kf-staging-'));
 const siblings = (outDir: string) => fs.readdirSync(path.dirname(outDir)).filter((n) => n.startsWith(`.${path.basename(outDir)}.`));
@@ -84,7 +85,7 @@ describe('synth staging', () => {
     // A slow app, like one left running by a killed CLI, writes while the next run synthesizes.
     const slow = withEnv({ FLOW_ID: 'slow', DELAY_MS: '1500' }, () => runApp(p));
     const desired = await withEnv({ FLOW_ID: 'fast', DELAY_MS: '0' }, () => synthesize(p));
-    expect(desired.stacks[0].resources.map((r) => (r as { flowId: string }).flowId)).toEqual(['fast']);
+    expect(desired.stacks[0].resources.map((r) => (r as DesiredFlow).flowId)).toEqual(['fast']);
     expect(desired.stacks[0].file).toBe(path.join(p.outDir, 'stacks', 's', 'cdk.tf.json'));
     expect(fs.readFileSync(path.join(p.outDir, 'stacks', 's', 'cdk.tf.json'), 'utf8')).toContain('"flow_id":"fast"');
     const late = await slow;

@@ -6,7 +6,9 @@
  * treats an identical source as created (lib/kestra/flows.ts).
  */
 import { startKestraServer, type RunningKestraServer } from '../../lib/server';
-import { KestraClient, kvValueToCanonical } from '../../lib/kestra';
+import { KestraClient } from '../../lib/kestra';
+import { isQuiet } from '../../lib/engine/plan-types';
+import type { LiveFlow } from '../../lib/kinds';
 import { planStack } from '../../lib/engine/run';
 import { applyPlan } from '../../lib/engine/apply';
 import { LiveState } from '../../lib/engine/apply-state';
@@ -25,7 +27,7 @@ describe('apply under injected faults', () => {
     const size = LONG ? 1000 : 300;
     const stack = generateStack({ flows: Math.round(size * 0.6), files: Math.round(size * 0.3), kv: Math.round(size * 0.1), namespaces: 10 });
     const client = new KestraClient({ url: server.url, retry: { retries: 6, baseDelayMs: 5, maxDelayMs: 50, maxRetryAfterMs: 1000 } });
-    const ctx = { client, kvToCanonical: kvValueToCanonical, target: { url: server.url, tenant: 'main' } };
+    const ctx = { client, target: { url: server.url, tenant: 'main' } };
     let stored: StateFile = { version: 1, stack: stack.name, lineage: 'faults', serial: 0, resources: {} };
     const sink = { write: async (s: StateFile) => void (stored = structuredClone(s)) };
 
@@ -38,10 +40,10 @@ describe('apply under injected faults', () => {
     let faultsSeen = 0;
     for (; rounds < 8; rounds++) {
       const sp = await planStack(stack, stored.serial ? stored : undefined, ctx);
-      const work = sp.plan.changes.filter((c) => c.action !== 'no-op');
+      const work = sp.plan.steps.filter((c) => !isQuiet(c));
       if (!work.length) break;
       const state = new LiveState(structuredClone(stored), sink);
-      const r = await applyPlan({ client, stack, plan: sp.plan, live: sp.live, state, parallelism: 8 });
+      const r = await applyPlan({ client, stack, plan: sp.plan, state, parallelism: 8 });
       faultsSeen += r.failed.length;
     }
     server.knobs.clearFaults();
@@ -51,11 +53,11 @@ describe('apply under injected faults', () => {
 
     // Converged: a fresh plan without faults has nothing to do, and state covers every object.
     const final = await planStack(stack, stored, ctx);
-    expect(final.plan.changes.filter((c) => c.action !== 'no-op')).toEqual([]);
+    expect(final.plan.steps.filter((c) => !isQuiet(c))).toEqual([]);
     expect(final.plan.drift).toEqual([]);
     expect(Object.keys(stored.resources).sort()).toEqual(stack.resources.map((r) => r.address).sort());
     // No flow created twice or rewritten: each is at revision 1.
-    const revisions = [...final.live.flows.values()].map((f) => f.revision);
+    const revisions = [...final.live.objects.values()].filter((o) => o.kind === 'flow').map((f) => (f as LiveFlow).revision);
     expect(revisions.every((r) => r === 1)).toBe(true);
     console.log(`fault test: ${size} objects, ${injected} faults injected, ${faultsSeen} actions failed and were redone, ${rounds} apply rounds, 0 lost`);
   });

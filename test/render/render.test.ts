@@ -1,9 +1,8 @@
 import { computePlan } from '../../lib/engine/plan';
-import { emptySnapshot } from '../../lib/engine/live';
-import { flowSourceHash } from '../../lib/engine/hash';
+import { emptySnapshot } from '../../lib/kinds';
 import type { DriftItem, Plan } from '../../lib/engine/plan-types';
 import { renderPlanText, renderPlanMarkdown, renderPlanJson, renderDriftJson, renderDriftMarkdown, renderDriftText, planJsonSchema, driftJsonSchema, shouldColor, formatApplySummary } from '../../lib/render';
-import { file, flow, flowSource, kv, liveOf, stack, stateOf, target } from '../engine/factory';
+import { file, flow, flowSource, kv, liveFlow, liveOf, stack, stateOf, target } from '../engine/factory';
 
 const SECRET = 'tok-3f9a-very-secret';
 const ns = 'company.team';
@@ -13,7 +12,7 @@ function mixedPlan(): Plan {
   const live = liveOf(old, [ns]);
   const state = stateOf(old, live);
   const edited = flowSource(ns, 'keep').replace('message: hi', 'message: hello');
-  live.flows.set('flow:company.team/keep', { namespace: ns, id: 'keep', revision: 3, source: edited, sourceHash: flowSourceHash(edited) });
+  live.objects.set('flow:company.team/keep', liveFlow(ns, 'keep', edited, 3));
   const desired = [flow(ns, 'keep'), flow(ns, 'new'), kv(ns, 'TOKEN', 'STRING', SECRET, { sensitive: true }), kv(ns, 'N', 'NUMBER', '5')];
   return computePlan({ stack: stack(desired), live, state, target });
 }
@@ -80,7 +79,7 @@ describe('Markdown renderer', () => {
     const md = renderPlanMarkdown(p, { maxChars: 65000 });
     expect(md.length).toBeLessThanOrEqual(65000);
     expect(md).toMatch(/and \d+ more/);
-    const drift: DriftItem[] = Array.from({ length: 5000 }, (_, i) => ({ address: `flow:${ns}/d${i}`, kind: 'flow', tfType: 'kestra_flow', namespace: ns, drift: 'changed', diff: `-a${i}\n+b${i}`, liveRevision: 2, appliedRevision: 1 }));
+    const drift: DriftItem[] = Array.from({ length: 5000 }, (_, i) => ({ address: `flow:${ns}/d${i}`, kind: 'flow', tfType: 'kestra_flow', namespace: ns, drift: 'changed', before: { source: `a${i}\n`, revision: 1 }, after: { source: `b${i}\n`, revision: 2 } }));
     const dmd = renderDriftMarkdown(drift, { maxChars: 65000 });
     expect(dmd.length).toBeLessThanOrEqual(65000);
     expect(dmd).toContain('Drift: 5000 changed');
@@ -98,7 +97,7 @@ describe('Markdown renderer', () => {
 
 describe('drift renderers', () => {
   const items: DriftItem[] = [
-    { address: 'flow:a/x', kind: 'flow', tfType: 'kestra_flow', namespace: 'a', drift: 'changed', diff: '-a\n+b', liveRevision: 4, appliedRevision: 2 },
+    { address: 'flow:a/x', kind: 'flow', tfType: 'kestra_flow', namespace: 'a', drift: 'changed', before: { source: 'a\n', revision: 2 }, after: { source: 'b\n', revision: 4 } },
     { address: 'kv:a/S', kind: 'kv', tfType: 'kestra_kv', namespace: 'a', drift: 'changed', sensitive: true, before: { value: undefined }, after: { value: undefined } },
     { address: 'file:a:/f', kind: 'file', tfType: 'kestra_namespace_file', namespace: 'a', drift: 'deleted' },
     { address: 'flow:a/ui', kind: 'flow', tfType: 'kestra_flow', namespace: 'a', drift: 'unmanaged' },

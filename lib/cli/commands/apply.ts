@@ -5,11 +5,11 @@ import { backendFor, planWith, withTarget } from '../session';
 import { confirmApply } from '../prompt';
 import { Progress } from '../progress';
 import { UserError } from '../errors';
-import { readPlanFile, stalenessOf } from '../../engine/planfile';
-import { hasChanges, type Plan, type ResourceChange } from '../../engine/plan-types';
+import { readPlanFile, stalenessOf } from '../../engine/saved-plan';
+import { hasChanges, isQuiet, type Plan, type PlanStep } from '../../engine/plan-types';
 import { applyPlan, type ApplyResult } from '../../engine/apply';
 import { LiveState } from '../../engine/apply-state';
-import { acceptDrift } from '../../engine/refresh-only';
+import { acceptDriftSteps, stateOnlyPlan } from '../../engine/plan-state-only';
 import { newState } from '../../engine/state';
 import type { DesiredStack } from '../../desired/types';
 import type { Project } from '../../project/config';
@@ -65,24 +65,32 @@ export function register(program: Command): void {
     });
 }
 
-async function applyStack(
-  project: Project,
-  stack: DesiredStack,
-  target: Target,
-  opts: StackApplyOptions,
-): Promise<number> {
+async function applyStack(project: Project, stack: DesiredStack, target: Target, opts: StackApplyOptions): Promise<number> {
+  // From before the lock is taken, an interrupt stops cleanly: no new action starts, state keeps
+  // every one that completed, the lock is released, exit 130.
+  const interrupt = new Interrupt();
+  try {
+    return await lockedApply(project, stack, target, opts, interrupt);
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+async function lockedApply(project: Project, stack: DesiredStack, target: Target, opts: StackApplyOptions, interrupt: Interrupt): Promise<number> {
   const color = shouldColor(process.stdout, process.env);
   const backend = backendFor(project, stack, target);
   const lock = await backend.lock({ operation: opts.refreshOnly ? 'apply -refresh-only' : 'apply' }, { waitMs: opts.lockWaitMs });
   try {
     const current = await planWith(stack, backend, target);
-    const plan = current.plan;
+    let plan = current.plan;
     if (opts.saved) {
       const moved = stalenessOf(opts.saved, plan, current.state);
       if (moved.length) {
         process.stderr.write(`Error: Saved plan is stale\n\nThe plan file ${opts.planfile} can no longer be applied, because:\n${moved.map((m) => `  - ${m}`).join('\n')}\n\nMake a new plan with \`kestraform plan --out ${opts.planfile}\` and review it.\n`);
         return 1;
       }
+      // Nothing moved since it was made: carry out exactly the steps that were reviewed.
+      plan = opts.saved;
     }
     if (opts.refreshOnly) {
       process.stdout.write(renderDriftText(plan.drift, { color }) + '\n');
@@ -91,54 +99,37 @@ async function applyStack(
         process.stdout.write('Apply cancelled.\n');
         return 1;
       }
-      const live = new LiveState(current.state ?? newState(stack.name), backend);
-      const accepted = acceptDrift(plan, current.live, live);
-      await live.save();
-      process.stdout.write(`\nApply complete! State updated for ${accepted} object${accepted === 1 ? '' : 's'} changed outside kestraform; nothing was written to Kestra.\n`);
-      return 0;
-    }
-    if (!opts.saved) process.stdout.write(renderPlanText(plan, { color }) + '\n');
-    if (plan.errors.length) return 1;
-    const changes = hasChanges(plan);
-    if (changes && !opts.saved) {
-      if (!(await confirmApply(`Do you want to perform these actions on ${target.url} (tenant ${target.tenant})?\n  kestraform will perform the actions described above.`, !!opts.autoApprove))) {
-        process.stdout.write('Apply cancelled.\n');
-        return 1;
+      plan = stateOnlyPlan(plan, acceptDriftSteps(plan, current.live, current.state));
+    } else {
+      if (!opts.saved) process.stdout.write(renderPlanText(plan, { color }) + '\n');
+      if (plan.errors.length) return 1;
+      if (hasChanges(plan) && !opts.saved) {
+        if (!(await confirmApply(`Do you want to perform these actions on ${target.url} (tenant ${target.tenant})?\n  kestraform will perform the actions described above.`, !!opts.autoApprove))) {
+          process.stdout.write('Apply cancelled.\n');
+          return 1;
+        }
       }
+    }
+    if (interrupt.requested) {
+      process.stderr.write('Interrupted before any change: nothing was applied.\n');
+      return 130;
     }
     const state = new LiveState(current.state ?? newState(stack.name), backend);
-    const work = plan.changes.filter((c) => c.action !== 'no-op');
-    const progress = new Progress(work.length);
+    const progress = new Progress(plan.steps.filter((s) => !isQuiet(s)).length);
     let failed = 0;
-    let stopping = false;
-    const onSigint = () => {
-      if (stopping) {
-        process.stderr.write('\nSecond interrupt: stopping now. State holds every action that completed.\n');
-        process.exit(130);
-      }
-      stopping = true;
-      process.stderr.write('\nInterrupt received: finishing requests in flight and saving state (interrupt again to stop at once)…\n');
-    };
-    process.on('SIGINT', onSigint);
-    let result: ApplyResult;
-    try {
-      result = await applyPlan({
-        client: target.client,
-        stack,
-        plan,
-        live: current.live,
-        state,
-        parallelism: opts.parallelism,
-        shouldStop: () => stopping,
-        onProgress: (done, _total, change, error) => {
-          if (error) failed++;
-          if (!progress.enabled || !process.stderr.isTTY) process.stdout.write(actionLine(change, error) + '\n');
-          progress.update(done, failed);
-        },
-      });
-    } finally {
-      process.off('SIGINT', onSigint);
-    }
+    const result: ApplyResult = await applyPlan({
+      client: target.client,
+      stack,
+      plan,
+      state,
+      parallelism: opts.parallelism,
+      shouldStop: () => interrupt.requested,
+      onProgress: (done, _total, step, error) => {
+        if (error) failed++;
+        if (!progress.enabled || !process.stderr.isTTY) process.stdout.write(actionLine(step, error) + '\n');
+        progress.update(done, failed);
+      },
+    });
     progress.finish();
     for (const f of result.failed) process.stderr.write(`Error: ${f.address}: ${(f.error as Error).message ?? String(f.error)}\n`);
     if (result.interrupted) {
@@ -149,14 +140,38 @@ async function applyStack(
       process.stderr.write(`\nApply failed: ${result.failed.length} action${result.failed.length === 1 ? '' : 's'} failed${result.skipped.length ? `, ${result.skipped.length} not started` : ''}. State records everything that succeeded; fix the cause and run apply again.\n`);
       return 1;
     }
-    if (changes || result.imported) process.stdout.write('\n' + formatApplySummary(result) + '\n');
+    if (opts.refreshOnly) {
+      const n = result.accepted + plan.summary.forget;
+      process.stdout.write(`\nApply complete! State updated for ${n} object${n === 1 ? '' : 's'} changed outside kestraform; nothing was written to Kestra.\n`);
+    } else if (hasChanges(plan)) process.stdout.write('\n' + formatApplySummary(result) + '\n');
     return 0;
   } finally {
     await lock.release();
   }
 }
 
-function actionLine(c: ResourceChange, error?: unknown): string {
+/** SIGINT during apply: the first asks to stop after the requests in flight, the second stops at once. */
+class Interrupt {
+  requested = false;
+  private readonly onSigint = () => {
+    if (this.requested) {
+      process.stderr.write('\nSecond interrupt: stopping now. State holds every action that completed.\n');
+      process.exit(130);
+    }
+    this.requested = true;
+    process.stderr.write('\nInterrupt received: finishing requests in flight and saving state (interrupt again to stop at once)…\n');
+  };
+
+  constructor() {
+    process.on('SIGINT', this.onSigint);
+  }
+
+  dispose(): void {
+    process.off('SIGINT', this.onSigint);
+  }
+}
+
+function actionLine(c: PlanStep, error?: unknown): string {
   const verb: Record<string, [string, string]> = {
     create: ['Creation', 'creating'],
     update: ['Modifications', 'modifying'],
@@ -164,6 +179,7 @@ function actionLine(c: ResourceChange, error?: unknown): string {
     replace: ['Replacement', 'replacing'],
     import: ['Import', 'importing'],
     forget: ['Removal from state', 'forgetting'],
+    accept: ['Acceptance into state', 'accepting'],
   };
   const [done, doing] = verb[c.action] ?? ['Action', c.action];
   return error ? `${c.address}: failed while ${doing}` : `${c.address}: ${done} complete`;

@@ -5,10 +5,11 @@ import { openTarget } from '../target';
 import { backendFor, planWith, withTarget } from '../session';
 import { UserError } from '../errors';
 import { LiveState } from '../../engine/apply-state';
-import { adoptIntoState, adoptLive } from '../../engine/import';
+import { applyPlan } from '../../engine/apply';
+import { adoptSteps, planImport, stateOnlyPlan } from '../../engine/plan-state-only';
 import { newState } from '../../engine/state';
-import { kvValueToCanonical } from '../../kestra';
-import { parseAddress } from '../../model/resources';
+import { ADDRESS_FORMS, parseAddress } from '../../model/addresses';
+import { builtinKinds } from '../../kinds';
 import { executePullWrites, planPullWrites } from '../../pull/pull';
 
 export function register(program: Command): void {
@@ -18,7 +19,10 @@ export function register(program: Command): void {
     .argument('<address...>', 'addresses to adopt')
     .option('--stack <name>', 'the stack that declares them (or owns their namespace)')
     .action(async (addresses: string[], opts: { stack?: string }) => {
-      for (const a of addresses) if (!parseAddress(a)) throw new UserError(`"${a}" is not an address: write flow:NAMESPACE/ID, file:NAMESPACE:/PATH or kv:NAMESPACE/KEY`);
+      for (const a of addresses) {
+        const p = parseAddress(a);
+        if (!p || !builtinKinds.has(p.kind) || builtinKinds.of(p.kind).localOnly) throw new UserError(`"${a}" is not an address of a Kestra object: write ${ADDRESS_FORMS}`);
+      }
       const { project, stacks } = await prepareStacks(opts);
       const target = await openTarget(project, stacks);
       await withTarget(target, async () => {
@@ -32,26 +36,27 @@ export function register(program: Command): void {
           const lock = await backend.lock({ operation: 'import' });
           try {
             const current = await planWith(stack, backend, target);
-            const state = new LiveState(current.state ?? newState(stack.name), backend);
-            for (const a of declared) {
-              adoptIntoState(a, stack, current.live, state);
-              remaining.delete(a);
-              process.stdout.write(`${a}: Import prepared and recorded in state of stack "${stack.name}".\n`);
-            }
+            // Declared objects are adopted as they are live; objects not in Git yet are first written there.
+            const steps = planImport(current.plan, declared, stack, current.live, current.state).steps;
+            const written: string[] = [];
             if (fresh.length) {
               const items = current.plan.drift.filter((d) => d.drift === 'unmanaged' && fresh.includes(d.address));
               const absent = fresh.filter((a) => !items.some((i) => i.address === a));
               if (absent.length) throw new UserError(`not in Kestra, so nothing to import: ${absent.join(', ')}`);
-              const { writes, skipped } = await planPullWrites(items, stack, current.live, target.client, kvValueToCanonical, project.dir);
+              const { writes, skipped } = await planPullWrites(items, { stack, live: current.live, state: current.state, client: target.client, projectDir: project.dir });
               if (skipped.length) throw new UserError(`cannot import into the repository:\n${skipped.map((s) => `  ${s}`).join('\n')}`);
               executePullWrites(writes);
-              for (const w of writes) {
-                if (w.adopt) adoptLive(w.address, w.adopt, state);
-                remaining.delete(w.address);
-                process.stdout.write(`${w.address}: written to ${path.relative(project.dir, w.file)} and recorded in state of stack "${stack.name}".\n`);
-              }
+              steps.push(...adoptSteps(writes.flatMap((w) => (w.adopt ? [w.adopt] : []))));
+              for (const w of writes) written.push(`${w.address}: written to ${path.relative(project.dir, w.file)} and recorded in state of stack "${stack.name}".`);
             }
-            await state.save();
+            const state = new LiveState(current.state ?? newState(stack.name), backend);
+            await applyPlan({ client: target.client, stack, plan: stateOnlyPlan(current.plan, steps), state });
+            for (const a of declared) {
+              remaining.delete(a);
+              process.stdout.write(`${a}: Import prepared and recorded in state of stack "${stack.name}".\n`);
+            }
+            for (const w of fresh) remaining.delete(w);
+            for (const line of written) process.stdout.write(line + '\n');
           } finally {
             await lock.release();
           }

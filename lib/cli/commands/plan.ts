@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { prepareStacks } from '../prepare';
 import { openTarget } from '../target';
 import { backendFor, planWith, withTarget } from '../session';
-import { writePlanFile } from '../../engine/planfile';
+import { writePlanFile } from '../../engine/saved-plan';
 import { hasChanges, type Plan } from '../../engine/plan-types';
 import { renderPlanJson, renderPlanMarkdown, renderPlanText, shouldColor } from '../../render';
 import { UserError } from '../errors';
@@ -46,7 +46,7 @@ export function register(program: Command): void {
 
 function render(plans: Plan[], format: string): string {
   if (format === 'json') {
-    const docs = plans.map(renderPlanJson);
+    const docs = plans.map((p) => renderPlanJson(p));
     return JSON.stringify(docs.length === 1 ? docs[0] : docs, null, 2) + '\n';
   }
   if (format === 'markdown') return plans.map((p) => renderPlanMarkdown(p, { maxChars: Math.floor(65000 / plans.length) })).join('\n\n') + '\n';

@@ -5,10 +5,9 @@ import { openTarget } from '../target';
 import { backendFor, planWith, withTarget } from '../session';
 import { UserError } from '../errors';
 import { LiveState } from '../../engine/apply-state';
-import { acceptDrift } from '../../engine/refresh-only';
-import { adoptLive } from '../../engine/import';
+import { applyPlan } from '../../engine/apply';
+import { acceptDriftSteps, adoptSteps, stateOnlyPlan } from '../../engine/plan-state-only';
 import { newState } from '../../engine/state';
-import { kvValueToCanonical } from '../../kestra';
 import { executePullWrites, planPullWrites, selectForPull, type PullWrite } from '../../pull/pull';
 import { dirtyFiles } from '../../pull/git-status';
 import { commitPaths, parseAuthor, prepareBranch, workTreeOf, type Author } from '../../pull/git-commit';
@@ -52,7 +51,7 @@ export function register(program: Command): void {
             const mine = addresses.length ? addresses.filter((a) => current.plan.drift.some((d) => d.address === a) || stack.resources.some((r) => r.address === a)) : undefined;
             if (addresses.length && !mine?.length) continue;
             const items = selectForPull(current.plan, { addresses: mine, includeUnmanaged: opts.includeUnmanaged });
-            const { writes, skipped } = await planPullWrites(items, stack, current.live, target.client, kvValueToCanonical, project.dir);
+            const { writes, skipped } = await planPullWrites(items, { stack, live: current.live, state: current.state, client: target.client, projectDir: project.dir });
             for (const s of skipped) process.stderr.write(`Warning: not pulled: ${s}\n`);
             const dirty = opts.force ? [] : dirtyFiles([...new Set(writes.map((w) => w.file))], project.dir);
             if (dirty.length) {
@@ -63,11 +62,14 @@ export function register(program: Command): void {
               branchReady = true;
             }
             executePullWrites(writes);
-            for (const w of writes) process.stdout.write(`${w.action === 'delete' ? 'deleted' : 'wrote'} ${path.relative(project.dir, w.file)}  (${w.address}${w.adopt ? ', new' : ''})\n`);
+            for (const w of writes) process.stdout.write(`${w.change.action === 'delete' ? 'deleted' : 'wrote'} ${path.relative(project.dir, w.file)}  (${w.address}${w.adopt ? ', new' : ''})\n`);
+            // State takes what was written to Git: Git, Kestra and state agree again.
+            const steps = [
+              ...acceptDriftSteps(current.plan, current.live, current.state, { only: new Set(writes.map((w) => w.address)), reason: 'pulled-into-git' }),
+              ...adoptSteps(writes.flatMap((w) => (w.adopt ? [w.adopt] : []))),
+            ];
             const state = new LiveState(current.state ?? newState(stack.name), backend);
-            acceptDrift(current.plan, current.live, state, new Set(writes.map((w) => w.address)));
-            for (const w of writes) if (w.adopt) adoptLive(w.address, w.adopt, state);
-            await state.save();
+            await applyPlan({ client: target.client, stack, plan: stateOnlyPlan(current.plan, steps), state });
             pulled.push(...writes);
           } finally {
             await lock.release();
@@ -91,6 +93,6 @@ export function register(program: Command): void {
 }
 
 function defaultMessage(writes: PullWrite[], url: string): string {
-  const lines = writes.map((w) => `- ${w.address} (${w.action === 'delete' || w.action === 'kv-delete' ? 'deleted in Kestra' : w.adopt ? 'created in Kestra' : 'changed in Kestra'})`);
+  const lines = writes.map((w) => `- ${w.address} (${w.removedInKestra ? 'deleted in Kestra' : w.adopt ? 'created in Kestra' : 'changed in Kestra'})`);
   return `kestraform pull: ${writes.length} object${writes.length === 1 ? '' : 's'} changed in Kestra\n\nFrom ${url}:\n${lines.join('\n')}\n`;
 }

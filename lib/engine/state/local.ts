@@ -1,6 +1,5 @@
 /**
- * The local backend: `.kestraform/state/<stack>.json`, written atomically (temp file, fsync,
- * rename, fsync of the folder) with the previous version kept as `<stack>.json.backup`, and a
+ * The local backend: `.kestraform/state/<stack>.json`, written atomically (lib/util/atomic-write) with the previous version kept as `<stack>.json.backup`, and a
  * lock file created exclusively. A lock left by a process that died on this host is taken over.
  */
 import * as fs from 'node:fs';
@@ -10,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import type { StateFile } from '../state-types';
 import { StateError, StateLockedError, type StateBackend, type StateLock, type StateLockInfo } from './types';
 import { checkSuccession, parseState } from './validate';
-import { processAlive, removeLeftoversOfDeadProcesses } from '../../util/process';
+import { processAlive } from '../../util/process';
+import { sweepAtomicTemps, writeFileAtomic } from '../../util/atomic-write';
 
 export interface LocalBackendOptions {
   file: string;
@@ -44,21 +44,11 @@ export class LocalStateBackend implements StateBackend {
     const dir = path.dirname(this.opts.file);
     fs.mkdirSync(dir, { recursive: true });
     if (fs.existsSync(this.opts.file)) fs.copyFileSync(this.opts.file, `${this.opts.file}.backup`);
-    const tmp = path.join(dir, `.${path.basename(this.opts.file)}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`);
     try {
-      const fd = fs.openSync(tmp, 'wx', 0o600);
-      try {
-        fs.writeSync(fd, JSON.stringify(state));
-        fs.fsyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
-      fs.renameSync(tmp, this.opts.file);
+      writeFileAtomic(this.opts.file, JSON.stringify(state), { mode: 0o600 });
     } catch (e) {
-      fs.rmSync(tmp, { force: true });
       throw new StateError(`cannot write state ${this.opts.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} — the previous state is intact; free disk space or fix permissions and run again`);
     }
-    syncDir(dir);
     const st = fs.statSync(this.opts.file);
     this.lastWritten = { state: { ...state, resources: {} }, mtimeMs: st.mtimeMs, size: st.size };
   }
@@ -116,8 +106,7 @@ export class LocalStateBackend implements StateBackend {
    * rename never happened). Holding the lock, remove those of processes that are gone.
    */
   private removeOrphanedTemps(): void {
-    // Temp files are named .<state file>.<pid>.<random>.tmp
-    removeLeftoversOfDeadProcesses(path.dirname(this.opts.file), `.${path.basename(this.opts.file)}.`, (rest) => (rest.endsWith('.tmp') ? Number(rest.split('.')[0]) : undefined));
+    sweepAtomicTemps(path.dirname(this.opts.file), this.opts.file);
   }
 
   private async release(id: string): Promise<void> {
@@ -139,18 +128,5 @@ function safeMtime(file: string): number {
     return fs.statSync(file).mtimeMs;
   } catch {
     return Date.now();
-  }
-}
-
-function syncDir(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    // Some file systems refuse fsync on a directory; the rename is still atomic.
   }
 }

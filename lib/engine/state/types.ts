@@ -1,4 +1,5 @@
 import type { StateFile } from '../state-types';
+import { UserFacingError } from '../../util/errors';
 
 export interface StateLockInfo {
   id: string;
@@ -34,8 +35,7 @@ export interface KvStore {
   deleteKv(ns: string, key: string): Promise<unknown>;
 }
 
-export class StateError extends Error {
-  readonly userFacing = true;
+export class StateError extends UserFacingError {
 }
 
 export class StateLockedError extends StateError {

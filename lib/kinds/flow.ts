@@ -1,0 +1,208 @@
+/**
+ * Flows (`kestra_flow`, `flow:NAMESPACE/ID`). Listings carry the revision: when it equals the one
+ * state recorded after our apply, the stored source is the one we applied and is not fetched.
+ * Kestra's validate endpoint checks every flow to be written before anything is written.
+ */
+import { checkFlowSource } from '../gittree';
+import { lineOfId } from '../gittree/flow-file';
+import { flowAddress, parseAddress } from '../model/addresses';
+import { FLOW_TYPE, describeIssues, flowAttributes } from '../model/resources';
+import { calledFlows, flowSourceHash, normalizeFlowSource, onlyFormattingChanged } from './flow-source';
+import { entryFromLive } from './entries';
+import type { DecodeContext, DesiredBase, Fingerprint, KindHandler, LiveBase, PullContext, PullPlan, RefreshContext, Shown, WriteContext } from './types';
+
+export interface DesiredFlow extends DesiredBase {
+  kind: 'flow';
+  namespace: string;
+  flowId: string;
+  content: string;
+  /** Project-relative file it was read from (absent when written in a stack's code). */
+  sourceFile?: string;
+}
+
+export interface LiveFlow extends LiveBase {
+  kind: 'flow';
+  id: string;
+  revision: number;
+  /** The stored source; undefined when refresh did not need to read it. */
+  source?: string;
+  /** sha256 of the normalised source, known even when `source` is not read (vouched for by state). */
+  sourceHash?: string;
+  disabled?: boolean;
+}
+
+/** The Kestra calls flows need (lib/kestra's client implements them). */
+export interface FlowClient {
+  listFlows(ns: string): Promise<Array<{ id: string; namespace: string; revision: number; disabled?: boolean; deleted?: boolean }>>;
+  exportFlowSources(ns: string): Promise<Map<string, string>>;
+  getFlow(ns: string, id: string): Promise<{ source?: string; revision: number } | null>;
+  createFlow(source: string): Promise<{ revision: number; source?: string }>;
+  updateFlow(ns: string, id: string, source: string): Promise<{ revision: number; source?: string }>;
+  deleteFlow(ns: string, id: string): Promise<unknown>;
+  validateFlows(sources: string[]): Promise<Array<{ index: number; flowId?: string; namespace?: string; errors?: string }>>;
+}
+
+const client = (c: unknown) => c as FlowClient;
+
+// The planner asks for a desired flow's hash several times (equality, the step, state): once is enough.
+const desiredHashes = new WeakMap<DesiredFlow, string>();
+function desiredHashOf(d: DesiredFlow): string {
+  let h = desiredHashes.get(d);
+  if (h === undefined) desiredHashes.set(d, (h = flowSourceHash(d.content)));
+  return h;
+}
+
+function idOf(address: string): { namespace: string; id: string } {
+  const p = parseAddress(address)!;
+  return { namespace: p.namespace, id: p.name };
+}
+
+/** `namespace/id`, as a flow's diff is labelled. */
+const label = (address: string) => {
+  const { namespace, id } = idOf(address);
+  return `${namespace}/${id}`;
+};
+
+export const flowKind: KindHandler<DesiredFlow, LiveFlow> = {
+  kind: 'flow',
+  tfTypes: [FLOW_TYPE],
+  noun: { one: 'flow', many: 'flows', column: 'flows' },
+  phases: { write: 2, remove: 3 },
+  ignorable: ['content'],
+  storedAs: 'file',
+  provenance: ['sourceFile'],
+
+  decode(raw, common, ctx) {
+    const p = flowAttributes.safeParse(raw);
+    if (!p.success) return { problems: describeIssues(p.error) };
+    const a = p.data;
+    const resource: DesiredFlow = { kind: 'flow', address: flowAddress(a.namespace, a.flow_id), ...common, namespace: a.namespace, flowId: a.flow_id, content: a.content, sourceFile: a.source_file };
+    if (!a.source_file) checkHandWritten(resource, ctx);
+    return { resource };
+  },
+
+  origin(d) {
+    return d.sourceFile ? { file: d.sourceFile, line: lineOfId(d.content) } : undefined;
+  },
+
+  async refresh(ns, ctx) {
+    const listed = (await client(ctx.client).listFlows(ns)).filter((f) => !f.deleted);
+    const needSource: LiveFlow[] = [];
+    for (const f of listed) {
+      const address = flowAddress(ns, f.id);
+      const live: LiveFlow = { kind: 'flow', address, namespace: ns, id: f.id, revision: f.revision, disabled: f.disabled };
+      ctx.put(live);
+      const s = ctx.entry(address);
+      if (s?.live.kind === 'flow' && s.live.revision === f.revision) {
+        // Same revision as right after our apply: the stored source is the one we applied.
+        live.sourceHash = s.live.sourceHash as string;
+        live.source = s.applied.source as string | undefined;
+      } else if (ctx.desired(address) || s) {
+        needSource.push(live);
+      }
+    }
+    if (needSource.length === 0) return;
+    if (needSource.length > ctx.exportThreshold) {
+      const sources = await client(ctx.client).exportFlowSources(ns);
+      for (const live of needSource) setSource(live, sources.get(live.id));
+      const missing = needSource.filter((l) => l.source === undefined);
+      await Promise.all(missing.map((l) => ctx.read(() => fetchSource(l, ctx))));
+    } else {
+      await Promise.all(needSource.map((l) => ctx.read(() => fetchSource(l, ctx))));
+    }
+  },
+
+  equal(d, l) {
+    return flowKind.liveHash(l) === desiredHashOf(d);
+  },
+  desiredHash: desiredHashOf,
+  liveHash: (l) => l.sourceHash ?? (l.source !== undefined ? flowSourceHash(l.source) : undefined),
+  fingerprintString: (l) => `rev:${l.revision}`,
+  matchesState: (l, fp) => l.revision === fp.revision,
+  formattingOnly: (d, l) => l.source !== undefined && onlyFormattingChanged(l.source, d.content),
+  sensitive: () => false,
+
+  viewOfDesired: (d) => ({ namespace: d.namespace, source: d.content }),
+  viewOfLive: (l) => ({ namespace: l.namespace, source: l.source, revision: l.revision }),
+  viewOfApplied: (s) => ({ namespace: idOf(s.address).namespace, source: s.applied.source as string | undefined, revision: s.live.revision as number | undefined }),
+
+  fingerprint(l, d) {
+    const sourceHash = flowKind.liveHash(l) ?? (d ? desiredHashOf(d) : undefined);
+    return sourceHash === undefined ? undefined : { kind: 'flow', revision: l.revision, sourceHash };
+  },
+  applied: (d) => ({ appliedHash: desiredHashOf(d), applied: { source: d.content } }),
+  appliedFromLive(l) {
+    const hash = flowKind.liveHash(l);
+    return hash === undefined ? undefined : { appliedHash: hash, applied: { source: l.source } };
+  },
+
+  dependencies: (d) => calledFlows(d.content),
+
+  async validateWrites(flows, c) {
+    const answers = await client(c).validateFlows(flows.map((f) => f.content));
+    const problems: string[] = [];
+    for (const a of answers) {
+      if (!a.errors) continue;
+      const f = flows[a.index] ?? flows.find((x) => x.flowId === a.flowId && x.namespace === a.namespace);
+      problems.push(`${f ? (f.sourceFile ?? f.address) : `flow #${a.index}`}: Kestra's validation: ${a.errors.trim()}`);
+    }
+    return problems;
+  },
+
+  async write(d, action, ctx: WriteContext): Promise<Fingerprint> {
+    const res = action === 'create' ? await client(ctx.client).createFlow(d.content) : await client(ctx.client).updateFlow(d.namespace, d.flowId, d.content);
+    return { kind: 'flow', revision: res.revision, sourceHash: flowSourceHash(res.source ?? d.content) };
+  },
+  async remove(address, ctx) {
+    const { namespace, id } = idOf(address);
+    await client(ctx.client).deleteFlow(namespace, id);
+  },
+
+  display(shown: Shown) {
+    const before = shown.sides === 'create' ? null : shown.before?.source;
+    const after = shown.sides === 'delete' ? null : shown.after?.source;
+    // A side whose source was not read gives no diff (never a made-up one).
+    if (before === undefined || after === undefined) return [];
+    return [{ type: 'diff', label: label(shown.address), before: before === null ? null : normalizeFlowSource(before), after: after === null ? null : normalizeFlowSource(after) }];
+  },
+
+  async planPull(ctx: PullContext): Promise<PullPlan> {
+    const { namespace, id } = idOf(ctx.address);
+    const home = ctx.file !== undefined ? { file: ctx.file } : ctx.homes.flow(namespace, id);
+    if ('refused' in home) return home;
+    if (ctx.drift === 'deleted') return { file: home.file, change: { action: 'delete' } };
+    const known = ctx.live as LiveFlow | undefined;
+    const fetched = known?.source !== undefined ? { source: known.source, revision: known.revision } : await client(ctx.client).getFlow(namespace, id);
+    if (fetched?.source === undefined) return { refused: 'its source could not be read from Kestra' };
+    const live: LiveFlow = { kind: 'flow', address: ctx.address, namespace, id, revision: fetched.revision, source: fetched.source, sourceHash: flowSourceHash(fetched.source) };
+    const adopt = ctx.drift === 'unmanaged' ? entryFromLive(flowKind, live, undefined, undefined, ctx.now) : undefined;
+    return { file: home.file, change: { action: 'write', bytes: Buffer.from(fetched.source, 'utf8') }, adopt };
+  },
+};
+
+async function fetchSource(live: LiveFlow, ctx: RefreshContext): Promise<void> {
+  const f = await client(ctx.client).getFlow(live.namespace, live.id);
+  if (!f) {
+    ctx.remove(live.address); // deleted between listing and read
+    return;
+  }
+  live.revision = f.revision;
+  setSource(live, f.source);
+}
+
+function setSource(live: LiveFlow, source: string | undefined): void {
+  if (source === undefined) return;
+  live.source = source;
+  live.sourceHash = flowSourceHash(source);
+}
+
+/** A flow written in a stack's code gets the checks a flow read from a tree got at synth. */
+function checkHandWritten(flow: DesiredFlow, ctx: DecodeContext): void {
+  const where = `${ctx.where} (stack "${ctx.stack}", ${flow.constructPath})`;
+  const checked = checkFlowSource(flow.content, where, { kestraMajor: 2, expectedNamespace: flow.namespace });
+  ctx.diagnostics.push(...checked.diagnostics);
+  if (checked.id !== undefined && checked.id !== flow.flowId) {
+    ctx.diagnostics.push({ severity: 'error', file: where, line: 0, column: 0, message: `flow_id "${flow.flowId}" differs from the content's id "${checked.id}"`, hint: 'make them equal' });
+  }
+}
+

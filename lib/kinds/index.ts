@@ -1,0 +1,12 @@
+/** The kinds of objects kestraform manages: one handler each, behind one interface. */
+export * from './types';
+export { KindRegistry } from './registry';
+export { builtinKinds } from './builtin';
+export { entryFromDesired, entryFromLive, sameFingerprint } from './entries';
+export { flowKind, type DesiredFlow, type LiveFlow, type FlowClient } from './flow';
+export { fileKind, type DesiredFile, type LiveFile, type FileClient } from './file';
+export { kvKind, kvValueHash, kvDesiredHash, shownKvValue, SENSITIVE, type DesiredKv, type LiveKv, type KvClient } from './kv';
+export { localKind, triggersHash, type DesiredLocal } from './local';
+export { flowSourceHash, normalizeFlowSource, onlyFormattingChanged, calledFlows, parseData } from './flow-source';
+export { loadFileBytes, isText, StaleSourceError } from './file-bytes';
+export { PullHomes, type Home } from './pull-homes';

@@ -1,0 +1,269 @@
+/**
+ * The one interface every kind of object kestraform manages implements (Terraform's provider
+ * split): how it is read from cdk.tf.json, refreshed from Kestra, compared, fingerprinted,
+ * recorded in state, written and removed, ordered, shown and pulled back into Git. The planner,
+ * apply, refresh, import, pull and the renderers hold no per-kind branch: they ask the kind's
+ * handler (./registry). Adding a kind is one handler file, its client calls and its emulator
+ * routes.
+ */
+import type { Diagnostic } from '../util/diagnostics';
+import type { PullHomes } from './pull-homes';
+
+export interface Lifecycle {
+  preventDestroy: boolean;
+  ignoreChanges: string[] | 'all';
+  createBeforeDestroy: boolean;
+}
+
+/** A desired object as the engine sees it: read from the synthesized JSON, never a cdktf object. */
+export interface DesiredBase {
+  kind: string;
+  /** Natural-key address (lib/model/addresses; `null_resource.name` for local ones). */
+  address: string;
+  /** Terraform type and logical id, as in cdk.tf.json. */
+  tfType: string;
+  logicalId: string;
+  /** Construct path, for messages. */
+  constructPath: string;
+  /** Addresses this resource must be applied after. */
+  dependsOn: string[];
+  lifecycle: Lifecycle;
+  /** The Kestra namespace it lives in (none for Terraform-local resources). */
+  namespace?: string;
+}
+
+/** A live object as refresh read it. Content is present only where refresh needed it. */
+export interface LiveBase {
+  kind: string;
+  address: string;
+  namespace: string;
+}
+
+/** The live side of a stack's namespaces, every kind in one map by address. */
+export interface LiveSnapshot {
+  /** Namespaces that were read. */
+  namespaces: string[];
+  objects: Map<string, LiveBase>;
+}
+
+export function emptySnapshot(namespaces: string[] = []): LiveSnapshot {
+  return { namespaces, objects: new Map() };
+}
+
+/** What state recorded of the live object right after kestraform applied it (the kind's own fields). */
+export interface Fingerprint {
+  kind: string;
+  [field: string]: unknown;
+}
+
+/** Applied attributes worth showing in a drift diff (flow source; KV type/value unless sensitive). */
+export interface AppliedValues {
+  sensitive?: boolean;
+  [field: string]: unknown;
+}
+
+export interface StateEntry {
+  address: string;
+  /** Hash of the desired object as applied. */
+  appliedHash: string;
+  live: Fingerprint;
+  applied: AppliedValues;
+  preventDestroy?: boolean;
+  updatedAt: string;
+}
+
+/** What an object is (before or after), as data for reviewers. Sensitive values are never here. */
+export interface ObjectView {
+  namespace?: string;
+  /** Flow source. */
+  source?: string;
+  revision?: number;
+  /** Namespace file: size and hash; its text when it is text and was read, `binary` when it was read and is not. */
+  size?: number;
+  sha256?: string;
+  text?: string;
+  binary?: boolean;
+  /** KV. */
+  type?: string;
+  value?: string;
+  description?: string;
+  ttl?: string;
+  /** Local resources. */
+  triggers?: Record<string, string>;
+}
+
+/** How a change or a drift shows, kind-neutral: renderers draw these without knowing the kind. */
+export type DisplayBlock =
+  /** Two texts to show as a unified diff (null: that side does not exist). */
+  | { type: 'diff'; label: string; before: string | null; after: string | null }
+  /** Named values; a row with one side, or equal sides, shows one value, otherwise before → after. */
+  | { type: 'values'; rows: Array<{ name: string; before?: string; after?: string }> }
+  /** One line, when there is nothing better to show (e.g. bytes not read). */
+  | { type: 'note'; text: string };
+
+/** What a display is asked to show: a step's or a drift's sides. */
+export interface Shown {
+  address: string;
+  /** Which sides exist: 'create' has no before, 'delete' no after. */
+  sides: 'create' | 'update' | 'delete';
+  before?: ObjectView;
+  after?: ObjectView;
+  sensitive?: boolean;
+}
+
+/** Context of decoding one resource block of cdk.tf.json. */
+export interface DecodeContext {
+  projectDir: string;
+  /** Where messages about it point (the stack's cdk.tf.json, relative) and the stack's name. */
+  where: string;
+  stack: string;
+  /** Problems beyond the schema's (e.g. a hand-written flow's checks). */
+  diagnostics: Diagnostic[];
+}
+
+/** The parts of a resource block every kind shares, read by lib/desired. */
+export type CommonFields = Pick<DesiredBase, 'tfType' | 'logicalId' | 'constructPath' | 'dependsOn' | 'lifecycle'>;
+
+/** What refresh gives a kind to read one namespace with. */
+export interface RefreshContext {
+  /** The Kestra client (each kind names the calls it needs). */
+  client: unknown;
+  /** The desired object at an address, if declared. */
+  desired(address: string): DesiredBase | undefined;
+  /** State's entry at an address, if recorded. */
+  entry(address: string): StateEntry | undefined;
+  /** Puts a live object into the snapshot; removes one deleted between listing and read. */
+  put(object: LiveBase): void;
+  remove(address: string): void;
+  /** Content reads go through this bound (the client bounds requests as a whole). */
+  read<T>(fn: () => Promise<T>): Promise<T>;
+  now(): number;
+  /** Files up to this size are downloaded when changed, so plans can show a text diff. */
+  diffDownloadLimit: number;
+  /** Above this many sources needed in one namespace, one export request beats single reads. */
+  exportThreshold: number;
+}
+
+/** What apply gives a kind to write with. */
+export interface WriteContext {
+  client: unknown;
+}
+
+/** State as apply keeps it, as far as a kind's follow-up reads need it. */
+export interface EntryStore {
+  entry(address: string): StateEntry | undefined;
+  set(entry: StateEntry): void;
+}
+
+/** A local decision (kinds without a live side decide from desired and state alone). */
+export interface LocalDecision {
+  action: 'create' | 'replace' | 'delete' | 'no-op';
+  before?: ObjectView;
+  after?: ObjectView;
+  beforeHash?: string;
+  afterHash?: string;
+}
+
+/** What pull does to one repository file for one object. */
+export type FileEdit =
+  | { action: 'write'; bytes: Buffer }
+  | { action: 'delete' }
+  /** A file that holds several objects (a KV file): its text is edited, its other entries and comments kept. */
+  | { action: 'edit'; edit(text: string): string };
+
+/** Where and how pull brings one object into the repository, or why it does not. */
+export type PullPlan = { file: string; change: FileEdit; adopt?: StateEntry } | { refused: string };
+
+/** What a kind is given to plan pulling one drifted object. */
+export interface PullContext {
+  address: string;
+  drift: 'changed' | 'deleted' | 'unmanaged';
+  /** The object's own file, for one already in Git; undefined for one new in Kestra (the kind finds its home). */
+  file: string | undefined;
+  desired: DesiredBase | undefined;
+  live: LiveBase | undefined;
+  entry: StateEntry | undefined;
+  client: unknown;
+  /** Where the stack puts objects new in Kestra. */
+  homes: PullHomes;
+  now: string;
+}
+
+export interface KindHandler<D extends DesiredBase = DesiredBase, L extends LiveBase = LiveBase> {
+  readonly kind: string;
+  /** Terraform resource types of this kind, as in cdk.tf.json. */
+  readonly tfTypes: readonly string[];
+  /** Words for counts and tables: `{ one: 'flow', many: 'flows', column: 'flows' }`. */
+  readonly noun: { one: string; many: string; column: string };
+  /** Terraform-local resources have no live side in Kestra (null_resource, terraform_data). */
+  readonly localOnly?: boolean;
+  /** Apply phase of its writes and of its removals (a phase starts when the previous is done). */
+  readonly phases: { write: number; remove: number };
+  /** The attribute names whose `lifecycle.ignore_changes` stops an update. */
+  readonly ignorable: readonly string[];
+  /** Desired fields that say where an object came from, not what it is (left out of the plan's digest). */
+  readonly provenance: readonly string[];
+  /** In the repository each object is a file of its own (flows, namespace files) or an entry of a file holding several (KV pairs). */
+  readonly storedAs: 'file' | 'entry';
+
+  /** The desired object of one resource block (its schema checked), or what is wrong with it. */
+  decode(raw: Record<string, unknown>, common: CommonFields, ctx: DecodeContext): { resource: D } | { problems: string[] };
+  /** The repository file (and line) an object read from a tree comes from; undefined when written in code. */
+  origin(d: D, projectDir: string): { file: string; line: number } | undefined;
+  /** A desired object's problem that only shows now (e.g. a namespace file's bytes no longer those synthesized). */
+  checkOffline?(d: D): string | undefined;
+
+  /** Reads one namespace's objects of this kind into the snapshot, with as few requests as the API allows. */
+  refresh?(namespace: string, ctx: RefreshContext): Promise<void>;
+
+  /** Desired equals live, with what refresh learned (and state, for what Kestra cannot report back). */
+  equal(d: D, l: L, s: StateEntry | undefined): boolean;
+  /** Hash of the desired object as applied: the `appliedHash` state records after writing it (= applied(d).appliedHash). */
+  desiredHash(d: D): string;
+  /** Hash of the live content, when known. */
+  liveHash(l: L): string | undefined;
+  /** Compact string that changes whenever the live object changes (saved-plan staleness). */
+  fingerprintString(l: L): string;
+  /** The live object is exactly what state recorded right after kestraform applied it. */
+  matchesState(l: L, fp: Fingerprint): boolean;
+  /** Only comments, whitespace or formatting differ between desired and live. */
+  formattingOnly?(d: D, l: L): boolean;
+  /** Whether the object's value must never be shown or stored. */
+  sensitive(d: D | undefined, s: StateEntry | undefined): boolean;
+  /** A view of a sensitive object without its secret parts. */
+  redact?(view: ObjectView): ObjectView;
+
+  viewOfDesired(d: D): ObjectView;
+  /** `detailed`: for a step or drift that will be shown (e.g. a file's text), not a no-op. */
+  viewOfLive(l: L, detailed: boolean): ObjectView;
+  viewOfApplied(s: StateEntry): ObjectView;
+  /** What only a read of the repository can add to a desired view for review (a file's text); I/O, so never in the planner. */
+  reviewOfDesired?(d: D): Partial<ObjectView>;
+
+  /** The fingerprint state records for a live object (desired fills what refresh did not learn, when equal). */
+  fingerprint(l: L, d: D | undefined): Fingerprint | undefined;
+  /** Applied hash and values of a desired object, as state records them after a write. */
+  applied(d: D): { appliedHash: string; applied: AppliedValues };
+  /** Applied hash and values of a live object taken as it is (import, accepted drift); undefined when refresh did not learn enough. */
+  appliedFromLive(l: L, prev: StateEntry | undefined, d: D | undefined): { appliedHash: string; applied: AppliedValues } | undefined;
+
+  /** Addresses this object's write must wait for (e.g. the subflows a flow calls). */
+  dependencies?(d: D): string[];
+  /** Kinds without a live side decide here. */
+  planLocal?(d: D | undefined, s: StateEntry | undefined): LocalDecision | undefined;
+
+  /** Checks every object about to be written with Kestra before anything is written; problems in words. */
+  validateWrites?(ds: D[], client: unknown): Promise<string[]>;
+  /** Creates or updates the object in Kestra; the fingerprint state records for it. */
+  write(d: D, action: 'create' | 'update' | 'replace', ctx: WriteContext): Promise<Fingerprint>;
+  /** Removes the object from Kestra. */
+  remove(address: string, ctx: WriteContext): Promise<void>;
+  /** After all writes: what the write answers did not say (e.g. a modification time), read back in one listing per namespace. */
+  afterWrites?(written: string[], ctx: WriteContext, state: EntryStore): Promise<void>;
+
+  /** How a change or a drift shows (renderers draw the blocks). */
+  display(shown: Shown): DisplayBlock[];
+
+  /** Where and how `pull` brings the object into the repository (fetching what refresh did not read). */
+  planPull?(ctx: PullContext): Promise<PullPlan>;
+}

@@ -1,0 +1,50 @@
+/**
+ * Natural-key addresses, the one way kestraform names a Kestra object in plans, state and
+ * messages: `<kind>:<namespace><separator><name>` — `flow:company.team/hello`,
+ * `file:company.team:/scripts/etl.py`, `kv:company.team/api_url`. A namespace never holds "/" or
+ * ":", so the first separator after it ends it. Terraform-local resources (null_resource,
+ * terraform_data) keep their Terraform address, `<type>.<logical id>`, which holds no ":".
+ */
+
+/** The character between namespace and name, per kind ("/" unless said here). */
+const SEPARATORS: Record<string, '/' | ':'> = { file: ':' };
+
+export interface ObjectAddress {
+  kind: string;
+  namespace: string;
+  /** Flow id, namespace-file path ("/…"), KV key — whatever names the object in its namespace. */
+  name: string;
+}
+
+export function formatAddress(kind: string, namespace: string, name: string): string {
+  return `${kind}:${namespace}${SEPARATORS[kind] ?? '/'}${name}`;
+}
+
+/** The parts of a Kestra object's address; undefined for anything else (a local resource, a typo). */
+export function parseAddress(address: string): ObjectAddress | undefined {
+  const colon = address.indexOf(':');
+  if (colon <= 0) return undefined;
+  const kind = address.slice(0, colon);
+  if (!/^[a-z][a-z0-9_-]*$/.test(kind)) return undefined;
+  const sep = SEPARATORS[kind] ?? '/';
+  const end = address.indexOf(sep, colon + 1);
+  if (end <= colon + 1) return undefined;
+  const namespace = address.slice(colon + 1, end);
+  if (/[/:]/.test(namespace)) return undefined;
+  // A file's name is its path: it keeps its leading "/".
+  const name = address.slice(end + 1);
+  if (name === '' || (sep === ':' && !name.startsWith('/'))) return undefined;
+  return { kind, namespace, name };
+}
+
+/** The namespace of a Kestra object's address (undefined for a local resource). */
+export function namespaceOfAddress(address: string): string | undefined {
+  return parseAddress(address)?.namespace;
+}
+
+/** How to write an address of each built-in kind, for messages about a malformed one. */
+export const ADDRESS_FORMS = 'flow:NAMESPACE/ID, file:NAMESPACE:/PATH or kv:NAMESPACE/KEY';
+
+export const flowAddress = (namespace: string, id: string): string => formatAddress('flow', namespace, id);
+export const fileAddress = (namespace: string, path: string): string => formatAddress('file', namespace, path);
+export const kvAddress = (namespace: string, key: string): string => formatAddress('kv', namespace, key);
