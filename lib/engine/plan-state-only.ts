@@ -7,6 +7,7 @@
 import type { DesiredStack } from '../desired/types';
 import { builtinKinds, entryFromLive, type KindRegistry, type LiveSnapshot, type StateEntry } from '../kinds';
 import { UserFacingError } from '../util/errors';
+import { namespaceOfAddress } from '../model/addresses';
 import { summarize, type Plan, type PlanStep, type ReasonCode } from './plan-types';
 import type { StateFile } from './state-types';
 
@@ -61,7 +62,7 @@ export function acceptDriftSteps(plan: Plan, live: LiveSnapshot, state: StateFil
 export function adoptSteps(entries: readonly StateEntry[], kinds: KindRegistry = builtinKinds): PlanStep[] {
   return entries.map((e) => {
     const h = kinds.forAddress(e.address)!;
-    return stateStep(e.address, h.kind, h.tfTypes[0], undefined, 'import', 'pulled-into-git', e);
+    return stateStep(e.address, h.kind, h.tfTypes[0], namespaceOfAddress(e.address), 'import', 'pulled-into-git', e);
   });
 }
 
