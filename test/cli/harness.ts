@@ -72,3 +72,29 @@ export function runCli(cwd: string, args: string[], env: Record<string, string |
     });
   });
 }
+
+/**
+ * A suite's embedded Kestra and example project, started before its tests (and applied first
+ * when `applied`) and removed after them. Read its fields inside tests.
+ */
+export function cliSuite(opts: { applied?: boolean } = {}) {
+  const suite = {
+    server: undefined as unknown as import('../../lib/server').RunningKestraServer,
+    project: undefined as unknown as TempProject,
+    env: {} as Record<string, string>,
+    /** A URL of the Kestra API of the suite's server (`/flows/…`). */
+    api: (p: string) => `${suite.server.url}/api/v1/main${p}`,
+  };
+  beforeAll(async () => {
+    const { startKestraServer } = await import('../../lib/server');
+    suite.server = await startKestraServer({ port: 0 });
+    suite.project = makeProject();
+    suite.env = { KESTRA_URL: suite.server.url };
+    if (opts.applied) expect((await runCli(suite.project.dir, ['apply', '--auto-approve'], suite.env)).code).toBe(0);
+  });
+  afterAll(async () => {
+    await suite.server?.close();
+    suite.project?.cleanup();
+  });
+  return suite;
+}
