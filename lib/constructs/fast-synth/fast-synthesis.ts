@@ -4,7 +4,7 @@ import type { TerraformElement, TerraformStack } from '../cdk';
 import { addDirectJson } from './assemble';
 import { withDetached } from './detached';
 import { directCandidates, directJson, mayHoldTokens } from './direct-resources';
-import type { StackSynthesis } from './index';
+import type { StackSynthesis } from './stack-synthesis';
 import { FastJsonWriter } from './json-writer';
 import { idsBelow, logicalIdOf } from './logical-id';
 

@@ -4,11 +4,16 @@
  * shape. Otherwise stacks use cdktf's plain synthesis: the same output, just slower — never a
  * wrong one.
  *
+ * A synth checks the versions only: on the pinned releases every listed internal is known to be
+ * there, because the test suite runs each check on a probe tree (test/constructs/fast-synth-guard);
+ * bumping a pin without the internals still in place fails those tests. Probing in every synth
+ * would cost each one ~25 ms for an answer the pin already gives.
+ *
  * KESTRAFORM_PLAIN_SYNTH=1 in the environment forces plain synthesis for every stack (to compare
  * outputs, or to rule fast synth out when something looks wrong).
  */
 import * as fs from 'node:fs';
-import { buildProbe, RELIED_ON_INTERNALS, type Probe, type ReliedOnInternal } from './relied-on';
+import type { Probe, ReliedOnInternal } from './relied-on';
 
 export type SynthesisMode = 'fast' | 'plain';
 
@@ -28,10 +33,21 @@ export interface SupportInputs {
   probe?: () => Probe;
 }
 
-export function checkFastSynthSupport({ versions = installedVersions(), internals = RELIED_ON_INTERNALS, probe = buildProbe }: SupportInputs = {}): FastSynthSupport {
+/** The versions check alone (what every synth runs). */
+export function checkVersions(versions: Readonly<Record<GuardedPackage, string | undefined>> = installedVersions()): FastSynthSupport {
   for (const pkg of Object.keys(KNOWN_GOOD_VERSIONS) as GuardedPackage[]) {
     if (versions[pkg] !== KNOWN_GOOD_VERSIONS[pkg]) return refused(`${pkg} ${versions[pkg] ?? '(version unknown)'} is installed; fast synth is known good on ${KNOWN_GOOD_VERSIONS[pkg]} only`);
   }
+  return { supported: true };
+}
+
+/** The versions, then every relied-on internal on a probe tree. */
+export function checkFastSynthSupport(inputs: SupportInputs = {}): FastSynthSupport {
+  const versions = checkVersions(inputs.versions);
+  if (!versions.supported) return versions;
+  // Loaded here only: building the probe needs most of cdktf, which a plain check does not.
+  const reliedOn = require('./relied-on') as typeof import('./relied-on');
+  const { internals = reliedOn.RELIED_ON_INTERNALS, probe = reliedOn.buildProbe } = inputs;
   let built: Probe;
   try {
     built = probe();
@@ -52,10 +68,10 @@ export function checkFastSynthSupport({ versions = installedVersions(), internal
 
 let checked: FastSynthSupport | undefined;
 
-/** checkFastSynthSupport on what is installed, once per process; a refusal is reported as a process warning, once. */
+/** The versions check on what is installed, once per process; a refusal is reported as a process warning, once. */
 export function fastSynthSupport(): FastSynthSupport {
   if (checked === undefined) {
-    checked = checkFastSynthSupport();
+    checked = checkVersions();
     if (!checked.supported) process.emitWarning(`fast synth is off, stacks use cdktf's plain synthesis (same output, slower): ${checked.reason}`, { code: 'KESTRAFORM_PLAIN_SYNTH' });
   }
   return checked;

@@ -10,21 +10,13 @@
  * stackSynthesis is the one entry point: a stack calls it once and routes its synthesis hooks
  * (allocateLogicalId, prepareStack, toTerraform) through what it returns.
  */
-import type { Node } from 'constructs';
-import type { TerraformElement, TerraformStack } from '../cdk';
+import type { TerraformStack } from '../cdk';
 import { FastSynthesis } from './fast-synthesis';
 import { chooseSynthesis, type SynthesisMode } from './guard';
+import type { StackSynthesis } from './stack-synthesis';
 
 export type { SynthesisMode } from './guard';
-
-/** A stack's synthesis hooks; `cdktf` is cdktf's own implementation of the hook (the stack's `super`). */
-export interface StackSynthesis {
-  readonly mode: SynthesisMode;
-  logicalId(elementOrNode: TerraformElement | Node, cdktf: () => string): string;
-  prepare(cdktf: () => void): void;
-  /** The stack's whole JSON, as cdktf's toTerraform makes it. */
-  toTerraform(cdktf: () => Record<string, unknown>): Record<string, unknown>;
-}
+export type { StackSynthesis } from './stack-synthesis';
 
 export function stackSynthesis(stack: TerraformStack, requested?: SynthesisMode): StackSynthesis {
   return chooseSynthesis(requested) === 'fast' ? new FastSynthesis(stack) : PLAIN_SYNTHESIS;
