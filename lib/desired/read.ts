@@ -232,8 +232,9 @@ function digestOf(resources: DesiredBase[], settings: StackSettings, kinds: Kind
   h.update(JSON.stringify(rest));
   for (const r of [...resources].sort(byKey((r) => r.address))) {
     // Where a resource comes from is not what it is: those fields stay out of the digest.
-    const { constructPath: _c, logicalId: _l, ...identity } = r as DesiredBase & Record<string, unknown>;
-    for (const field of kinds.of(r.kind).provenance) delete identity[field];
+    const provenance = kinds.of(r.kind).provenance;
+    const identity: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(r)) if (k !== 'constructPath' && k !== 'logicalId' && !provenance.includes(k)) identity[k] = v;
     h.update(JSON.stringify(identity));
   }
   return h.digest('hex');

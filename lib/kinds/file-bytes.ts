@@ -2,9 +2,17 @@
 import * as fs from 'node:fs';
 import { sha256 } from '../util/hash';
 import { UserFacingError } from '../util/errors';
-import type { DesiredFile } from './file';
 
 export class StaleSourceError extends UserFacingError {}
+
+/** Where a desired namespace file's bytes are, and the hash synth recorded of them. */
+export interface FileSource {
+  address: string;
+  sha256: string;
+  /** Absolute path of the bytes, or undefined when the content is inline. */
+  sourcePath?: string;
+  inlineContent?: string;
+}
 
 /** Text diffs are shown up to this size; larger or binary files get a one-line summary. */
 export const MAX_TEXT_DIFF_BYTES = 512 * 1024;
@@ -23,7 +31,7 @@ export function isText(bytes: Buffer): boolean {
  * The bytes of a desired namespace file, verified against the sha256 recorded at synth: a file
  * edited after synth must not be uploaded under a plan made for other bytes.
  */
-export function loadFileBytes(file: DesiredFile): Buffer {
+export function loadFileBytes(file: FileSource): Buffer {
   const bytes = file.inlineContent !== undefined ? Buffer.from(file.inlineContent, 'utf8') : readSource(file);
   const sha = sha256(bytes);
   if (sha !== file.sha256) {
@@ -34,7 +42,7 @@ export function loadFileBytes(file: DesiredFile): Buffer {
   return bytes;
 }
 
-function readSource(file: DesiredFile): Buffer {
+function readSource(file: FileSource): Buffer {
   try {
     return fs.readFileSync(file.sourcePath!);
   } catch (e) {

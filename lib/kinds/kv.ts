@@ -10,7 +10,7 @@ import { KV_TYPE, describeIssues, kvAttributes } from '../model/resources';
 import { expectedLiveKv, kvValueToCanonical } from '../model/kv-values';
 import type { KvType } from '../model/names';
 import { sha256 } from '../util/hash';
-import { deleteKvEntry, setKvEntry } from '../gittree/kv-file-edit';
+import { lazy } from '../util/lazy';
 import { entryFromLive } from './entries';
 import type { AppliedValues, DesiredBase, Fingerprint, KindHandler, LiveBase, ObjectView, PullContext, PullPlan, Shown } from './types';
 
@@ -58,6 +58,9 @@ export const kvDesiredHash = (kv: { type: string; value: string; description?: s
   sha256(JSON.stringify([kv.type, kv.value, kv.description ?? null, kv.ttl ?? null]));
 
 const client = (c: unknown) => c as KvClient;
+
+// Only pull edits KV files; the YAML library it needs is not loaded for anything else.
+const kvFileEdit = lazy(() => require('../gittree/kv-file-edit') as typeof import('../gittree/kv-file-edit'));
 
 function keyOf(address: string): { namespace: string; key: string } {
   const p = parseAddress(address)!;
@@ -231,7 +234,7 @@ export const kvKind: KindHandler<DesiredKv, LiveKv> = {
     const home = ctx.file !== undefined ? { file: ctx.file } : ctx.homes.kv(namespace);
     if ('refused' in home) return home;
     const file = home.file;
-    if (ctx.drift === 'deleted') return { file, change: { action: 'edit', edit: (text) => deleteKvEntry(text, key) } };
+    if (ctx.drift === 'deleted') return { file, change: { action: 'edit', edit: (text) => kvFileEdit().deleteKvEntry(text, key) } };
     const known = ctx.live as LiveKv | undefined;
     let type = known?.type;
     let value = known?.value;
@@ -245,6 +248,6 @@ export const kvKind: KindHandler<DesiredKv, LiveKv> = {
     const live: LiveKv = { kind: 'kv', address: ctx.address, namespace, key, type, value, valueHash: kvValueHash(type, value), description, updateDate: known?.updateDate, revision: known?.revision };
     const adopt = ctx.drift === 'unmanaged' ? entryFromLive(kvKind, live, undefined, undefined, ctx.now) : undefined;
     const entry = { type, value, description };
-    return { file, change: { action: 'edit', edit: (text) => setKvEntry(text, key, entry) }, adopt };
+    return { file, change: { action: 'edit', edit: (text) => kvFileEdit().setKvEntry(text, key, entry) }, adopt };
   },
 };

@@ -11,7 +11,8 @@ import type { RequestLog } from './request-log';
 import type { KestraHandler } from './pipeline';
 import { createKestraHandler, type KestraHandlerOptions } from './handler';
 import { listen, type ListenOptions } from './listen';
-import { withTestKnobs, type KnobbedHandler, type ServerKnobs, type TestKnobOptions } from './test-knobs';
+import type { KnobbedHandler, ServerKnobs, TestKnobOptions } from './test-knobs';
+import { lazy } from '../util/lazy';
 
 export type { FaultOptions, LatencyOptions, FailRule } from './faults';
 export type { RequestLogEntry } from './request-log';
@@ -19,7 +20,15 @@ export { RequestLog } from './request-log';
 export type { KestraHandler, Step, Exchange } from './pipeline';
 export { createKestraHandler, type KestraHandlerOptions } from './handler';
 export { listen, type ListenOptions, type Listening } from './listen';
-export { withTestKnobs, type KnobbedHandler, type ServerKnobs, type ResponseOverride, type TestKnobOptions } from './test-knobs';
+export type { KnobbedHandler, ServerKnobs, ResponseOverride, TestKnobOptions } from './test-knobs';
+
+// The knobs (latency, holds, faults) load only where a test or the bench asks for them.
+const testKnobs = lazy(() => require('./test-knobs') as typeof import('./test-knobs'));
+
+/** Wraps a plain handler with the test knobs. */
+export function withTestKnobs(...args: Parameters<typeof import('./test-knobs').withTestKnobs>): KnobbedHandler {
+  return testKnobs().withTestKnobs(...args);
+}
 
 export interface KestraServerOptions extends KestraHandlerOptions, ListenOptions, TestKnobOptions {}
 
