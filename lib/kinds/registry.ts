@@ -46,9 +46,4 @@ export class KindRegistry {
   get kestraKinds(): KindHandler[] {
     return this.all.filter((h) => !h.localOnly);
   }
-
-  /** This registry with one more kind. */
-  with(handler: KindHandler): KindRegistry {
-    return new KindRegistry([...this.all, handler]);
-  }
 }

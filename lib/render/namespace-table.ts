@@ -42,11 +42,3 @@ export function namespaceTable(rows: NamespaceCounts, kinds: KindRegistry, opts:
   lines.push(`  ${plural(rows.size, 'namespace', 'namespaces')}: ${[...words, ...(opts.more ?? [])].join(', ')}`);
   return lines;
 }
-
-/** `3 flows, 1 namespace file` — the kinds present in `counts`, in registry order. */
-export function describeCounts(counts: ReadonlyMap<string, number>, kinds: KindRegistry): string {
-  return kinds.all
-    .filter((k) => (counts.get(k.kind) ?? 0) > 0)
-    .map((k) => plural(counts.get(k.kind)!, k.noun.one, k.noun.many))
-    .join(', ');
-}
