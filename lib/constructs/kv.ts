@@ -1,19 +1,10 @@
 import type { Construct } from './cdk';
 import { KestraResource, type KestraResourceMeta } from './resource';
 import { KV_TYPE } from '../model/names';
-import type { KvAttributes } from '../model/attributes';
-import type { KvType } from '../gittree/types';
+import type { KvAttributes, KvPair } from '../model/attributes';
 
-export interface KestraKvConfig extends KestraResourceMeta {
-  namespace: string;
-  key: string;
-  type: KvType;
-  /** Canonical text of the value (see TreeKv.value). */
-  value: string;
-  description?: string;
-  /** ISO-8601 duration, e.g. `P30D`. */
-  ttl?: string;
-  /** Mask the value as `(sensitive)` in every output and plan file. */
+export interface KestraKvConfig extends KestraResourceMeta, KvPair {
+  /** Mask the value as `(sensitive value)` in every output and plan file. */
   sensitive?: boolean;
   sourceFile?: string;
 }

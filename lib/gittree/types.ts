@@ -7,7 +7,7 @@ import type { KestraMajor } from '../flowrules';
 import type { KestraKind } from './classify';
 
 export { KV_TYPES, type KvType } from '../model/names';
-import type { KvType } from '../model/names';
+import type { KvPair } from '../model/attributes';
 
 export interface TreeFlow {
   namespace: string;
@@ -31,19 +31,8 @@ export interface TreeFile {
   sha256: string;
 }
 
-export interface TreeKv {
-  namespace: string;
-  key: string;
-  type: KvType;
-  /**
-   * Canonical text of the value: STRING the string itself; NUMBER/BOOLEAN their JSON text;
-   * DATETIME/DATE/DURATION their ISO-8601 text; JSON compact JSON text.
-   */
-  value: string;
-  description?: string;
-  /** ISO-8601 duration. */
-  ttl?: string;
-  /** Masked as `(sensitive)` in every output. */
+export interface TreeKv extends KvPair {
+  /** Masked as `(sensitive value)` in every output. */
   sensitive?: boolean;
   /** The KV file as messages show it, and the key's line. */
   file: string;

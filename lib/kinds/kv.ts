@@ -9,19 +9,15 @@ import { kvAddress, parseAddress } from '../model/addresses';
 import { KV_TYPE, describeIssues, kvAttributes } from '../model/resources';
 import { expectedLiveKv, kvValueToCanonical } from '../model/kv-values';
 import type { KvType } from '../model/names';
+import type { KvPair } from '../model/attributes';
 import { sha256 } from '../util/hash';
 import { lazy } from '../util/lazy';
 import { entryFromLive } from './entries';
 import type { AppliedValues, DesiredBase, Fingerprint, KindHandler, LiveBase, ObjectView, PullContext, PullPlan, Shown } from './types';
 
-export interface DesiredKv extends DesiredBase {
+export interface DesiredKv extends DesiredBase, KvPair {
   kind: 'kv';
   namespace: string;
-  key: string;
-  type: KvType;
-  value: string;
-  description?: string;
-  ttl?: string;
   sensitive: boolean;
   /** `file:line` it was read from (absent when written in a stack's code). */
   sourceFile?: string;

@@ -26,13 +26,23 @@ export type FileAttributes = {
   content_size: number;
 };
 
-export type KvAttributes = {
+/** What a KV pair is, in every layer that holds one (the tree reader, the constructs, the engine). */
+export type KvPair = {
   namespace: string;
   key: string;
   type: KvType;
+  /**
+   * Canonical text of the value: STRING the string itself; NUMBER/BOOLEAN their JSON text;
+   * DATETIME/DATE/DURATION their ISO-8601 text; JSON compact JSON text.
+   */
   value: string;
   description?: string;
+  /** ISO-8601 duration, e.g. `P30D`. */
   ttl?: string;
+};
+
+export type KvAttributes = KvPair & {
+  /** Masked as `(sensitive value)` in every output; never stored in state, plan files or Git. */
   sensitive?: boolean;
   source_file?: string;
 };
