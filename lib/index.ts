@@ -5,6 +5,7 @@
 export { App, Construct, TerraformStack } from './constructs/cdk';
 export { KestraStack, type KestraStackOptions } from './constructs/stack';
 export type { SynthesisMode } from './constructs/fast-synth';
+export type { EnvironmentOptions, EnvironmentTarget, KvOverride } from './constructs/environment';
 export { KestraProvider, type KestraProviderConfig } from './constructs/provider';
 export { KestraFlow, type KestraFlowConfig } from './constructs/flow';
 export { KestraNamespaceFile, type KestraNamespaceFileConfig } from './constructs/namespace-file';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Construct } from './cdk';
 import { KestraResource, type KestraResourceMeta } from './resource';
 import { FILE_TYPE } from '../model/names';
+import { KestraStack } from './stack';
 import type { FileAttributes } from '../model/attributes';
 
 export type KestraNamespaceFileConfig = KestraResourceMeta & {
@@ -31,6 +32,7 @@ export class KestraNamespaceFile extends KestraResource<FileAttributes> {
   constructor(scope: Construct, id: string, config: KestraNamespaceFileConfig) {
     super(scope, id, FILE_TYPE, config);
     const filename = config.filename.startsWith('/') ? config.filename : `/${config.filename}`;
+    const namespace = KestraStack.of(this).namespaceHere(config.namespace);
     if (config.content !== undefined) {
       const bytes = Buffer.from(config.content, 'utf8');
       // Keys in sorted order, as cdk.tf.json lists them.
@@ -39,10 +41,10 @@ export class KestraNamespaceFile extends KestraResource<FileAttributes> {
         content_sha256: createHash('sha256').update(bytes).digest('hex'),
         content_size: bytes.length,
         filename,
-        namespace: config.namespace,
+        namespace,
       };
     } else {
-      this.attrs = { content_sha256: config.sha256, content_size: config.size, filename, namespace: config.namespace, source: config.source };
+      this.attrs = { content_sha256: config.sha256, content_size: config.size, filename, namespace, source: config.source };
     }
   }
 

@@ -6,6 +6,7 @@ import type { Diagnostic } from '../util/diagnostics';
 import type { FoundObject } from '../gittree/types';
 import { SETTINGS_KEY } from '../model/names';
 import { DEFAULT_PROTECTED_NAMESPACES, type BackendSettings, type FoundSetting, type PullHomeSetting, type StackSettings } from '../model/settings';
+import { StackEnvironment, type EnvironmentOptions } from './environment';
 
 export interface KestraStackOptions {
   /** Namespaces this stack owns beyond those its objects live in (which it always owns; a folder name never is one). */
@@ -29,6 +30,11 @@ export interface KestraStackOptions {
    * constructs is not the release it was checked against, or when KESTRAFORM_PLAIN_SYNTH=1 is set.
    */
   synthesis?: SynthesisMode;
+  /**
+   * The environment this stack deploys the tree to (dev, prod, a pull-request preview): its
+   * target, its namespace names, labels, disabled triggers and KV values (./environment).
+   */
+  environment?: EnvironmentOptions;
 }
 
 /**
@@ -40,6 +46,8 @@ export class KestraStack extends TerraformStack {
   /** The synthesis this stack got: the `synthesis` option, or `'plain'` where fast synth is refused. */
   readonly synthesisMode: SynthesisMode;
   private readonly synthesis: StackSynthesis;
+  /** How this environment differs from the tree (none: the tree as it is). */
+  readonly environment: StackEnvironment | undefined;
   private readonly owned = new Set<string>();
   private readonly diagnostics: Diagnostic[] = [];
   private readonly foundObjects: FoundSetting[] = [];
@@ -51,6 +59,7 @@ export class KestraStack extends TerraformStack {
   constructor(scope: Construct, id: string, private readonly options: KestraStackOptions = {}) {
     super(scope, id);
     this.kestraVersion = options.kestraVersion ?? 2;
+    this.environment = options.environment ? new StackEnvironment(options.environment) : undefined;
     for (const ns of options.namespaces ?? []) this.own(ns);
     this.synthesis = stackSynthesis(this, options.synthesis);
     this.synthesisMode = this.synthesis.mode;
@@ -64,8 +73,14 @@ export class KestraStack extends TerraformStack {
     return stack;
   }
 
+  /** Owns a namespace, named as the tree names it (the environment's name for it is owned). */
   own(namespace: string): void {
-    this.owned.add(namespace);
+    this.owned.add(this.namespaceHere(namespace));
+  }
+
+  /** The namespace a tree's namespace has in this stack's environment. */
+  namespaceHere(namespace: string): string {
+    return this.environment ? this.environment.namespace(namespace) : namespace;
   }
 
   addDiagnostics(ds: readonly Diagnostic[]): void {
@@ -79,7 +94,14 @@ export class KestraStack extends TerraformStack {
 
   /** Where `pull` writes objects new in Kestra (see PullHomeSetting). */
   addPullHome(home: PullHomeSetting): void {
-    this.pullHomes.push(home);
+    const here = this.namespaceHere(home.namespace);
+    // A flow names its namespace: one made in a renamed namespace would go into Git under the
+    // environment's name, and be renamed again on the next synth.
+    if (home.kind === 'flow' && here !== home.namespace) {
+      this.pullHomes.push({ kind: 'flow', namespace: here, refused: `environment "${this.environment!.name}" renames namespace ${home.namespace} to ${here}, so a flow made there names a namespace Git does not — write it into the tree under ${home.namespace}, or pull it from an environment that keeps Git's namespaces` });
+      return;
+    }
+    this.pullHomes.push({ ...home, namespace: here });
   }
 
   /** The files of flows a source declared (project-relative). */
@@ -108,10 +130,24 @@ export class KestraStack extends TerraformStack {
       protected_namespaces: this.protectedNamespaces,
       backend: this.options.backend ?? { type: 'local' },
       kestra_version: this.kestraVersion,
-      diagnostics: [...this.diagnostics, ...this.unreadFlows()],
+      diagnostics: [...this.diagnostics, ...this.unreadFlows(), ...this.unusedOverrides()],
       found: this.foundObjects,
       pull_homes: this.pullHomes,
+      ...(this.environment ? { environment: this.environment.name } : {}),
+      target: this.environment?.targetSettings() ?? {},
     };
+  }
+
+  /** A KV value given for this environment whose pair no source read would silently not be deployed. */
+  private unusedOverrides(): Diagnostic[] {
+    return (this.environment?.unusedKvOverrides() ?? []).map(({ namespace, key }) => ({
+      severity: 'error' as const,
+      file: `stack "${this.node.id}"`,
+      line: 0,
+      column: 0,
+      message: `environment "${this.environment!.name}" gives a value for kv:${namespace}/${key}, but no KV file the stack reads has that key`,
+      hint: `add ${key} (with its type) to the kv.yaml of ${namespace}, or remove it from the environment's kv`,
+    }));
   }
 
   /** A flow left out of namespace files that no flow source of the stack reads is deployed by nobody. */

@@ -30,8 +30,8 @@ const manifestSchema = z.object({
 });
 
 export interface ReadDesiredOptions {
-  /** Only this stack (default: every stack of the manifest). */
-  stack?: string;
+  /** Only these stacks (default: every stack of the manifest). */
+  stacks?: readonly string[];
   /** The folder to name in messages and results instead of `outDir` (which a synth staged). */
   shownAs?: string;
   /** The kinds resource blocks may be (default: the built-in ones). */
@@ -49,18 +49,18 @@ export function readDesired(outDir: string, projectDir: string, opts: ReadDesire
   }
   const manifest = parseJson(manifestFile, shown(manifestFile), projectDir, manifestSchema);
   const names = Object.keys(manifest.stacks);
-  if (opts.stack !== undefined && !manifest.stacks[opts.stack]) {
-    throw new DesiredReadError(`stack "${opts.stack}" is not in ${rel(projectDir, shown(manifestFile))} — stacks: ${names.join(', ') || '(none)'}`);
+  const unknown = (opts.stacks ?? []).filter((n) => !manifest.stacks[n]);
+  if (unknown.length) {
+    throw new DesiredReadError(`${unknown.length === 1 ? `stack "${unknown[0]}" is` : `stacks ${unknown.map((n) => `"${n}"`).join(', ')} are`} not in ${rel(projectDir, shown(manifestFile))} — stacks: ${names.join(', ') || '(none)'}`);
   }
   const diagnostics: Diagnostic[] = [];
   const stacks: DesiredStack[] = [];
   const kinds = opts.kinds ?? builtinKinds;
-  for (const name of opts.stack !== undefined ? [opts.stack] : names) {
+  for (const name of opts.stacks?.length ? opts.stacks : names) {
     const entry = manifest.stacks[name];
     const file = path.join(outDir, entry.synthesizedStackPath);
     stacks.push(readStack(name, file, shown(file), projectDir, entry.dependencies, diagnostics, kinds));
   }
-  checkCrossStackOwnership(stacks, projectDir, diagnostics);
   return { projectDir, stacks, diagnostics };
 }
 
@@ -89,7 +89,7 @@ function readStack(name: string, file: string, shownFile: string, projectDir: st
   const resources: DesiredBase[] = [];
   const byTfAddress = new Map<string, string>();
   const rawDepends = new Map<DesiredBase, unknown>();
-  const decodeContext = { projectDir, where, stack: name, diagnostics };
+  const decodeContext = { projectDir, where, stack: name, diagnostics, env: process.env };
   const resourceBlock = (json.resource ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
 
   for (const [tfType, instances] of Object.entries(resourceBlock)) {
@@ -170,19 +170,6 @@ function readStack(name: string, file: string, shownFile: string, projectDir: st
   }
 
   return { name, file: shownFile, settings, resources: declared, dependencies, digest: digestOf(declared, settings, kinds) };
-}
-
-/** The same Kestra object declared by two stacks would be fought over by both. */
-function checkCrossStackOwnership(stacks: DesiredStack[], projectDir: string, diagnostics: Diagnostic[]): void {
-  const owner = new Map<string, string>();
-  for (const s of stacks) {
-    for (const r of s.resources) {
-      if (r.namespace === undefined) continue; // local resources belong to their stack alone
-      const prev = owner.get(r.address);
-      if (prev) diagnostics.push({ severity: 'error', file: rel(projectDir, s.file), line: 0, column: 0, message: `${r.address} is declared by stacks "${prev}" and "${s.name}"`, hint: 'each object must belong to one stack' });
-      else owner.set(r.address, s.name);
-    }
-  }
 }
 
 function parseLifecycle(raw: unknown): Lifecycle {

@@ -38,7 +38,7 @@ export function previewStack(root: string, name: string, proposal: Proposal): Pr
     const app = new App({ outdir: out, stackTraces: false, context: {} });
     buildStack(app, name, proposal);
     app.synth();
-    const desired = readDesired(out, root, { stack: name });
+    const desired = readDesired(out, root, { stacks: [name] });
     const stack = desired.stacks[0];
     const bySource = new Map<string, SourceContents>();
     for (const r of stack.resources) {

@@ -1,6 +1,6 @@
 /** The Kestra REST client: public surface. */
 export { KestraClient, DEFAULT_MAX_RESPONSE_BYTES, type KestraClientOptions } from './client';
-export { clientConfigFromEnv, DEFAULT_TENANT, DEFAULT_TIMEOUT_MS, type KestraAuth, type KestraClientConfig } from './config';
+export { clientConfigFromEnv, clientConfigForTarget, DEFAULT_TENANT, DEFAULT_TIMEOUT_MS, type KestraAuth, type KestraClientConfig, type TargetVariables } from './config';
 export {
   KestraError,
   KestraApiError,

@@ -18,6 +18,8 @@ export interface DesiredFlow extends DesiredBase {
   content: string;
   /** Project-relative file it was read from (absent when written in a stack's code). */
   sourceFile?: string;
+  /** The environment that rewrote the file's source (its namespaces, labels or triggers). */
+  rewrittenFor?: string;
 }
 
 export interface LiveFlow extends LiveBase {
@@ -70,13 +72,13 @@ export const flowKind: KindHandler<DesiredFlow, LiveFlow> = {
   phases: { write: 2, remove: 3 },
   ignorable: ['content'],
   storedAs: 'file',
-  provenance: ['sourceFile'],
+  provenance: ['sourceFile', 'rewrittenFor'],
 
   decode(raw, common, ctx) {
     const p = flowAttributes.safeParse(raw);
     if (!p.success) return { problems: describeIssues(p.error) };
     const a = p.data;
-    const resource: DesiredFlow = { kind: 'flow', address: flowAddress(a.namespace, a.flow_id), ...common, namespace: a.namespace, flowId: a.flow_id, content: a.content, sourceFile: a.source_file };
+    const resource: DesiredFlow = { kind: 'flow', address: flowAddress(a.namespace, a.flow_id), ...common, namespace: a.namespace, flowId: a.flow_id, content: a.content, sourceFile: a.source_file, rewrittenFor: a.rewritten_for };
     if (!a.source_file) checkHandWritten(resource, ctx);
     return { resource };
   },
@@ -168,6 +170,10 @@ export const flowKind: KindHandler<DesiredFlow, LiveFlow> = {
 
   async planPull(ctx: PullContext): Promise<PullPlan> {
     const { namespace, id } = idOf(ctx.address);
+    const rewrittenFor = (ctx.desired as DesiredFlow | undefined)?.rewrittenFor;
+    if (rewrittenFor !== undefined) {
+      return { refused: `its source is rewritten for environment "${rewrittenFor}" (namespaces, labels or triggers), so Kestra's version cannot go back into ${ctx.file ?? 'the tree'} as it is — pull it from an environment that deploys the file unchanged, or make the edit in the file` };
+    }
     const home = ctx.file !== undefined ? { file: ctx.file } : ctx.homes.flow(namespace, id);
     if ('refused' in home) return home;
     if (ctx.drift === 'deleted') return { file: home.file, change: { action: 'delete' } };

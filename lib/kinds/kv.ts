@@ -7,7 +7,7 @@
  */
 import { kvAddress, parseAddress } from '../model/addresses';
 import { KV_TYPE, describeIssues, kvAttributes } from '../model/resources';
-import { expectedLiveKv, kvValueToCanonical } from '../model/kv-values';
+import { expectedLiveKv, kvValueToCanonical, normaliseKvValue } from '../model/kv-values';
 import type { KvType } from '../model/names';
 import type { KvPair } from '../model/attributes';
 import { sha256 } from '../util/hash';
@@ -21,6 +21,8 @@ export interface DesiredKv extends DesiredBase, KvPair {
   sensitive: boolean;
   /** `file:line` it was read from (absent when written in a stack's code). */
   sourceFile?: string;
+  /** The environment whose overlay gave it what its file does not hold. */
+  rewrittenFor?: string;
 }
 
 export interface LiveKv extends LiveBase {
@@ -83,16 +85,29 @@ export const kvKind: KindHandler<DesiredKv, LiveKv> = {
   phases: { write: 1, remove: 4 },
   ignorable: ['value', 'type'],
   storedAs: 'entry',
-  provenance: ['sourceFile'],
+  provenance: ['sourceFile', 'rewrittenFor'],
 
-  decode(raw, common) {
+  decode(raw, common, ctx) {
     const p = kvAttributes.safeParse(raw);
     if (!p.success) return { problems: describeIssues(p.error) };
     const a = p.data;
+    const address = kvAddress(a.namespace, a.key);
+    let value = a.value;
+    if (a.value_from_env !== undefined) {
+      // Read here, in the process that plans and applies: the value is never written to cdk.tf.json.
+      const fromEnv = ctx.env[a.value_from_env];
+      if (fromEnv === undefined) return { problems: [`${address} takes its value from the environment variable ${a.value_from_env}, which is not set — set it where kestraform runs`] };
+      try {
+        value = normaliseKvValue(a.type, fromEnv);
+      } catch {
+        // The reason would quote the value: a secret is never shown.
+        return { problems: [`${address}: the value of the environment variable ${a.value_from_env} is not a valid ${a.type} — set it to one`] };
+      }
+    }
     return {
       resource: {
-        kind: 'kv', address: kvAddress(a.namespace, a.key), ...common, namespace: a.namespace, key: a.key, type: a.type, value: a.value,
-        description: a.description, ttl: a.ttl, sensitive: a.sensitive ?? false, sourceFile: a.source_file,
+        kind: 'kv', address, ...common, namespace: a.namespace, key: a.key, type: a.type, value,
+        description: a.description, ttl: a.ttl, sensitive: a.sensitive === true || a.value_from_env !== undefined, sourceFile: a.source_file, rewrittenFor: a.rewritten_for,
       },
     };
   },
@@ -224,6 +239,10 @@ export const kvKind: KindHandler<DesiredKv, LiveKv> = {
 
   async planPull(ctx: PullContext): Promise<PullPlan> {
     const { namespace, key } = keyOf(ctx.address);
+    const rewrittenFor = (ctx.desired as DesiredKv | undefined)?.rewrittenFor;
+    if (rewrittenFor !== undefined) {
+      return { refused: `environment "${rewrittenFor}" gives it its own value or description, which ${ctx.file ?? 'the KV file'} does not hold for every environment — change the environment's kv in its stack` };
+    }
     if (kvKind.sensitive(ctx.desired as DesiredKv | undefined, ctx.entry)) {
       return { refused: 'sensitive values are never written to Git; update it in its KV file yourself, or accept it with `apply --refresh-only`' };
     }

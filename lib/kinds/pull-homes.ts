@@ -18,7 +18,9 @@ export class PullHomes {
   /** The file for a new flow `id` of `namespace`. */
   flow(namespace: string, id: string): Home {
     const found = this.homes.filter((h) => h.kind === 'flow' && h.namespace === namespace) as Extract<PullHomeSetting, { kind: 'flow' }>[];
-    const dirs = [...new Set(found.flatMap((h) => ('dir' in h ? [h.dir] : h.candidates)))].sort();
+    const refusal = found.find((h) => 'refused' in h);
+    if (refusal && 'refused' in refusal) return { refused: refusal.refused };
+    const dirs = [...new Set(found.flatMap((h) => ('dir' in h ? [h.dir] : 'candidates' in h ? h.candidates : [])))].sort();
     const single = dirs.length === 1 && found.every((h) => 'dir' in h) ? (found[0] as { dir: string; extension: string }) : undefined;
     if (single) return { file: this.abs(single.dir, `${id}${single.extension}`) };
     if (!found.length) {

@@ -95,7 +95,7 @@ export interface ObjectView {
 /** How a change or a drift shows, kind-neutral: renderers draw these without knowing the kind. */
 export type DisplayBlock =
   /** Two texts to show as a unified diff (null: that side does not exist). */
-  | { type: 'diff'; label: string; before: string | null; after: string | null }
+  | { type: 'diff'; label: string; before: string | null; after: string | null; /** What the two sides are (default live → desired, as a plan shows them). */ sides?: [string, string] }
   /** Named values; a row with one side, or equal sides, shows one value, otherwise before → after. */
   | { type: 'values'; rows: Array<{ name: string; before?: string; after?: string }> }
   /** One line, when there is nothing better to show (e.g. bytes not read). */
@@ -119,6 +119,8 @@ export interface DecodeContext {
   stack: string;
   /** Problems beyond the schema's (e.g. a hand-written flow's checks). */
   diagnostics: Diagnostic[];
+  /** The environment variables of the process that plans (values a stack names by variable). */
+  env: NodeJS.ProcessEnv;
 }
 
 /** The parts of a resource block every kind shares, read by lib/desired. */

@@ -13,6 +13,8 @@ export type FlowAttributes = {
   content: string;
   /** Where the flow came from (project-relative file), for messages and pull. */
   source_file?: string;
+  /** The environment whose namespace mapping, labels or disabled triggers rewrote the file's source. */
+  rewritten_for?: string;
 };
 
 export type FileAttributes = {
@@ -45,4 +47,8 @@ export type KvAttributes = KvPair & {
   /** Masked as `(sensitive value)` in every output; never stored in state, plan files or Git. */
   sensitive?: boolean;
   source_file?: string;
+  /** The value is read from this environment variable when kestraform runs (`value` is then empty). */
+  value_from_env?: string;
+  /** The environment whose KV overlay gave the pair a value, type or description its file does not hold. */
+  rewritten_for?: string;
 };

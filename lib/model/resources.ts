@@ -24,6 +24,7 @@ export const flowAttributes = z.object({
   content: z.string().min(1, 'must not be empty'),
   /** Where the flow came from (tree-relative file), for messages. */
   source_file: z.string().optional(),
+  rewritten_for: z.string().optional(),
 });
 
 const kestraFilePath = z.string().superRefine((p, ctx) => {
@@ -53,6 +54,8 @@ export const kvAttributes = z.object({
   ttl: z.string().optional(),
   sensitive: z.boolean().optional(),
   source_file: z.string().optional(),
+  value_from_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable').optional(),
+  rewritten_for: z.string().optional(),
 });
 
 export const localAttributes = z.object({

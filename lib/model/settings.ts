@@ -27,8 +27,27 @@ export type FoundSetting = {
 export type PullHomeSetting =
   | { kind: 'flow'; namespace: string; dir: string; extension: '.yml' | '.yaml' }
   | { kind: 'flow'; namespace: string; candidates: string[] }
+  /** New flows of this namespace have no home: why (an environment that renames namespaces). */
+  | { kind: 'flow'; namespace: string; refused: string }
   | { kind: 'file'; namespace: string; dir: string; prefix: string }
   | { kind: 'kv'; namespace: string; file: string };
+
+/**
+ * Where a stack deploys: the name of that Kestra (`dev`, `prod`; stacks naming the same one share
+ * it) and the *names* of the environment variables that hold its URL, tenant and credentials —
+ * never their values. KESTRA_URL, KESTRA_TENANT and the KESTRA_* credentials, when set, override
+ * them; with no URL at all, each named Kestra is an embedded local server of its own (data under
+ * `.kestraform/local/<name>/`).
+ */
+export type TargetSettings = {
+  name?: string;
+  url_env?: string;
+  tenant?: string;
+  tenant_env?: string;
+  username_env?: string;
+  password_env?: string;
+  token_env?: string;
+};
 
 export type StackSettings = {
   /** Namespaces the stack owns (named by the stack; the engine adds those of its resources). */
@@ -42,6 +61,9 @@ export type StackSettings = {
   /** Kestra objects found in the repository and not deployed (listed by validate and plan). */
   found: FoundSetting[];
   pull_homes: PullHomeSetting[];
+  /** The environment the stack deploys the tree as (dev, prod, pr-42), when it is one. */
+  environment?: string;
+  target: TargetSettings;
 };
 
 /** Namespaces a stack never writes unless it names others: Kestra's own. */
@@ -49,5 +71,5 @@ export const DEFAULT_PROTECTED_NAMESPACES: readonly string[] = ['system'];
 
 /** What a stack without settings of its own gets (a plain TerraformStack, or a test's stack). */
 export function defaultStackSettings(overrides: Partial<StackSettings> = {}): StackSettings {
-  return { namespaces: [], prune: false, protected_namespaces: [...DEFAULT_PROTECTED_NAMESPACES], backend: { type: 'local' }, kestra_version: 2, diagnostics: [], found: [], pull_homes: [], ...overrides };
+  return { namespaces: [], prune: false, protected_namespaces: [...DEFAULT_PROTECTED_NAMESPACES], backend: { type: 'local' }, kestra_version: 2, diagnostics: [], found: [], pull_homes: [], target: {}, ...overrides };
 }

@@ -5,10 +5,10 @@
  * they govern.
  */
 import { z } from 'zod';
-import type { BackendSettings, StackSettings } from './settings';
+import type { BackendSettings, StackSettings, TargetSettings } from './settings';
 
 export { SETTINGS_KEY } from './names';
-export type { BackendSettings, StackSettings, FoundSetting, PullHomeSetting } from './settings';
+export type { BackendSettings, StackSettings, FoundSetting, PullHomeSetting, TargetSettings } from './settings';
 
 export const backendSettings = z.discriminatedUnion('type', [
   z.object({ type: z.literal('local'), path: z.string().optional() }),
@@ -36,9 +36,24 @@ const found = z.object({
 const pullHome = z.union([
   z.object({ kind: z.literal('flow'), namespace: z.string(), dir: z.string(), extension: z.enum(['.yml', '.yaml']) }),
   z.object({ kind: z.literal('flow'), namespace: z.string(), candidates: z.array(z.string()) }),
+  z.object({ kind: z.literal('flow'), namespace: z.string(), refused: z.string() }),
   z.object({ kind: z.literal('file'), namespace: z.string(), dir: z.string(), prefix: z.string() }),
   z.object({ kind: z.literal('kv'), namespace: z.string(), file: z.string() }),
 ]);
+
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable');
+
+const simpleName = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'must be lowercase letters, digits, ".", "_" or "-"');
+
+export const targetSettings = z.object({
+  name: simpleName.optional(),
+  url_env: envName.optional(),
+  tenant: z.string().optional(),
+  tenant_env: envName.optional(),
+  username_env: envName.optional(),
+  password_env: envName.optional(),
+  token_env: envName.optional(),
+});
 
 export const stackSettings = z.object({
   namespaces: z.array(z.string()),
@@ -50,9 +65,11 @@ export const stackSettings = z.object({
   // Absent from what kestraform 0.1 synthesized.
   found: z.array(found).default([]),
   pull_homes: z.array(pullHome).default([]),
+  environment: simpleName.optional(),
+  target: targetSettings.default({}),
 });
 
 // The schema describes exactly the plain types of ./settings (a compile-time check).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const schemaMatchesTypes: [Same<z.infer<typeof stackSettings>, StackSettings>, Same<z.infer<typeof backendSettings>, BackendSettings>] = [true, true];
+const schemaMatchesTypes: [Same<z.infer<typeof stackSettings>, StackSettings>, Same<z.infer<typeof backendSettings>, BackendSettings>, Same<z.infer<typeof targetSettings>, TargetSettings>] = [true, true, true];
 void schemaMatchesTypes;

@@ -10,7 +10,8 @@ import type { DesiredState } from '../desired/types';
 export { runApp, SynthError, type StagedSynth } from './run-app';
 
 export interface SynthOptions {
-  stack?: string;
+  /** Only these stacks (default: all). */
+  stacks?: readonly string[];
   /** Extra context entries (override cdktf.json's). */
   context?: Record<string, unknown>;
 }
@@ -22,7 +23,7 @@ export interface SynthOptions {
 export async function synthesize(project: Project, opts: SynthOptions = {}): Promise<DesiredState> {
   const staged = await runApp(project, opts);
   try {
-    return readDesired(staged.dir, project.dir, { stack: opts.stack, shownAs: project.outDir });
+    return readDesired(staged.dir, project.dir, { stacks: opts.stacks, shownAs: project.outDir });
   } finally {
     staged.publish();
   }

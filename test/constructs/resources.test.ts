@@ -41,6 +41,7 @@ describe('Kestra resource constructs', () => {
       diagnostics: [],
       found: [],
       pull_homes: [],
+      target: {},
     });
     const defaults = new KestraStack(app, 'd');
     expect((defaults.toTerraform() as any).kestraform).toMatchObject({ prune: false, protected_namespaces: ['system'], backend: { type: 'local' }, kestra_version: 2 });

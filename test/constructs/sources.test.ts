@@ -2,31 +2,14 @@
  * The source constructs, as a user's stack writes them (`from 'kestraform'`): what they declare,
  * what they record as found, where pull writes new objects, and which namespaces they own.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { Testing } from 'cdktf';
+import { useProjectDir } from '../support/project-dir';
 import { Flows, KestraStack, KvPairs, NamespaceFiles, NamespaceTree, SyncFlowsTree, type KestraStackOptions } from 'kestraform';
 
 const FLOW = (id: string, ns: string) => `id: ${id}\nnamespace: ${ns}\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`;
 
-let project: string;
-const cwd = process.cwd();
-beforeEach(() => {
-  project = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'kf-sources-')));
-  process.chdir(project);
-});
-afterEach(() => {
-  process.chdir(cwd);
-  fs.rmSync(project, { recursive: true, force: true });
-});
-
-function files(map: Record<string, string>): void {
-  for (const [rel, content] of Object.entries(map)) {
-    fs.mkdirSync(path.dirname(path.join(project, rel)), { recursive: true });
-    fs.writeFileSync(path.join(project, rel), content);
-  }
-}
+const dir = useProjectDir('kf-sources-');
+const files = (map: Record<string, string>) => dir.files(map);
 
 interface Synth {
   resource: Record<string, Record<string, Record<string, unknown>>>;

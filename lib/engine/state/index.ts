@@ -19,5 +19,5 @@ export function createBackend(settings: BackendSettings, ctx: { projectDir: stri
     return new LocalStateBackend({ file, stack: ctx.stack, warn: ctx.warn ?? ((m) => process.stderr.write(m)) });
   }
   if (!ctx.kv) throw new StateError(`stack "${ctx.stack}" keeps its state in Kestra's KV store, but no Kestra client is available`);
-  return new KestraKvStateBackend({ kv: ctx.kv, namespace: settings.namespace, key: settings.key ?? `kestraform_state_${ctx.stack}`, stack: ctx.stack });
+  return new KestraKvStateBackend({ kv: ctx.kv, namespace: settings.namespace, key: settings.key ?? `kestraform_state_${ctx.stack}`, stack: ctx.stack, warn: ctx.warn ?? ((m) => process.stderr.write(m)) });
 }

@@ -7,6 +7,7 @@
  */
 import * as os from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { processAlive } from '../../util/process';
 import type { StateFile } from '../state-types';
 import { StateError, StateLockedError, type KvStore, type StateBackend, type StateLock, type StateLockInfo } from './types';
 import { checkSuccession, parseState } from './validate';
@@ -19,6 +20,8 @@ export interface KestraKvBackendOptions {
   namespace: string;
   key: string;
   stack: string;
+  /** Where warnings go (a taken-over lock of a process that is gone). */
+  warn?: (message: string) => void;
 }
 
 export class KestraKvStateBackend implements StateBackend {
@@ -47,7 +50,11 @@ export class KestraKvStateBackend implements StateBackend {
     const now = () => new Date();
     for (;;) {
       const held = await this.readLock();
-      if (!held || Date.parse(held.expires ?? '') <= Date.now()) {
+      // A lock left by a process of this host that is gone (killed mid-apply) is taken over at
+      // once, as the local backend does; another host's lock waits for its ttl.
+      const orphaned = !!held && held.host === os.hostname() && !processAlive(held.pid);
+      if (orphaned) this.opts.warn?.(`Warning: taking over the state lock of ${held.who} (pid ${held.pid}, operation ${held.operation}, since ${held.created}): that process is gone.\n`);
+      if (!held || orphaned || Date.parse(held.expires ?? '') <= Date.now()) {
         const mine: StateLockInfo = {
           id: randomUUID(),
           operation: info.operation,

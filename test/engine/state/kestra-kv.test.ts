@@ -246,6 +246,25 @@ describe('kestra-kv state backend: lock', () => {
     expect(kv.raw(LOCK_KEY)!.value).toEqual(holder);
   });
 
+  it('takes over at once, with a warning, a lock of this host whose process is gone; a live one of this host stays', async () => {
+    const kv = new InMemoryKvStore();
+    const { spawnSync } = await import('node:child_process');
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const dead = { ...lockOfAnotherRun(10 * 60_000), host: os.hostname(), pid: Number(gone.stdout), who: 'carol@this-host' };
+    kv.setRaw(LOCK_KEY, { type: 'JSON', value: dead });
+    const warnings: string[] = [];
+    const backend = new KestraKvStateBackend({ kv, namespace: NS, key: STATE_KEY, stack: 'prod', warn: (m) => warnings.push(m) });
+    const lock = await backend.lock({ operation: 'destroy', who: 'bob@this-host' });
+    expect((kv.raw(LOCK_KEY)!.value as StateLockInfo).id).toBe(lock.id);
+    expect(warnings).toEqual([`Warning: taking over the state lock of carol@this-host (pid ${dead.pid}, operation apply, since 2025-03-01T10:00:00.000Z): that process is gone.\n`]);
+    await lock.release();
+
+    const alive = { ...dead, pid: process.pid };
+    kv.setRaw(LOCK_KEY, { type: 'JSON', value: alive });
+    expect(await rejectionOf(backend.lock({ operation: 'apply' }))).toBeInstanceOf(StateLockedError);
+    expect(kv.raw(LOCK_KEY)!.value).toEqual(alive);
+  });
+
   it('refuses a lock another backend instance holds, until that one releases it', async () => {
     const kv = new InMemoryKvStore();
     const first = await backendOn(kv).lock({ operation: 'apply', who: 'ci-job-1' });
