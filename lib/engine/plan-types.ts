@@ -31,6 +31,8 @@ export type ReasonCode =
   /** delete */
   | 'removed-from-config'
   | 'pruned'
+  /** delete (destroy: every object the stack's state manages goes) */
+  | 'destroy-requested'
   /** forget */
   | 'gone-everywhere'
   /** local resources */
@@ -87,6 +89,8 @@ export interface DriftItem {
 
 export interface Plan {
   formatVersion: 2;
+  /** `destroy`: made by `plan --destroy` / `destroy` (every managed object goes); absent for a plan. */
+  mode?: 'destroy';
   stack: string;
   createdAt: string;
   /** Digest of the desired state (stale when synth now gives another). */

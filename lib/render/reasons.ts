@@ -11,6 +11,7 @@ const WORDS: Record<Exclude<ReasonCode, 'pruned'>, string> = {
   'same-content': 'already in Kestra with the same content; will be adopted into state',
   'changes-ignored': 'changes ignored (lifecycle.ignore_changes)',
   'removed-from-config': 'not in the configuration any more; managed by this stack',
+  'destroy-requested': 'the stack is being destroyed',
   'gone-everywhere': 'already gone from Kestra and from Git; removed from state',
   'not-in-state': 'not in state yet',
   'triggers-unchanged': 'triggers unchanged',
@@ -27,9 +28,15 @@ export function reasonText(step: Pick<PlanStep, 'reason' | 'namespace'>): string
   return WORDS[step.reason];
 }
 
+/** Terraform's delete reasons; a destroy's deletes have none in Terraform either (the whole configuration goes). */
+const DELETE_ACTION_REASONS: Partial<Record<ReasonCode, string>> = {
+  pruned: 'delete_because_pruned',
+  'removed-from-config': 'delete_because_no_resource_config',
+};
+
 /** Terraform's `action_reason` where one applies (JSON output). */
 export function terraformActionReason(step: PlanStep): string | undefined {
-  if (step.action === 'delete') return step.reason === 'pruned' ? 'delete_because_pruned' : 'delete_because_no_resource_config';
+  if (step.action === 'delete') return DELETE_ACTION_REASONS[step.reason];
   if (step.action === 'replace') return 'replace_because_triggers_changed';
   return undefined;
 }
