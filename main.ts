@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'kestraform';
 import { ExampleStack } from './stacks/example';
+import { addEnvironmentStacks } from './stacks/environments';
 
 function contextFromCdktfJson(): Record<string, unknown> | undefined {
   if (process.env.CDKTF_CONTEXT_JSON) return undefined; // the App reads it from the environment
@@ -16,4 +17,6 @@ function contextFromCdktfJson(): Record<string, unknown> | undefined {
 
 const app = new App({ context: contextFromCdktfJson(), stackTraces: false });
 new ExampleStack(app, 'example');
+// The same tree as environments (dev, prod, a pull-request preview), when cdktf.json asks for them.
+if (app.node.tryGetContext('kestraform:environments') === true) addEnvironmentStacks(app);
 app.synth();

@@ -8,10 +8,10 @@ import { abandonEarlyApp, startAppEarly } from '../project/run-app';
 import { KESTRAFORM_VERSION } from '../version';
 
 /** Commands that begin with a synth: their app run starts before the rest of the CLI loads. */
-const SYNTHESIZING = new Set(['synth', 'validate', 'plan', 'apply', 'drift', 'import', 'pull']);
+const SYNTHESIZING = new Set(['synth', 'validate', 'plan', 'apply', 'destroy', 'drift', 'status', 'import', 'pull']);
 
 /** Each command module exports `register(program)`; the list keeps `--help` in contract order. */
-const COMMANDS = ['init', 'synth', 'validate', 'plan', 'apply', 'drift', 'import', 'pull', 'server'];
+const COMMANDS = ['init', 'synth', 'validate', 'plan', 'apply', 'destroy', 'drift', 'status', 'import', 'pull', 'server'];
 
 export function buildProgram(): Command {
   const program = new Command('kestraform')

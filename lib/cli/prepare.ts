@@ -6,6 +6,9 @@ import { loadProject, type Project } from '../project/config';
 import { synthesize } from '../project/synth';
 import { offlineChecks } from '../validate/offline';
 import type { DesiredStack } from '../desired/types';
+import { crossStackConflicts } from '../desired/ownership';
+import { checkSelection, requestedStacks, type SelectionDefault } from './stack-selection';
+import { targetKeyOf } from './target-key';
 import { DiagnosticsError, formatDiagnostic, sortDiagnostics } from '../util/diagnostics';
 
 export interface Prepared {
@@ -13,11 +16,24 @@ export interface Prepared {
   stacks: DesiredStack[];
 }
 
-export async function prepareStacks(opts: { stack?: string }): Promise<Prepared> {
+export interface PrepareOptions {
+  /** The stacks named (`--stack`, repeatable); one name or several. */
+  stack?: string | string[];
+  allStacks?: boolean;
+  /** Whether an unnamed choice among several stacks means all of them, or is refused (commands that change something). */
+  selection?: SelectionDefault;
+  /** The command, for the message that asks for stacks to be named. */
+  command?: string;
+}
+
+export async function prepareStacks(opts: PrepareOptions = {}): Promise<Prepared> {
   const project = loadProject();
-  const desired = await synthesize(project, { stack: opts.stack });
+  const sel = { stack: opts.stack === undefined ? [] : Array.isArray(opts.stack) ? opts.stack : [opts.stack], allStacks: opts.allStacks };
+  const desired = await synthesize(project, { stacks: requestedStacks(sel) });
+  checkSelection(sel, desired.stacks.map((s) => s.name), opts.selection ?? 'all', opts.command ?? 'work on');
   const diagnostics = [...desired.diagnostics];
   for (const s of desired.stacks) diagnostics.push(...offlineChecks(s, project.dir));
+  diagnostics.push(...crossStackConflicts(desired.stacks, (s) => targetKeyOf(s), project.dir));
   const sorted = sortDiagnostics(diagnostics);
   const errors = sorted.filter((d) => d.severity === 'error');
   if (errors.length) throw new DiagnosticsError(sorted);

@@ -5,7 +5,7 @@ import type { DesiredStack } from '../desired/types';
 import { createBackend, type StateBackend } from '../engine/state';
 import { planStack, type StackPlan } from '../engine/run';
 import type { Project } from '../project/config';
-import type { Target } from './target';
+import type { Target, Targets } from './target';
 
 export function backendFor(project: Project, stack: DesiredStack, target: Target): StateBackend {
   return createBackend(stack.settings.backend, { projectDir: project.dir, stack: stack.name, kv: target.client });
@@ -16,11 +16,30 @@ export async function planWith(stack: DesiredStack, backend: StateBackend, targe
   return planStack(stack, state, { client: target.client, target: { url: target.url, tenant: target.tenant } });
 }
 
+/** Each stack's plan against its target (read-only: the stacks are planned at once). */
+export async function planStacks(project: Project, stacks: readonly DesiredStack[], targets: Targets): Promise<StackPlan[]> {
+  return Promise.all(
+    stacks.map((stack) => {
+      const target = targets.of(stack);
+      return planWith(stack, backendFor(project, stack, target), target);
+    }),
+  );
+}
+
 /** Runs `fn` with the target open, closing it (and the embedded server) afterwards. */
 export async function withTarget<T>(target: Target, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } finally {
     await target.close();
+  }
+}
+
+/** Runs `fn` with the targets open, closing them (and their embedded servers) afterwards. */
+export async function withTargets<T>(targets: Targets, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } finally {
+    await targets.close();
   }
 }

@@ -8,7 +8,7 @@ export function summarizeStack(stack: DesiredStack, kinds: KindRegistry = builti
   const s = stack.settings;
   const local = stack.resources.filter((r) => r.namespace === undefined).length;
   const lines = [
-    `Stack "${stack.name}" — Kestra ${s.kestra_version}.x, state: ${s.backend.type}, prune: ${s.prune ? 'on' : 'off'}, protected: ${s.protected_namespaces.join(', ') || '(none)'}`,
+    `Stack "${stack.name}"${s.environment ? ` (environment ${s.environment})` : ''} — Kestra ${s.kestra_version}.x, state: ${s.backend.type}, prune: ${s.prune ? 'on' : 'off'}, protected: ${s.protected_namespaces.join(', ') || '(none)'}`,
     ...namespaceTable(countByNamespace(stack.resources, s.namespaces), kinds, { more: local ? [`${local} local-only resource${local === 1 ? '' : 's'}`] : [] }),
   ];
   lines.push(...describeFound(s.found));

@@ -1,15 +1,18 @@
 /**
- * The Kestra a command talks to: KESTRA_URL (with KESTRA_TENANT and credentials from the
- * environment), or — when KESTRA_URL is unset — the embedded local server, started in-process
- * with its data under `.kestraform/local/`, so every command works on a fresh machine.
+ * The Kestra a command talks to, per stack: KESTRA_URL or the URL variable the stack's
+ * environment names (with tenant and credentials likewise), or — with no URL — the embedded local
+ * server of its environment, started in-process, so every command works on a fresh machine.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { KestraClient, clientConfigFromEnv } from '../kestra';
+import { KestraClient, clientConfigFromEnv, clientConfigForTarget } from '../kestra';
 import { startKestraServer, type RunningKestraServer } from '../server';
 import type { Project } from '../project/config';
 import type { DesiredStack } from '../desired/types';
 import { UserError } from './errors';
+import { targetKeyOf } from './target-key';
+
+export { targetKeyOf } from './target-key';
 import { processAlive } from '../util/process';
 
 export interface Target {
@@ -21,38 +24,76 @@ export interface Target {
   close(): Promise<void>;
 }
 
+/** The targets of the stacks a command works on: stacks of one environment share theirs. */
+export interface Targets {
+  of(stack: DesiredStack): Target;
+  close(): Promise<void>;
+}
+
 /** Requests kestraform ever has in flight at one Kestra (apply raises it to its --parallelism). */
 export const DEFAULT_REQUESTS_IN_FLIGHT = 16;
 
 /**
- * `stacks`: what the command works on; the embedded server emulates the Kestra line they target
- * (the older one when they differ), so a 1.x stack is validated as Kestra 1.x would.
+ * Opens every target `stacks` need: a client per URL and tenant, or an embedded local server per
+ * named Kestra (data in `.kestraform/local/`, or `.kestraform/local/<name>/` for a named
+ * one) emulating the Kestra line its stacks target (the older one when they differ), so every
+ * command works on a fresh machine.
  */
+export async function openTargets(project: Project, stacks: readonly DesiredStack[], env: NodeJS.ProcessEnv = process.env, opts: { maxInFlight?: number } = {}): Promise<Targets> {
+  const byKey = new Map<string, DesiredStack[]>();
+  for (const s of stacks) byKey.set(targetKeyOf(s, env), [...(byKey.get(targetKeyOf(s, env)) ?? []), s]);
+  const opened = new Map<string, Target>();
+  try {
+    for (const [key, group] of byKey) opened.set(key, await openOne(project, group, env, opts));
+  } catch (e) {
+    await Promise.allSettled([...opened.values()].map((t) => t.close()));
+    throw e;
+  }
+  return {
+    of: (stack) => opened.get(targetKeyOf(stack, env))!,
+    close: async () => {
+      await Promise.all([...opened.values()].map((t) => t.close()));
+    },
+  };
+}
+
+/** The one target of `stacks` (all of them in one environment): for commands that work on one. */
 export async function openTarget(project: Project, stacks: readonly DesiredStack[], env: NodeJS.ProcessEnv = process.env, opts: { maxInFlight?: number } = {}): Promise<Target> {
+  const keys = new Set(stacks.map((s) => targetKeyOf(s, env)));
+  if (keys.size > 1) throw new UserError(`the stacks ${stacks.map((s) => s.name).join(', ')} deploy to different Kestras; run the command for one of them (--stack)`);
+  return openOne(project, stacks, env, opts);
+}
+
+async function openOne(project: Project, stacks: readonly DesiredStack[], env: NodeJS.ProcessEnv, opts: { maxInFlight?: number }): Promise<Target> {
   // The engine starts every namespace's reads at once; this bound is what the server sees.
   const maxInFlight = Math.max(DEFAULT_REQUESTS_IN_FLIGHT, opts.maxInFlight ?? 0);
-  if (env.KESTRA_URL) {
-    const config = { ...clientConfigFromEnv(env)!, maxInFlight };
+  const settings = stacks[0]?.settings.target ?? {};
+  const remote = clientConfigForTarget(settings, env);
+  if (remote) {
+    const config = { ...remote, maxInFlight };
     const client = new KestraClient(config);
     return { client, url: config.url, tenant: config.tenant, embedded: false, close: async () => client.close() };
   }
   const kestraMajor = stacks.some((s) => s.settings.kestra_version === 1) ? 1 : 2;
-  const dataDir = path.join(project.dir, '.kestraform', 'local');
+  const name = settings.name;
+  const dataDir = path.join(project.dir, '.kestraform', 'local', ...(name ? [name] : []));
   fs.mkdirSync(dataDir, { recursive: true });
   const release = acquireDirLock(dataDir);
   let server: RunningKestraServer;
   try {
-    server = await startKestraServer({ port: 0, dataDir, tenant: env.KESTRA_TENANT || 'main', kestraMajor });
+    server = await startKestraServer({ port: 0, dataDir, tenant: env.KESTRA_TENANT || settings.tenant || 'main', kestraMajor });
   } catch (e) {
     release();
     throw e;
   }
   const config = { ...clientConfigFromEnv({ ...env, KESTRA_URL: server.url })!, maxInFlight };
   const client = new KestraClient(config);
-  process.stderr.write(`Using the embedded local Kestra server (Kestra ${kestraMajor}.x API; no KESTRA_URL set; data in ${path.relative(process.cwd(), dataDir) || dataDir}/).\n`);
+  const shown = path.relative(process.cwd(), dataDir) || dataDir;
+  const unset = settings.url_env ? `neither KESTRA_URL nor ${settings.url_env} is set` : 'no KESTRA_URL set';
+  process.stderr.write(`Using the embedded local Kestra server${name ? ` "${name}"` : ''} (Kestra ${kestraMajor}.x API; ${unset}; data in ${shown}/).\n`);
   return {
     client,
-    url: 'embedded://.kestraform/local',
+    url: `embedded://.kestraform/local${name ? `/${name}` : ''}`,
     tenant: config.tenant,
     embedded: true,
     close: async () => {

@@ -236,6 +236,7 @@ ${r.setup}
             const fs = require('fs');
             const body = fs.readFileSync('plan.md', 'utf8');
             const marker = body.split('\\n')[0]; // <!-- kestraform-plan:<stack> -->
+            if (!marker.startsWith('<!-- kestraform-plan')) throw new Error('plan.md does not start with the kestraform plan marker: the plan step failed, nothing to post');
             const { owner, repo } = context.repo;
             const issue_number = context.issue.number;
             const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number });

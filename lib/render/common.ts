@@ -47,7 +47,7 @@ export function headline(c: PlanStep): string {
 
 export function summaryLine(plan: Plan): string {
   const s = plan.summary;
-  if (s.add + s.change + s.destroy + s.import + s.forget === 0) return 'No changes. Your Kestra namespaces match the configuration.';
+  if (s.add + s.change + s.destroy + s.import + s.forget === 0) return plan.mode === 'destroy' ? 'No objects to destroy: the state manages none.' : 'No changes. Your Kestra namespaces match the configuration.';
   return `Plan: ${s.import ? `${s.import} to import, ` : ''}${s.add} to add, ${s.change} to change, ${s.destroy} to destroy.`;
 }
 

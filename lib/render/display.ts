@@ -15,11 +15,13 @@ export function stepBlocks(step: PlanStep, kinds: KindRegistry = builtinKinds): 
 
 export function driftBlocks(item: DriftItem, kinds: KindRegistry = builtinKinds): DisplayBlock[] {
   const sides: Shown['sides'] = item.drift === 'changed' ? 'update' : item.drift === 'deleted' ? 'delete' : 'create';
-  return kinds.of(item.kind).display({ address: item.address, sides, before: item.before, after: item.after, sensitive: item.sensitive });
+  const blocks = kinds.of(item.kind).display({ address: item.address, sides, before: item.before, after: item.after, sensitive: item.sensitive });
+  // A drift compares what kestraform applied with what Kestra holds now.
+  return blocks.map((b) => (b.type === 'diff' ? { ...b, sides: ['applied', 'live'] } : b));
 }
 
-export function unifiedDiff(label: string, before: string, after: string): string {
-  const patch = createTwoFilesPatch(label, label, before, after, 'live', 'desired', { context: 3 });
+export function unifiedDiff(label: string, before: string, after: string, sides: [string, string] = ['live', 'desired']): string {
+  const patch = createTwoFilesPatch(label, label, before, after, sides[0], sides[1], { context: 3 });
   // Drop the "Index:"/"====" header lines; keep ---/+++ and hunks.
   return patch
     .split('\n')
@@ -29,7 +31,7 @@ export function unifiedDiff(label: string, before: string, after: string): strin
 }
 
 export function diffOf(block: Extract<DisplayBlock, { type: 'diff' }>): string {
-  return unifiedDiff(block.label, block.before ?? '', block.after ?? '');
+  return unifiedDiff(block.label, block.before ?? '', block.after ?? '', block.sides);
 }
 
 /** Values as `name = value` or `name = before -> after`, the `=` aligned (Terraform's layout). */

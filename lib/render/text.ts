@@ -20,7 +20,7 @@ export function renderPlanText(plan: Plan, opts: TextOptions): string {
   const p = paint(opts.color);
   const kinds = opts.kinds ?? builtinKinds;
   const out: string[] = [];
-  if (plan.drift.length) out.push(renderDriftSection(plan.drift, p, kinds), '');
+  if (plan.drift.length) out.push(renderDriftSection(plan.drift, p, kinds, plan.mode === 'destroy'), '');
   const steps = visibleSteps(plan);
   if (steps.length) {
     const used = [...new Set(steps.map((c) => c.action))];
@@ -67,11 +67,12 @@ export function diffLines(diff: string, p: Paint, max = Infinity): string[] {
   return shown;
 }
 
-function renderDriftSection(items: DriftItem[], p: Paint, kinds: KindRegistry): string {
+function renderDriftSection(items: DriftItem[], p: Paint, kinds: KindRegistry, destroying: boolean): string {
   const out = [p.bold('Objects changed outside kestraform'), '', 'kestraform detected the following changes made in Kestra since the last apply:', ''];
   out.push(...driftLines(items, p, kinds));
   const reverts = items.filter((i) => i.drift !== 'unmanaged').length;
-  if (reverts) out.push('Unless you bring these changes into Git (`kestraform pull`) or accept them into state (`kestraform apply --refresh-only`), the plan below reverts them to Git.');
+  if (reverts && !destroying) out.push('Unless you bring these changes into Git (`kestraform pull`) or accept them into state (`kestraform apply --refresh-only`), the plan below reverts them to Git.');
+  if (destroying) out.push('Destroying deletes managed objects as they are now, changes included; objects created outside kestraform stay.');
   return out.join('\n');
 }
 
@@ -104,6 +105,10 @@ export function renderDriftText(items: DriftItem[], opts: TextOptions): string {
     ...driftLines(items, p, kinds),
     `Drift: ${plural(counts.changed, 'object')} changed, ${counts.deleted} deleted, ${counts.unmanaged} created outside kestraform.`,
   ].join('\n');
+}
+
+export function formatDestroySummary(r: { destroyed: number }): string {
+  return `Destroy complete! Resources: ${r.destroyed} destroyed.`;
 }
 
 export function formatApplySummary(r: { added: number; changed: number; destroyed: number; imported?: number }): string {

@@ -41,7 +41,7 @@ export interface CliResult {
   killed: boolean;
 }
 
-export function runCli(cwd: string, args: string[], env: Record<string, string | undefined> = {}, opts: { killAfterMs?: number; signal?: NodeJS.Signals; killAfterFile?: string } = {}): Promise<CliResult> {
+export function runCli(cwd: string, args: string[], env: Record<string, string | undefined> = {}, opts: { killAfterMs?: number; signal?: NodeJS.Signals; killAfterFile?: string; killWhen?: () => Promise<boolean> } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const childEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...env };
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete childEnv[k];
@@ -64,6 +64,16 @@ export function runCli(cwd: string, args: string[], env: Record<string, string |
         clearInterval(poll);
         killLater();
       }, 5);
+    }
+    if (opts.killWhen) {
+      // Polled until it holds (e.g. the first delete reached the server), then the signal at once.
+      const check = async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        if (await opts.killWhen!().catch(() => false)) {
+          if (child.exitCode === null && child.signalCode === null) killed = child.kill(opts.signal ?? 'SIGKILL');
+        } else setTimeout(check, 10);
+      };
+      void check();
     }
     child.on('error', reject);
     child.on('close', (code, signal) => {

@@ -77,7 +77,7 @@ describe('kestraform validate', () => {
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/company\.team\s+4\s+\d+\s+\d+/);
-      expect(r.stdout).toMatch(/company\.team\.analytics\s+2\s+\d+\s+\d+/);
+      expect(r.stdout).toMatch(/company\.team\.analytics\s+3\s+\d+\s+\d+/);
       expect(r.stdout).toContain('Success! The configuration is valid');
     } finally {
       p.cleanup();
@@ -117,7 +117,7 @@ describe('kestraform validate', () => {
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('Stack "example"');
       const tf = JSON.parse(fs.readFileSync(path.join(p.dir, 'cdktf.out/stacks/example/cdk.tf.json'), 'utf8'));
-      expect(Object.keys(tf.resource.kestra_flow)).toHaveLength(6);
+      expect(Object.keys(tf.resource.kestra_flow)).toHaveLength(7);
       // namespace files are recorded by path, size and sha256 — never inlined
       const files = Object.values(tf.resource.kestra_namespace_file) as Array<Record<string, unknown>>;
       expect(files.every((f) => f.content === undefined && typeof f.content_sha256 === 'string' && typeof f.source === 'string')).toBe(true);

@@ -2,12 +2,28 @@
 import { computePlan } from '../../lib/engine/plan';
 import { addReviewDetail } from '../../lib/engine/run';
 import { renderPlanText } from '../../lib/render';
-import { blocksText, stepBlocks, valueLines } from '../../lib/render/display';
-import { file, kv, liveFile, liveOf, stack, stateOf, target } from '../engine/factory';
+import { blocksText, driftBlocks, stepBlocks, valueLines } from '../../lib/render/display';
+import { file, flow, kv, liveFile, liveFlow, liveOf, stack, stateOf, target } from '../engine/factory';
 import { emptySnapshot, type LiveFile } from '../../lib/kinds';
 
 const ns = 'n';
 const crlf = 'line one\r\nline two\r\n';
+
+describe('what a drift shows', () => {
+  it('labels its diff as what was applied against what is live, and a plan step as live against desired', () => {
+    const applied = flow(ns, 'f', 'id: f\nnamespace: n\ntasks: []\n');
+    const live = liveOf([applied], [ns]);
+    const state = stateOf([applied], live);
+    live.objects.set(applied.address, liveFlow(ns, 'f', 'id: f\nnamespace: n\ndescription: edited in the UI\ntasks: []\n', 2));
+    const plan = computePlan({ stack: stack([applied]), live, state, target });
+    const drift = blocksText(driftBlocks(plan.drift[0]), { values: false })!;
+    expect(drift).toMatch(/^--- n\/f\tapplied\n\+\+\+ n\/f\tlive\n/);
+    expect(drift).toContain('+description: edited in the UI');
+    const step = blocksText(stepBlocks(plan.steps[0]), { values: false })!;
+    expect(step).toMatch(/^--- n\/f\tlive\n\+\+\+ n\/f\tdesired\n/);
+    expect(step).toContain('-description: edited in the UI');
+  });
+});
 
 describe('what a step shows', () => {
   it('shows the lines of a text file with CRLF endings when it is created and when it is deleted', () => {

@@ -1,29 +1,43 @@
 import type { Command } from 'commander';
 import { prepareStacks } from '../prepare';
-import { openTarget } from '../target';
-import { backendFor, planWith, withTarget } from '../session';
+import { openTargets } from '../target';
+import { planStacks, withTargets } from '../session';
+import { addStackOptions, type StackSelection } from '../stack-selection';
 import { UserError } from '../errors';
+import { driftTableMarkdown, driftTableText, type DriftRow } from '../../render/stacks-table';
 import type { DriftItem } from '../../engine/plan-types';
 import { renderDriftJson, renderDriftMarkdown, renderDriftText, shouldColor } from '../../render';
 
+function countDrift(items: readonly DriftItem[]): { changed: number; deleted: number; unmanaged: number } {
+  const c = { changed: 0, deleted: 0, unmanaged: 0 };
+  for (const i of items) c[i.drift]++;
+  return c;
+}
+
 export function register(program: Command): void {
-  program
-    .command('drift')
+  addStackOptions(program.command('drift'))
     .description('Report objects changed in Kestra outside kestraform (edited, deleted, or created in owned namespaces); never writes')
-    .option('--stack <name>', 'only this stack')
     .option('--format <format>', 'text, markdown or json', 'text')
-    .action(async (opts: { stack?: string; format: string }) => {
+    .action(async (opts: StackSelection & { format: string }) => {
       if (!['text', 'markdown', 'json'].includes(opts.format)) throw new UserError(`--format must be text, markdown or json, not "${opts.format}"`);
-      const { project, stacks } = await prepareStacks(opts);
-      const target = await openTarget(project, stacks);
-      const items: DriftItem[] = await withTarget(target, async () => {
-        const all: DriftItem[] = [];
-        for (const stack of stacks) all.push(...(await planWith(stack, backendFor(project, stack, target), target)).plan.drift);
-        return all;
-      });
-      if (opts.format === 'json') process.stdout.write(JSON.stringify(renderDriftJson(items), null, 2) + '\n');
-      else if (opts.format === 'markdown') process.stdout.write(renderDriftMarkdown(items, {}) + '\n');
-      else process.stdout.write(renderDriftText(items, { color: shouldColor(process.stdout, process.env) }) + '\n');
-      process.exitCode = items.length ? 2 : 0;
+      const { project, stacks } = await prepareStacks({ ...opts, command: 'check' });
+      const targets = await openTargets(project, stacks);
+      const plans = await withTargets(targets, () => planStacks(project, stacks, targets));
+      const perStack: Array<{ stack: string; items: DriftItem[] }> = plans.map((p, i) => ({ stack: stacks[i].name, items: p.plan.drift }));
+      const several = perStack.length > 1;
+      const color = shouldColor(process.stdout, process.env);
+      if (opts.format === 'json') {
+        const docs = perStack.map((p) => (several ? { stack: p.stack, ...renderDriftJson(p.items) } : renderDriftJson(p.items)));
+        process.stdout.write(JSON.stringify(several ? docs : docs[0], null, 2) + '\n');
+      } else {
+        const each = perStack.map((p) => {
+          const body = opts.format === 'markdown' ? renderDriftMarkdown(p.items, {}) : renderDriftText(p.items, { color });
+          return several ? `${opts.format === 'markdown' ? '#### ' : ''}Stack "${p.stack}":\n${body}` : body;
+        });
+        const rows: DriftRow[] = perStack.map((p, i) => ({ stack: p.stack, environment: stacks[i].settings.environment, ...countDrift(p.items) }));
+        const table = several ? [opts.format === 'markdown' ? driftTableMarkdown(rows) : driftTableText(rows)] : [];
+        process.stdout.write([...(opts.format === 'markdown' ? table : []), ...each, ...(opts.format === 'markdown' ? [] : table)].join('\n\n') + '\n');
+      }
+      process.exitCode = perStack.some((p) => p.items.length) ? 2 : 0;
     });
 }

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { prepareStacks } from '../prepare';
-import { openTarget } from '../target';
-import { backendFor, planWith, withTarget } from '../session';
+import { openTargets } from '../target';
+import { backendFor, planWith, withTargets } from '../session';
 import { UserError } from '../errors';
 import { LiveState } from '../../engine/apply-state';
 import { applyPlan } from '../../engine/apply';
@@ -17,21 +17,22 @@ export function register(program: Command): void {
     .command('import')
     .description('Adopt live Kestra objects into state (flow:NS/ID, file:NS:/PATH, kv:NS/KEY); one not in Git yet is first written into the repository where the stack keeps new objects of its namespace')
     .argument('<address...>', 'addresses to adopt')
-    .option('--stack <name>', 'the stack that declares them (or owns their namespace)')
-    .action(async (addresses: string[], opts: { stack?: string }) => {
+    .option('--stack <name>', 'the stack that declares them (or owns their namespace); repeat for several', (name: string, names: string[]) => [...names, name], [] as string[])
+    .action(async (addresses: string[], opts: { stack: string[] }) => {
       for (const a of addresses) {
         const p = parseAddress(a);
         if (!p || !builtinKinds.has(p.kind) || builtinKinds.of(p.kind).localOnly) throw new UserError(`"${a}" is not an address of a Kestra object: write ${ADDRESS_FORMS}`);
       }
       const { project, stacks } = await prepareStacks(opts);
-      const target = await openTarget(project, stacks);
-      await withTarget(target, async () => {
+      const targets = await openTargets(project, stacks);
+      await withTargets(targets, async () => {
         const remaining = new Set(addresses);
         const declaredAnywhere = (a: string) => stacks.some((s) => s.resources.some((r) => r.address === a));
         for (const stack of stacks) {
           const declared = addresses.filter((a) => remaining.has(a) && stack.resources.some((r) => r.address === a));
           const fresh = addresses.filter((a) => remaining.has(a) && !declaredAnywhere(a) && stack.settings.namespaces.includes(parseAddress(a)!.namespace));
           if (!declared.length && !fresh.length) continue;
+          const target = targets.of(stack);
           const backend = backendFor(project, stack, target);
           const lock = await backend.lock({ operation: 'import' });
           try {
@@ -62,7 +63,7 @@ export function register(program: Command): void {
           }
         }
         if (remaining.size) {
-          throw new UserError(`neither declared nor in a namespace ${opts.stack ? `stack "${opts.stack}"` : 'any stack'} owns: ${[...remaining].join(', ')} — add its namespace to a stack (a source for it, or the stack's \`namespaces\`) first`);
+          throw new UserError(`neither declared nor in a namespace ${opts.stack.length ? `stack ${opts.stack.map((n) => `"${n}"`).join(', ')}` : 'any stack'} owns: ${[...remaining].join(', ')} — add its namespace to a stack (a source for it, or the stack's \`namespaces\`) first`);
         }
         process.stdout.write('\nImport successful! The imported objects are now managed by kestraform; run `kestraform plan` to see any difference from Git.\n');
       });

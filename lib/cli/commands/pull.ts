@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { prepareStacks } from '../prepare';
-import { openTarget } from '../target';
-import { backendFor, planWith, withTarget } from '../session';
+import { openTargets } from '../target';
+import { backendFor, planWith, withTargets } from '../session';
+import { addStackOptions, type StackSelection } from '../stack-selection';
 import { UserError } from '../errors';
 import { LiveState } from '../../engine/apply-state';
 import { applyPlan } from '../../engine/apply';
@@ -12,8 +13,7 @@ import { executePullWrites, planPullWrites, selectForPull, type PullWrite } from
 import { dirtyFiles } from '../../pull/git-status';
 import { commitPaths, parseAuthor, prepareBranch, workTreeOf, type Author } from '../../pull/git-commit';
 
-interface PullOptions {
-  stack?: string;
+interface PullOptions extends StackSelection {
   includeUnmanaged?: boolean;
   force?: boolean;
   commit?: boolean;
@@ -23,11 +23,9 @@ interface PullOptions {
 }
 
 export function register(program: Command): void {
-  program
-    .command('pull')
+  addStackOptions(program.command('pull'))
     .description('Write objects changed in Kestra outside kestraform back into the repository, each into its own file (new ones where the stack says)')
     .argument('[address...]', 'only these addresses (default: every drifted object)')
-    .option('--stack <name>', 'only this stack')
     .option('--include-unmanaged', 'also write objects created in Kestra in the namespaces the stack owns')
     .option('--force', 'overwrite files that have uncommitted changes')
     .option('--commit', 'commit the files pulled (one commit; never pushed)')
@@ -37,13 +35,15 @@ export function register(program: Command): void {
     .action(async (addresses: string[], opts: PullOptions) => {
       if (!opts.commit && (opts.message || opts.author || opts.branch)) throw new UserError('--message, --author and --branch go with --commit');
       const author: Author | undefined = opts.author ? parseAuthor(opts.author) : undefined;
-      const { project, stacks } = await prepareStacks(opts);
+      // Each environment may have drifted its own way: pull from the ones named.
+      const { project, stacks } = await prepareStacks({ ...opts, selection: 'named-when-several', command: 'pull from' });
       const top = opts.commit ? workTreeOf(project.dir) : undefined;
-      const target = await openTarget(project, stacks);
+      const targets = await openTargets(project, stacks);
       const pulled: PullWrite[] = [];
       let branchReady = false;
-      await withTarget(target, async () => {
+      await withTargets(targets, async () => {
         for (const stack of stacks) {
+          const target = targets.of(stack);
           const backend = backendFor(project, stack, target);
           const lock = await backend.lock({ operation: 'pull' });
           try {
@@ -85,7 +85,7 @@ export function register(program: Command): void {
         process.stdout.write(`\nPulled ${n} object${n === 1 ? '' : 's'} into the repository. Review with \`git diff\` and commit (or pull with --commit).\n`);
         return;
       }
-      const message = opts.message ?? defaultMessage(pulled, target.url);
+      const message = opts.message ?? defaultMessage(pulled, [...new Set(stacks.map((s) => targets.of(s).url))].join(', '));
       const commit = commitPaths(top, pulled.map((w) => w.file), message, author);
       if (commit) process.stdout.write(`\nPulled ${n} object${n === 1 ? '' : 's'} and committed them as ${commit.slice(0, 12)} (not pushed).\n`);
       else process.stdout.write(`\nPulled ${n} object${n === 1 ? '' : 's'}; the files already held what Kestra holds, so there was nothing to commit.\n`);

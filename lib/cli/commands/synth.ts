@@ -8,10 +8,10 @@ export function register(program: Command): void {
   program
     .command('synth')
     .description('Run the app of cdktf.json (main.ts) and read the synthesized stacks from cdktf.out/')
-    .option('--stack <name>', 'only this stack')
-    .action(async (opts: { stack?: string }) => {
+    .option('--stack <name>', 'only this stack (repeat for several)', (name: string, names: string[]) => [...names, name], [] as string[])
+    .action(async (opts: { stack: string[] }) => {
       const project = loadProject();
-      const desired = await synthesize(project, { stack: opts.stack });
+      const desired = await synthesize(project, { stacks: opts.stack.length ? opts.stack : undefined });
       for (const stack of desired.stacks) process.stdout.write(summarizeStack(stack) + '\n');
       for (const d of sortDiagnostics(desired.diagnostics)) process.stderr.write(formatDiagnostic(d) + '\n');
       process.stdout.write(`Synthesized to ${require('node:path').relative(project.dir, project.outDir) || '.'}/\n`);

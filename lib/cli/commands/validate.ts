@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { loadProject } from '../../project/config';
 import { synthesize } from '../../project/synth';
 import { offlineChecks } from '../../validate/offline';
+import { crossStackConflicts } from '../../desired/ownership';
+import { targetKeyOf } from '../target-key';
 import { summarizeStack } from '../summary';
 import { formatDiagnostic, hasErrors, sortDiagnostics } from '../../util/diagnostics';
 
@@ -9,12 +11,13 @@ export function register(program: Command): void {
   program
     .command('validate')
     .description('Synthesize and check the stacks and their Git trees offline; lists every error with file and line')
-    .option('--stack <name>', 'only this stack')
-    .action(async (opts: { stack?: string }) => {
+    .option('--stack <name>', 'only this stack (repeat for several)', (name: string, names: string[]) => [...names, name], [] as string[])
+    .action(async (opts: { stack: string[] }) => {
       const project = loadProject();
-      const desired = await synthesize(project, { stack: opts.stack });
+      const desired = await synthesize(project, { stacks: opts.stack.length ? opts.stack : undefined });
       const diagnostics = [...desired.diagnostics];
       for (const stack of desired.stacks) diagnostics.push(...offlineChecks(stack, project.dir));
+      diagnostics.push(...crossStackConflicts(desired.stacks, (s) => targetKeyOf(s), project.dir));
       for (const stack of desired.stacks) process.stdout.write(summarizeStack(stack) + '\n');
       const sorted = sortDiagnostics(diagnostics);
       for (const d of sorted) process.stderr.write(formatDiagnostic(d) + '\n');
