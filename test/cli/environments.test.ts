@@ -201,6 +201,33 @@ describe('environments of one tree (CLI end to end, one Kestra per environment)'
     expect((await runCli(project.dir, ['apply', '--stack', 'prod', '--auto-approve'], env)).code).toBe(0);
   });
 
+  it('pull brings a UI edit back from prod, and refuses what an environment rewrote or gave its own value', async () => {
+    const file = project.at('company.team', 'flows', 'hello-world.yml');
+    const git = fs.readFileSync(file, 'utf8');
+    const hotfix = git.replace('Says hello', 'Says hello (hotfix)');
+    const put = (url: string, ns: string, body: string) => fetch(`${url}/api/v1/main/flows/${ns}/hello-world`, { method: 'PUT', headers: { 'Content-Type': 'application/x-yaml' }, body });
+    // dev's flows are rewritten (dev. namespaces, env label): Kestra's version cannot go back into the shared file.
+    const devSource = (await deployedIn(dev.url, ['dev.company.team'])).flows.get('dev.company.team/hello-world')!;
+    expect((await put(dev.url, 'dev.company.team', devSource.replace('Says hello', 'Says hello (dev hotfix)'))).status).toBe(200);
+    const fromDev = await runCli(project.dir, ['pull', '--stack', 'dev', 'flow:dev.company.team/hello-world'], env);
+    expect({ code: fromDev.code, out: fromDev.stdout.trim() }).toEqual({ code: 1, out: 'Nothing pulled; 1 object changed outside kestraform could not be pulled (see the warnings above).' });
+    expect(fromDev.stderr).toContain('Warning: not pulled: flow:dev.company.team/hello-world: its source is rewritten for environment "dev"');
+    // prod's KV overlay is prod's own value, not the shared kv.yaml's.
+    const client = new KestraClient({ url: prod.url });
+    await client.putKv('company.team', 'API_BASE_URL', { type: 'STRING', value: 'https://hotfix.example.com' }).finally(() => client.close());
+    const kvPull = await runCli(project.dir, ['pull', '--stack', 'prod', 'kv:company.team/API_BASE_URL'], env);
+    expect(kvPull.code).toBe(1);
+    expect(kvPull.stderr).toContain('Warning: not pulled: kv:company.team/API_BASE_URL: environment "prod" gives it its own value or description');
+    // prod deploys the file as it is: its hotfix goes back into that very file.
+    expect((await put(prod.url, 'company.team', hotfix)).status).toBe(200);
+    const fromProd = await runCli(project.dir, ['pull', '--stack', 'prod', 'flow:company.team/hello-world'], env);
+    expect({ code: fromProd.code, stderr: fromProd.stderr.split('\n').filter((l) => /warning|error/i.test(l)) }).toEqual({ code: 0, stderr: [] });
+    expect(fs.readFileSync(file, 'utf8')).toBe(hotfix);
+    // Back to Git's version everywhere for the tests after this one.
+    fs.writeFileSync(file, git);
+    expect((await runCli(project.dir, ['apply', '--stack', 'dev', '--stack', 'prod', '--auto-approve'], env)).code).toBe(0);
+  });
+
   it('a pull-request preview: triggers disabled, destroyed exactly, twice, and after a SIGKILL', async () => {
     const previewNs = TREE_NAMESPACES.map((ns) => `pr-42.${ns}`);
     const devBefore = await deployedIn(dev.url, TREE_NAMESPACES.map((ns) => `dev.${ns}`));

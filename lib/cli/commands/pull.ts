@@ -20,6 +20,7 @@ interface PullOptions extends StackSelection {
   message?: string;
   author?: string;
   branch?: string;
+  lockTimeout: string;
 }
 
 export function register(program: Command): void {
@@ -32,20 +33,24 @@ export function register(program: Command): void {
     .option('-m, --message <text>', 'commit message (with --commit)')
     .option('--author <"Name <email>">', 'commit author and committer (with --commit; default: your Git identity)')
     .option('--branch <name>', 'commit on this new branch, made from the current one (with --commit; default: the current branch)')
+    .option('--lock-timeout <seconds>', 'wait this long for the state lock', '0')
     .action(async (addresses: string[], opts: PullOptions) => {
       if (!opts.commit && (opts.message || opts.author || opts.branch)) throw new UserError('--message, --author and --branch go with --commit');
+      const lockWaitMs = Number(opts.lockTimeout) * 1000;
+      if (!Number.isFinite(lockWaitMs) || lockWaitMs < 0) throw new UserError(`--lock-timeout must be a number of seconds, not "${opts.lockTimeout}"`);
       const author: Author | undefined = opts.author ? parseAuthor(opts.author) : undefined;
       // Each environment may have drifted its own way: pull from the ones named.
       const { project, stacks } = await prepareStacks({ ...opts, selection: 'named-when-several', command: 'pull from' });
       const top = opts.commit ? workTreeOf(project.dir) : undefined;
       const targets = await openTargets(project, stacks);
       const pulled: PullWrite[] = [];
+      const refused: string[] = [];
       let branchReady = false;
       await withTargets(targets, async () => {
         for (const stack of stacks) {
           const target = targets.of(stack);
           const backend = backendFor(project, stack, target);
-          const lock = await backend.lock({ operation: 'pull' });
+          const lock = await backend.lock({ operation: 'pull' }, { waitMs: lockWaitMs });
           try {
             const current = await planWith(stack, backend, target);
             const mine = addresses.length ? addresses.filter((a) => current.plan.drift.some((d) => d.address === a) || stack.resources.some((r) => r.address === a)) : undefined;
@@ -53,6 +58,7 @@ export function register(program: Command): void {
             const items = selectForPull(current.plan, { addresses: mine, includeUnmanaged: opts.includeUnmanaged });
             const { writes, skipped } = await planPullWrites(items, { stack, live: current.live, state: current.state, client: target.client, projectDir: project.dir });
             for (const s of skipped) process.stderr.write(`Warning: not pulled: ${s}\n`);
+            refused.push(...skipped);
             const dirty = opts.force ? [] : dirtyFiles([...new Set(writes.map((w) => w.file))], project.dir);
             if (dirty.length) {
               throw new UserError(`these files have uncommitted changes and would be overwritten:\n${dirty.map((f) => `  ${path.relative(project.dir, f)}`).join('\n')}\ncommit or stash them first, or pass --force`);
@@ -76,8 +82,11 @@ export function register(program: Command): void {
           }
         }
       });
+      // Objects named on the command line that could not be pulled are an error, not a note.
+      if (addresses.length && refused.length) process.exitCode = 1;
       if (!pulled.length) {
-        process.stdout.write('Nothing to pull: no object changed outside kestraform.\n');
+        const left = refused.length ? `; ${refused.length} object${refused.length === 1 ? '' : 's'} changed outside kestraform could not be pulled (see the warnings above)` : ': no object changed outside kestraform';
+        process.stdout.write(`Nothing pulled${left}.\n`);
         return;
       }
       const n = pulled.length;
