@@ -30,6 +30,13 @@ export interface Targets {
   close(): Promise<void>;
 }
 
+export interface TargetOptions {
+  /** Raises the requests in flight at one Kestra (apply's --parallelism). */
+  maxInFlight?: number;
+  /** The command changes Kestra or Git (apply, destroy, import, pull): no embedded stand-in for a named Kestra in CI. */
+  writes?: boolean;
+}
+
 /** Requests kestraform ever has in flight at one Kestra (apply raises it to its --parallelism). */
 export const DEFAULT_REQUESTS_IN_FLIGHT = 16;
 
@@ -39,7 +46,7 @@ export const DEFAULT_REQUESTS_IN_FLIGHT = 16;
  * one) emulating the Kestra line its stacks target (the older one when they differ), so every
  * command works on a fresh machine.
  */
-export async function openTargets(project: Project, stacks: readonly DesiredStack[], env: NodeJS.ProcessEnv = process.env, opts: { maxInFlight?: number } = {}): Promise<Targets> {
+export async function openTargets(project: Project, stacks: readonly DesiredStack[], env: NodeJS.ProcessEnv = process.env, opts: TargetOptions = {}): Promise<Targets> {
   const byKey = new Map<string, DesiredStack[]>();
   for (const s of stacks) byKey.set(targetKeyOf(s, env), [...(byKey.get(targetKeyOf(s, env)) ?? []), s]);
   const opened = new Map<string, Target>();
@@ -58,13 +65,13 @@ export async function openTargets(project: Project, stacks: readonly DesiredStac
 }
 
 /** The one target of `stacks` (all of them in one environment): for commands that work on one. */
-export async function openTarget(project: Project, stacks: readonly DesiredStack[], env: NodeJS.ProcessEnv = process.env, opts: { maxInFlight?: number } = {}): Promise<Target> {
+export async function openTarget(project: Project, stacks: readonly DesiredStack[], env: NodeJS.ProcessEnv = process.env, opts: TargetOptions = {}): Promise<Target> {
   const keys = new Set(stacks.map((s) => targetKeyOf(s, env)));
   if (keys.size > 1) throw new UserError(`the stacks ${stacks.map((s) => s.name).join(', ')} deploy to different Kestras; run the command for one of them (--stack)`);
   return openOne(project, stacks, env, opts);
 }
 
-async function openOne(project: Project, stacks: readonly DesiredStack[], env: NodeJS.ProcessEnv, opts: { maxInFlight?: number }): Promise<Target> {
+async function openOne(project: Project, stacks: readonly DesiredStack[], env: NodeJS.ProcessEnv, opts: TargetOptions): Promise<Target> {
   // The engine starts every namespace's reads at once; this bound is what the server sees.
   const maxInFlight = Math.max(DEFAULT_REQUESTS_IN_FLIGHT, opts.maxInFlight ?? 0);
   const settings = stacks[0]?.settings.target ?? {};
@@ -73,6 +80,11 @@ async function openOne(project: Project, stacks: readonly DesiredStack[], env: N
     const config = { ...remote, maxInFlight };
     const client = new KestraClient(config);
     return { client, url: config.url, tenant: config.tenant, embedded: false, close: async () => client.close() };
+  }
+  // A stack that names its URL variable deploys somewhere real: in CI an unset variable is a
+  // missing secret, not a wish for a throw-away local server that an apply would "succeed" on.
+  if (opts.writes && settings.url_env && env.CI === 'true' && env.KESTRAFORM_EMBEDDED !== '1') {
+    throw new UserError(`stack${stacks.length === 1 ? '' : 's'} ${stacks.map((s) => `"${s.name}"`).join(', ')} deploy${stacks.length === 1 ? 's' : ''} to the Kestra named by ${settings.url_env}, which is not set (nor KESTRA_URL); in CI (CI=true) kestraform does not fall back to its embedded local server — set ${settings.url_env} (a missing secret or variable?), or set KESTRAFORM_EMBEDDED=1 to use the embedded server on purpose`);
   }
   const kestraMajor = stacks.some((s) => s.settings.kestra_version === 1) ? 1 : 2;
   const name = settings.name;

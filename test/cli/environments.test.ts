@@ -130,6 +130,17 @@ describe('environments of one tree (CLI end to end, one Kestra per environment)'
     expect(again.stdout).toMatch(/\n {2}dev {4}dev {10}http:\/\/127\.0\.0\.1:\d+ +0 +0 +0 +0 +0  no changes\n/);
   });
 
+  it('in CI, refuses to apply to an embedded stand-in for an environment whose URL variable is unset', async () => {
+    const r = await runCli(project.dir, ['apply', '--stack', 'prod', '--auto-approve'], { ...env, CI: 'true', KESTRA_PROD_URL: undefined });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('stack "prod" deploys to the Kestra named by KESTRA_PROD_URL, which is not set (nor KESTRA_URL); in CI (CI=true) kestraform does not fall back to its embedded local server — set KESTRA_PROD_URL (a missing secret or variable?), or set KESTRAFORM_EMBEDDED=1');
+    const onPurpose = await runCli(project.dir, ['plan', '--stack', 'prod'], { ...env, CI: 'true', KESTRA_PROD_URL: undefined });
+    expect(onPurpose.code).toBe(0);
+    expect(onPurpose.stderr).toContain('Using the embedded local Kestra server "prod" (Kestra 2.x API; neither KESTRA_URL nor KESTRA_PROD_URL is set;');
+    const applied = await runCli(project.dir, ['apply', '--stack', 'prod', '--auto-approve'], { ...env, CI: 'true', KESTRA_PROD_URL: undefined, KESTRAFORM_EMBEDDED: '1' });
+    expect({ code: applied.code, local: fs.existsSync(path.join(project.dir, '.kestraform', 'local', 'prod')) }).toEqual({ code: 0, local: true });
+  });
+
   it('warns with file and line about a namespace reference its mapping does not cover, and still plans', async () => {
     const file = project.at('company.team', 'flows', 'post-to-shared.yml');
     fs.writeFileSync(file, ['id: post-to-shared', 'namespace: company.team', 'tasks:', '  - id: webhook', '    type: io.kestra.plugin.core.log.Log', `    message: "{{ kv('SLACK_WEBHOOK', 'company.shared') }}"`, ''].join('\n'));

@@ -46,7 +46,7 @@ export function register(program: Command): void {
       if (saved && opts.stack.length && (opts.stack.length > 1 || opts.stack[0] !== saved.stack)) throw new UserError(`plan file ${planfile} is for stack "${saved.stack}" only`);
       const { project, stacks } = await prepareStacks({ stack: saved ? [saved.stack] : opts.stack, allStacks: opts.allStacks, selection: 'named-when-several', command: 'apply' });
       if (saved && stacks.length !== 1) throw new UserError(`plan file ${planfile} is for stack "${saved.stack}" only`);
-      const targets = await openTargets(project, stacks, process.env, { maxInFlight: parallelism });
+      const targets = await openTargets(project, stacks, process.env, { maxInFlight: parallelism, writes: true });
       const rows: OutcomeRow[] = stacks.map((s) => ({ stack: s.name, environment: s.settings.environment, outcome: 'not run: a stack before it did not complete' }));
       const code = await withTargets(targets, async () => {
         for (const [i, stack] of stacks.entries()) {

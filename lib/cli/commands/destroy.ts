@@ -34,7 +34,7 @@ export function register(program: Command): void {
     .action(async (flags: DestroyFlags) => {
       const opts = { ...parseWriteFlags(flags), autoApprove: !!flags.autoApprove };
       const { project, stacks } = await prepareStacks({ stack: flags.stack, allStacks: flags.allStacks, selection: 'named-when-several', command: 'destroy' });
-      const targets = await openTargets(project, stacks, process.env, { maxInFlight: opts.parallelism });
+      const targets = await openTargets(project, stacks, process.env, { maxInFlight: opts.parallelism, writes: true });
       process.exitCode = await withTargets(targets, async () => {
         const ordered = [...stacks].reverse();
         for (const stack of ordered) {

@@ -24,7 +24,7 @@ export function register(program: Command): void {
         if (!p || !builtinKinds.has(p.kind) || builtinKinds.of(p.kind).localOnly) throw new UserError(`"${a}" is not an address of a Kestra object: write ${ADDRESS_FORMS}`);
       }
       const { project, stacks } = await prepareStacks(opts);
-      const targets = await openTargets(project, stacks);
+      const targets = await openTargets(project, stacks, process.env, { writes: true });
       await withTargets(targets, async () => {
         const remaining = new Set(addresses);
         const declaredAnywhere = (a: string) => stacks.some((s) => s.resources.some((r) => r.address === a));

@@ -42,7 +42,7 @@ export function register(program: Command): void {
       // Each environment may have drifted its own way: pull from the ones named.
       const { project, stacks } = await prepareStacks({ ...opts, selection: 'named-when-several', command: 'pull from' });
       const top = opts.commit ? workTreeOf(project.dir) : undefined;
-      const targets = await openTargets(project, stacks);
+      const targets = await openTargets(project, stacks, process.env, { writes: true });
       const pulled: PullWrite[] = [];
       const refused: string[] = [];
       let branchReady = false;
