@@ -26,6 +26,13 @@ export interface FlowViolation {
   hint?: string;
   /** For removed-construct rules: the construct's name, e.g. 'pluginDefaults'. */
   construct?: string;
+  /**
+   * 'parse' when Kestra's strict parser (YAML to the Flow model: an unknown property or plugin
+   * type, a shape the model cannot take) refuses the flow, before any constraint is checked; absent
+   * for constraint violations of a parsed flow (required fields, patterns, duplicate ids). The
+   * validate endpoint names the flow and lists warnings only for a flow that parsed.
+   */
+  stage?: 'parse';
 }
 
 export interface FlowRuleOptions {
@@ -57,7 +64,9 @@ const ONLY_IN_2X = new Set(['draft', 'policyRefs', 'quotas', 'workerSelector']);
 
 type P = (string | number)[];
 type Obj = Record<string, unknown>;
-type Add = (severity: FlowViolation['severity'], path: P, at: 'key' | 'value', message: string, hint?: string, construct?: string) => void;
+type Add = (severity: FlowViolation['severity'], path: P, at: 'key' | 'value', message: string, hint?: string, construct?: string, stage?: 'parse') => void;
+/** A refusal of Kestra's parser (see FlowViolation.stage). */
+const PARSE = 'parse' as const;
 
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
@@ -65,9 +74,9 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typ
 /** Rules over a parsed flow (plain data). Paths say where; see checkFlowDocument for positions. */
 export function checkFlow(root: unknown, opts: FlowRuleOptions): FlowViolation[] {
   const out: FlowViolation[] = [];
-  const add: Add = (severity, path, at, message, hint, construct) => out.push({ severity, path, at, message, hint, construct });
+  const add: Add = (severity, path, at, message, hint, construct, stage) => out.push(stage ? { severity, path, at, message, hint, construct, stage } : { severity, path, at, message, hint, construct });
   if (!isObj(root)) {
-    add('error', [], 'value', 'a flow must be a YAML mapping', 'start the file with `id:`, `namespace:` and `tasks:`');
+    add('error', [], 'value', 'a flow must be a YAML mapping', 'start the file with `id:`, `namespace:` and `tasks:`', undefined, PARSE);
     return out;
   }
   const id = requiredString(root, 'id', add);
@@ -88,7 +97,8 @@ export function checkFlow(root: unknown, opts: FlowRuleOptions): FlowViolation[]
   const removed = (c: RemovedConstruct, path: P, at: 'key' | 'value') => {
     const hard = opts.kestraMajor === 2 && !c.deprecatedOnly;
     const version = c.deprecatedOnly ? 'is deprecated in Kestra 2.0 (an alias still accepts it)' : 'was removed in Kestra 2.0';
-    add(hard ? 'error' : 'warning', path, at, `${c.construct} ${version}${opts.kestraMajor === 1 && !c.deprecatedOnly ? '; this flow will not parse on Kestra 2.x' : ''}`, `${c.replacement} (Kestra 2.0 migration guide: ${c.guide})`, c.construct);
+    // 2.0's parser no longer knows the property or the type: the flow does not parse.
+    add(hard ? 'error' : 'warning', path, at, `${c.construct} ${version}${opts.kestraMajor === 1 && !c.deprecatedOnly ? '; this flow will not parse on Kestra 2.x' : ''}`, `${c.replacement} (Kestra 2.0 migration guide: ${c.guide})`, c.construct, hard ? PARSE : undefined);
   };
 
   const visitTaskList = (list: unknown, path: P) => {
@@ -102,7 +112,7 @@ export function checkFlow(root: unknown, opts: FlowRuleOptions): FlowViolation[]
 
   const visitTask = (task: unknown, path: P) => {
     if (!isObj(task)) {
-      add('error', path, 'value', 'a task must be a mapping with `id` and `type`', 'write the task as `- id: ...` / `type: ...`');
+      add('error', path, 'value', 'a task must be a mapping with `id` and `type`', 'write the task as `- id: ...` / `type: ...`', undefined, PARSE);
       return;
     }
     const tid = str(task.id);
@@ -111,8 +121,9 @@ export function checkFlow(root: unknown, opts: FlowRuleOptions): FlowViolation[]
     else if (seenTaskIds.has(tid)) add('error', [...path, 'id'], 'value', `task id "${tid}" is used twice in this flow (also at ${seenTaskIds.get(tid)!.join('.')})`, 'task ids must be unique across the whole flow');
     else seenTaskIds.set(tid, path);
     const type = str(task.type);
-    if (type === undefined || type === '') add('error', [...path, 'type'], 'value', `task ${tid ? `"${tid}" ` : ''}without \`type\``, 'set `type:` to the task class, e.g. io.kestra.plugin.core.log.Log');
-    else if (!type.includes('{{') && !CLASS_NAME_PATTERN.test(type)) add('error', [...path, 'type'], 'value', `task type "${type}" is not a fully-qualified class name`, 'use the plugin class, e.g. io.kestra.plugin.core.log.Log');
+    // The type picks the task's class: without a known one the task cannot be read at all.
+    if (type === undefined || type === '') add('error', [...path, 'type'], 'value', `task ${tid ? `"${tid}" ` : ''}without \`type\``, 'set `type:` to the task class, e.g. io.kestra.plugin.core.log.Log', undefined, PARSE);
+    else if (!type.includes('{{') && !CLASS_NAME_PATTERN.test(type)) add('error', [...path, 'type'], 'value', `task type "${type}" is not a fully-qualified class name`, 'use the plugin class, e.g. io.kestra.plugin.core.log.Log', undefined, PARSE);
     else if (REMOVED_TASK_TYPES[type]) removed(REMOVED_TASK_TYPES[type], [...path, 'type'], 'value');
     if ('runIf' in task) removed(TASK_RUN_IF, [...path, 'runIf'], 'key');
     for (const [key, value] of Object.entries(task)) {
@@ -141,7 +152,7 @@ function checkTopLevelKeys(root: Obj, major: KestraMajor, add: Add): void {
     } else if (ONLY_IN_2X.has(key)) {
       if (major === 1) add('warning', [key], 'key', `\`${key}\` is not part of Kestra 1.x's flow schema`, 'remove it, or target Kestra 2.x (kestraVersion: 2)');
     } else {
-      add('error', [key], 'key', `unknown flow property \`${key}\`: Kestra refuses flows with properties it does not know`, 'remove it or move it under `variables:` or `labels:`');
+      add('error', [key], 'key', `unknown flow property \`${key}\`: Kestra refuses flows with properties it does not know`, 'remove it or move it under `variables:` or `labels:`', undefined, PARSE);
     }
   }
 }
@@ -149,10 +160,10 @@ function checkTopLevelKeys(root: Obj, major: KestraMajor, add: Add): void {
 function checkInputs(root: Obj, add: Add): void {
   const inputs = root.inputs;
   if (inputs === undefined || inputs === null) return;
-  if (!Array.isArray(inputs)) return add('error', ['inputs'], 'value', '`inputs` must be a list', 'write each input as `- id: ...` / `type: ...`');
+  if (!Array.isArray(inputs)) return add('error', ['inputs'], 'value', '`inputs` must be a list', 'write each input as `- id: ...` / `type: ...`', undefined, PARSE);
   const seen = new Set<string>();
   inputs.forEach((item, i) => {
-    if (!isObj(item)) return add('error', ['inputs', i], 'value', 'an input must be a mapping with `id` and `type`');
+    if (!isObj(item)) return add('error', ['inputs', i], 'value', 'an input must be a mapping with `id` and `type`', undefined, undefined, PARSE);
     let id = str(item.id);
     if (!id && 'name' in item) {
       // Older flows name inputs with `name`, which Kestra kept as a deprecated alias of `id`.
@@ -164,8 +175,8 @@ function checkInputs(root: Obj, add: Add): void {
     else if (seen.has(id)) add('error', ['inputs', i, 'id'], 'value', `input id "${id}" is declared twice`, 'input ids must be unique');
     else seen.add(id);
     const type = str(item.type);
-    if (!type) add('error', ['inputs', i, 'type'], 'value', `input ${id ? `"${id}" ` : ''}without \`type\``, `set \`type:\` to one of ${INPUT_TYPES.join(', ')}`);
-    else if (!INPUT_TYPES.includes(type) && !type.includes('.')) add('error', ['inputs', i, 'type'], 'value', `unknown input type "${type}"`, `use one of ${INPUT_TYPES.join(', ')}`);
+    if (!type) add('error', ['inputs', i, 'type'], 'value', `input ${id ? `"${id}" ` : ''}without \`type\``, `set \`type:\` to one of ${INPUT_TYPES.join(', ')}`, undefined, PARSE);
+    else if (!INPUT_TYPES.includes(type) && !type.includes('.')) add('error', ['inputs', i, 'type'], 'value', `unknown input type "${type}"`, `use one of ${INPUT_TYPES.join(', ')}`, undefined, PARSE);
   });
 }
 
@@ -182,14 +193,14 @@ function checkTriggers(root: Obj, add: Add, removed: (c: RemovedConstruct, path:
   if (!Array.isArray(root.triggers)) return;
   const seen = new Set<string>();
   root.triggers.forEach((t, i) => {
-    if (!isObj(t)) return add('error', ['triggers', i], 'value', 'a trigger must be a mapping with `id` and `type`');
+    if (!isObj(t)) return add('error', ['triggers', i], 'value', 'a trigger must be a mapping with `id` and `type`', undefined, undefined, PARSE);
     const id = str(t.id);
     if (!id) add('error', ['triggers', i, 'id'], 'value', 'trigger without `id`', 'give every trigger a unique `id`');
     else if (seen.has(id)) add('error', ['triggers', i, 'id'], 'value', `trigger id "${id}" is used twice`, 'trigger ids must be unique');
     else seen.add(id);
     const type = str(t.type);
-    if (!type) add('error', ['triggers', i, 'type'], 'value', `trigger ${id ? `"${id}" ` : ''}without \`type\``, 'set `type:`, e.g. io.kestra.plugin.core.trigger.Schedule');
-    else if (!CLASS_NAME_PATTERN.test(type)) add('error', ['triggers', i, 'type'], 'value', `trigger type "${type}" is not a fully-qualified class name`);
+    if (!type) add('error', ['triggers', i, 'type'], 'value', `trigger ${id ? `"${id}" ` : ''}without \`type\``, 'set `type:`, e.g. io.kestra.plugin.core.trigger.Schedule', undefined, PARSE);
+    else if (!CLASS_NAME_PATTERN.test(type)) add('error', ['triggers', i, 'type'], 'value', `trigger type "${type}" is not a fully-qualified class name`, undefined, undefined, PARSE);
     if ('conditions' in t) removed(TRIGGER_CONDITIONS, ['triggers', i, 'conditions'], 'key');
     if ('preconditions' in t) removed(TRIGGER_PRECONDITIONS, ['triggers', i, 'preconditions'], 'key');
     if ('multipleConditions' in t) removed(TRIGGER_MULTIPLE_CONDITIONS, ['triggers', i, 'multipleConditions'], 'key');

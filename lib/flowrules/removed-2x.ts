@@ -51,8 +51,9 @@ export const TRIGGER_MULTIPLE_CONDITIONS: RemovedConstruct = {
   replacement: 'list the upstream flows under `dependsOn:` with a `window:`',
 };
 
-// checks-condition-renamed-when: flow-level checks use `when` instead of `condition`.
-export const CHECK_CONDITION: RemovedConstruct = { construct: 'check `condition`', guide: 'checks-condition-renamed-when', replacement: 'rename `condition:` to `when:` on the check' };
+// checks-condition-renamed-when: flow-level checks use `when` instead of `condition`; "a deprecated
+// alias keeps condition functional in 2.0.0 so existing flows continue to parse without changes".
+export const CHECK_CONDITION: RemovedConstruct = { construct: 'check `condition`', guide: 'checks-condition-renamed-when', replacement: 'rename `condition:` to `when:` on the check', deprecatedOnly: true };
 
 // run-if-renamed-when: task `runIf` still parses through an alias in 2.0, to be removed later.
 export const TASK_RUN_IF: RemovedConstruct = { construct: 'task `runIf`', guide: 'run-if-renamed-when', replacement: 'rename `runIf:` to `when:`', deprecatedOnly: true };

@@ -126,6 +126,33 @@ export class KestraProtocolError extends KestraError {
 /** createFlow could not tell whether its POST happened, and the flow now holds a different source. */
 export class KestraFlowCreateConflictError extends KestraError {}
 
+/**
+ * Kestra's FlowValidator refusal when the operator set `kestra.require-existing-namespace: true`
+ * and the flow's namespace does not exist yet (kestra-io/kestra FlowValidator, DefaultNamespaceService).
+ */
+export const REQUIRE_EXISTING_NAMESPACE_MESSAGE = /does not exist but is required to exist before a flow can be created in it/;
+
+/** What the operator setting is and what to do, for the first flow of `namespace`. */
+export function requireExistingNamespaceAdvice(namespace: string): string {
+  return (
+    `this Kestra runs with kestra.require-existing-namespace: true (an operator setting), so a flow can only be created in a namespace that already exists, ` +
+    `and namespace ${namespace} does not (open-source Kestra counts a namespace as existing once it, or a child of it, holds a flow, and has no API to create one). ` +
+    `Create namespace ${namespace} first (Kestra Enterprise: the UI or POST /api/v1/{tenant}/namespaces), or ask the operator to set kestra.require-existing-namespace: false ` +
+    `while its first flow is created, then run the command again`
+  );
+}
+
+/** createFlow refused with 422 because the flow's namespace must exist first (see requireExistingNamespaceAdvice). */
+export class KestraNamespaceRequiredError extends KestraApiError {
+  readonly namespace: string;
+
+  constructor(details: ApiErrorDetails, namespace: string) {
+    const advice = requireExistingNamespaceAdvice(namespace);
+    super({ ...details, kestraMessage: details.kestraMessage?.replace(/\.$/, ''), hint: advice.charAt(0).toUpperCase() + advice.slice(1) });
+    this.namespace = namespace;
+  }
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
   if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;

@@ -7,7 +7,7 @@
  * file by file; a server without the multipart form gets them one per request, and the pieces'
  * answers are merged.
  */
-import { KestraApiError } from './errors';
+import { KestraApiError, REQUIRE_EXISTING_NAMESPACE_MESSAGE, requireExistingNamespaceAdvice } from './errors';
 import { type HttpTransport } from './http';
 import { ResponseReader, type JsonObject } from './decode';
 import { multipartBody } from './multipart';
@@ -17,7 +17,11 @@ export interface FlowValidation {
   index: number;
   flowId?: string;
   namespace?: string;
-  /** Kestra's constraint violations, as one text; absent when the flow is valid. */
+  /**
+   * Kestra's constraint violations, as one text; absent when the flow is valid. When Kestra refuses
+   * the flow because its namespace must exist first (kestra.require-existing-namespace), kestraform's
+   * explanation of that setting follows Kestra's text.
+   */
   errors?: string;
   warnings: string[];
   infos: string[];
@@ -142,8 +146,15 @@ function toValidation(reader: ResponseReader, item: JsonObject, position: number
   const errors = reader.optionalString(item, 'constraints', what);
   if (flowId !== undefined) validation.flowId = flowId;
   if (namespace !== undefined) validation.namespace = namespace;
-  if (errors !== undefined) validation.errors = errors;
+  if (errors !== undefined) validation.errors = withNamespaceAdvice(errors, namespace, flowId);
   return validation;
+}
+
+/** Kestra's text, and, for a namespace that must exist first, what that means and what to do. */
+function withNamespaceAdvice(errors: string, namespace: string | undefined, flowId: string | undefined): string {
+  if (namespace === undefined || !REQUIRE_EXISTING_NAMESPACE_MESSAGE.test(errors)) return errors;
+  const flow = flowId === undefined ? `a flow of namespace ${namespace}` : `flow ${namespace}/${flowId}`;
+  return `${errors} (kestraform: creating ${flow} would fail with HTTP 422: ${requireExistingNamespaceAdvice(namespace)})`;
 }
 
 function stringList(reader: ResponseReader, item: JsonObject, field: string, what: string): string[] {

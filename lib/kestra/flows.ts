@@ -2,15 +2,20 @@
  * Flows: list a namespace (revisions, no sources), read one flow or a whole namespace's sources
  * (one ZIP export), create, update, delete.
  *
+ * The export route is served by Kestra 1.x and 2.x alike (kestra-io/kestra#19181: the maintainer
+ * found it healthy in 2.0.0; the 404 reported there came from a misrouted URL). A 404 from it is
+ * therefore reported as a misrouting — naming the URL, the status and what to check — never
+ * papered over with one request per flow.
+ *
  * createFlow is the one write that is not idempotent (a repeated POST answers "Flow id already
  * exists"), so it is never retried blindly. After a failure that may have hidden a success (a
  * timeout, a reset connection, 429/502/503/504) it reads the flow back: if the flow now holds
  * exactly the source that was sent, the create happened and is reported as done; if the flow does
  * not exist, the POST is tried again; if it exists with another source, KestraFlowCreateConflictError.
  */
-import pLimit from 'p-limit';
 import { unzipSync } from 'fflate';
-import { KestraFlowCreateConflictError, KestraUsageError } from './errors';
+import { KestraApiError, KestraFlowCreateConflictError, KestraNamespaceRequiredError, KestraUsageError, REQUIRE_EXISTING_NAMESPACE_MESSAGE } from './errors';
+import { summariseErrorBody } from './error-body';
 import { filterParam, segment, type HttpTransport } from './http';
 import { ResponseReader, type JsonObject } from './decode';
 import { flowIdentity } from './flow-identity';
@@ -33,8 +38,6 @@ export interface FlowWithSource extends FlowSummary {
 export type DeleteFlowResult = 'deleted' | 'already-absent';
 
 const YAML_CONTENT_TYPE = 'application/x-yaml';
-/** Concurrency of the per-flow reads that stand in for an export the server refused. */
-const EXPORT_FALLBACK_CONCURRENCY = 4;
 const SOURCE_HINT = 'Kestra rejected the flow source: fix it (`kestraform validate` checks it first) and run again';
 
 export class FlowsApi {
@@ -75,20 +78,34 @@ export class FlowsApi {
   /**
    * The stored source of every flow of `namespace`, by flow id, in one request (a ZIP export).
    * Entries are matched to flows by the `id` in their YAML, not by their file name, which differs
-   * between Kestra versions. A 404 from the export (Kestra 2.0.0 answers so for an empty namespace,
-   * kestra-io/kestra#19181) is checked against the flow listing before anything is concluded.
+   * between Kestra versions (`<ns>-<id>.yml` in 1.x/2.0, `<ns>.<id>.yml` in 0.2x). An empty
+   * namespace is an empty archive; a 404 means the request did not reach Kestra's route.
    */
   async exportFlowSources(namespace: string): Promise<Map<string, string>> {
+    const target = `export the flows of namespace ${namespace}`;
     const response = await this.http.send({
       method: 'GET',
       path: '/flows/export/by-query',
       query: [filterParam('namespace', 'EQUALS', namespace)],
       operation: 'exportFlows',
-      target: `export the flows of namespace ${namespace}`,
+      target,
       idempotent: true,
       acceptStatus: [404],
     });
-    if (response.status === 404) return this.sourcesOneByOne(namespace);
+    if (response.status === 404) {
+      const summary = summariseErrorBody(response.headers.get('content-type'), response.body);
+      const unmatched = response.headers.get('x-kestra-route-matched') === 'false' ? ' (the server says no route matched it: X-Kestra-Route-Matched: false)' : '';
+      throw new KestraApiError({
+        ...response.identity,
+        status: 404,
+        kestraMessage: summary.message,
+        problemType: summary.problemType,
+        hint:
+          `Kestra 1.x and 2.x serve this export for every namespace, an empty one included (kestra-io/kestra#19181), so the request did not reach Kestra's flow API${unmatched}: ` +
+          `check that KESTRA_URL is Kestra's own address with its base path, if any, before /api/v1 (now ${this.http.targetDescription}), that the tenant is right, ` +
+          `and that no proxy or ingress in front of Kestra blocks or rewrites ${response.identity.path}`,
+      });
+    }
     const reader = new ResponseReader(response);
     let entries: Record<string, Uint8Array>;
     let expanded = 0;
@@ -138,6 +155,9 @@ export class FlowsApi {
         const reader = new ResponseReader(response);
         return { ...flowSummary(reader, reader.object(), `flow ${namespace}/${id}`), source };
       } catch (error) {
+        if (error instanceof KestraApiError && error.status === 422 && REQUIRE_EXISTING_NAMESPACE_MESSAGE.test(error.kestraMessage ?? '')) {
+          throw new KestraNamespaceRequiredError({ method: error.method, path: error.path, target: error.target, status: 422, kestraMessage: error.kestraMessage, problemType: error.problemType }, namespace);
+        }
         if (!isRetryableError(error) || attempt > this.http.retryPolicy.retries) throw error;
         await sleep(this.http.delayBeforeRetry(attempt, error));
         const existing = await this.getFlow(namespace, id);
@@ -183,15 +203,6 @@ export class FlowsApi {
       acceptStatus: [404],
     });
     return response.status === 404 ? 'already-absent' : 'deleted';
-  }
-
-  private async sourcesOneByOne(namespace: string): Promise<Map<string, string>> {
-    const flows = await this.listFlows(namespace);
-    const limit = pLimit(EXPORT_FALLBACK_CONCURRENCY);
-    const read = await Promise.all(flows.map((flow) => limit(() => this.getFlow(namespace, flow.id))));
-    const sources = new Map<string, string>();
-    for (const flow of read) if (flow) sources.set(flow.id, flow.source);
-    return sources;
   }
 }
 

@@ -7,6 +7,7 @@
 import { KestraApiError, KestraKvExpiredError, KestraUsageError } from './errors';
 import { filterParam, segment, type HttpResponse, type HttpTransport } from './http';
 import { ResponseReader, type JsonObject } from './decode';
+import { readPagedSearch } from './paged-search';
 import { KvValueError, encodeKvBody, isKvType, type KvType } from '../model/kv-values';
 import { byKey } from '../util/order';
 
@@ -133,45 +134,29 @@ export class KvApi {
 
   /** All pages of the search, or undefined when the server has no such route (404/405). */
   private async searchKv(namespace: string): Promise<KvEntryInfo[] | undefined> {
-    const byKey = new Map<string, KvEntryInfo>();
-    const seen = new Set<string>();
-    for (let page = 1; ; page++) {
-      let response: HttpResponse;
-      try {
-        response = await this.http.send({
-          method: 'GET',
-          path: '/kv',
-          query: [filterParam('namespace', 'EQUALS', namespace), ['page', String(page)], ['size', String(this.pageSize)]],
-          operation: 'listKv',
-          target: `list the KV entries of namespace ${namespace} (page ${page})`,
-          idempotent: true,
-        });
-      } catch (error) {
-        if (page === 1 && this.searchRoute === 'unknown' && error instanceof KestraApiError && (error.status === 404 || error.status === 405)) return undefined;
-        throw error;
-      }
-      const reader = new ResponseReader(response);
-      const body = reader.object();
-      if (!Array.isArray(body.results)) throw reader.fail('the page has no "results" list');
-      const total = reader.optionalNumber(body, 'total', 'the page');
-      let news = 0;
-      for (const [index, item] of body.results.entries()) {
-        const what = `KV entry #${index} of page ${page}`;
-        const raw = reader.asObject(item, what);
-        const entry = kvEntry(reader, raw, what);
-        const entryNamespace = reader.optionalString(raw, 'namespace', what) ?? namespace;
-        const identity = `${entryNamespace}\u0000${entry.key}`;
-        if (!seen.has(identity)) news++;
-        seen.add(identity);
-        // Defence against a server that ignored the filter: keep only this namespace's keys.
-        if (entryNamespace === namespace) byKey.set(entry.key, entry);
-      }
-      // Stop at the total, at an empty or short page, or when a page repeats known entries only
-      // (the server may cap the page size below the one asked, so offsets are the server's).
-      const complete = total !== undefined ? seen.size >= total : body.results.length < this.pageSize;
-      if (complete || news === 0) break;
-    }
-    return sortByKey([...byKey.values()]);
+    const entries = await readPagedSearch({
+      page: async (page) => {
+        try {
+          return await this.http.send({
+            method: 'GET',
+            path: '/kv',
+            query: [filterParam('namespace', 'EQUALS', namespace), ['page', String(page)], ['size', String(this.pageSize)]],
+            operation: 'listKv',
+            target: `list the KV entries of namespace ${namespace} (page ${page})`,
+            idempotent: true,
+          });
+        } catch (error) {
+          if (page === 1 && this.searchRoute === 'unknown' && error instanceof KestraApiError && (error.status === 404 || error.status === 405)) return undefined;
+          throw error;
+        }
+      },
+      pageSize: this.pageSize,
+      item: (reader, raw, what) => ({ entry: kvEntry(reader, raw, what), namespace: reader.optionalString(raw, 'namespace', what) ?? namespace }),
+      identity: (e) => `${e.namespace}\u0000${e.entry.key}`,
+      noun: 'KV entry',
+    });
+    // Defence against a server that ignored the filter: keep only this namespace's keys.
+    return entries && sortByKey(entries.filter((e) => e.namespace === namespace).map((e) => e.entry));
   }
 }
 

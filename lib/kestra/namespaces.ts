@@ -8,6 +8,7 @@
 import { KestraApiError } from './errors';
 import { filterParam, type HttpTransport } from './http';
 import { ResponseReader } from './decode';
+import { readPagedSearch } from './paged-search';
 
 export class NamespacesApi {
   private searchUsable = true;
@@ -44,12 +45,10 @@ export class NamespacesApi {
 
   /** Every namespace the search knows, or undefined when this server will not answer it. */
   private async searchNamespaces(): Promise<string[] | undefined> {
-    const found = new Set<string>();
-    for (let page = 1; ; page++) {
-      let reader: ResponseReader;
-      try {
-        reader = new ResponseReader(
-          await this.http.send({
+    return readPagedSearch({
+      page: async (page) => {
+        try {
+          return await this.http.send({
             method: 'GET',
             path: '/namespaces/search',
             // 2.0 declares `filters` required; existingOnly=false asks for every namespace known,
@@ -59,22 +58,16 @@ export class NamespacesApi {
             operation: 'searchNamespaces',
             target: `search namespaces (page ${page})`,
             idempotent: true,
-          }),
-        );
-      } catch (error) {
-        if (page === 1 && error instanceof KestraApiError && [400, 404, 405, 422].includes(error.status)) return undefined;
-        throw error;
-      }
-      const body = reader.object();
-      if (!Array.isArray(body.results)) throw reader.fail('the page has no "results" list');
-      const before = found.size;
-      for (const [index, item] of body.results.entries()) {
-        found.add(reader.string(reader.asObject(item, `namespace #${index}`), 'id', `namespace #${index}`));
-      }
-      const total = reader.optionalNumber(body, 'total', 'the page');
-      // OSS Kestra answers every page with the full list when it fits in one page: stop on no news.
-      const complete = total !== undefined ? found.size >= total : body.results.length < this.pageSize;
-      if (complete || found.size === before) return [...found];
-    }
+          });
+        } catch (error) {
+          if (page === 1 && error instanceof KestraApiError && [400, 404, 405, 422].includes(error.status)) return undefined;
+          throw error;
+        }
+      },
+      pageSize: this.pageSize,
+      item: (reader, raw, what) => reader.string(raw, 'id', what),
+      identity: (id) => id,
+      noun: 'namespace',
+    });
   }
 }

@@ -9,7 +9,15 @@ import { checkFlowDocument } from '../flowrules/document';
 export interface ParsedFlowBody {
   id?: string;
   namespace?: string;
+  /** The top-level `revision:` the source carries, if any (the validate endpoint's `outdated`). */
+  revision?: number;
   disabled: boolean;
+  /**
+   * Whether Kestra's parser reads the source into its Flow model (YAML syntax, one mapping, known
+   * properties and plugin types); when it does not, no constraint is checked and the validate
+   * endpoint names no flow (FlowService.validate).
+   */
+  parses: boolean;
   /** Problems as Kestra reports them: path and message. Empty = valid. */
   violations: Array<{ path: string; message: string }>;
   /** Warnings Kestra's validate endpoint would list (e.g. deprecated aliases). */
@@ -21,7 +29,7 @@ export interface ParsedFlowBody {
 const MODEL_FIELDS = ['description', 'labels', 'inputs', 'outputs', 'variables', 'tasks', 'errors', 'finally', 'afterExecution', 'triggers', 'concurrency', 'retry', 'checks'];
 
 export function parseFlowBody(source: string, major: 1 | 2): ParsedFlowBody {
-  const result: ParsedFlowBody = { disabled: false, violations: [], warnings: [], model: {} };
+  const result: ParsedFlowBody = { disabled: false, parses: false, violations: [], warnings: [], model: {} };
   if (!source.trim()) {
     result.violations.push({ path: 'flow', message: 'Cannot create flow with null or blank source' });
     return result;
@@ -43,13 +51,16 @@ export function parseFlowBody(source: string, major: 1 | 2): ParsedFlowBody {
     result.violations.push({ path: 'flow', message: `Illegal flow yaml: ${doc.errors[0].message.split('\n')[0]}` });
     return result;
   }
+  result.parses = true;
   const root = doc.contents;
   if (isMap(root)) {
     const id = root.get('id', true);
     const ns = root.get('namespace', true);
     const disabled = root.get('disabled', true);
+    const revision = root.get('revision', true);
     if (isScalar(id) && typeof id.value === 'string') result.id = id.value;
     if (isScalar(ns) && typeof ns.value === 'string') result.namespace = ns.value;
+    if (isScalar(revision) && typeof revision.value === 'number' && Number.isInteger(revision.value)) result.revision = revision.value;
     result.disabled = isScalar(disabled) && (disabled.value as unknown) === true;
     const js = doc.toJS({ maxAliasCount: 1000 }) as Record<string, unknown>;
     for (const f of MODEL_FIELDS) if (js[f] !== undefined && js[f] !== null) result.model[f] = js[f];
@@ -57,7 +68,10 @@ export function parseFlowBody(source: string, major: 1 | 2): ParsedFlowBody {
   for (const v of checkFlowDocument(doc as never, { kestraMajor: major })) {
     const path = v.path.length ? v.path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[') : 'flow';
     if (v.severity === 'error') result.violations.push({ path, message: v.message });
-    else result.warnings.push(`${path}: ${v.message}`);
+    // A construct's 2.0 note on the 1.x line (`checks[].condition`, `runIf`, what 2.0 removed) is
+    // kestraform's look ahead, not something Kestra 1.x says: there those are the current syntax.
+    else if (!(major === 1 && v.construct)) result.warnings.push(`${path}: ${v.message}`);
+    if (v.stage === 'parse' && v.severity === 'error') result.parses = false;
   }
   return result;
 }

@@ -15,7 +15,7 @@ export interface Exchange {
   readonly method: string;
   readonly url: URL;
   body: Buffer;
-  /** Set by checkApiPrefix: the tenant the path names and the path below /api/v1/{tenant}. */
+  /** Set by matchRoute: the tenant the route names and the path below /api/v1/{tenant} (an aliased path gets the served tenant). */
   api?: { tenant: string; subPath: string };
   /** Set by matchRoute. */
   matched?: { route: Route; params: Record<string, string> };

@@ -1,15 +1,16 @@
 /**
  * The steps of a request as Kestra answers it, outermost first: serialize the reply, map errors
- * to Kestra's error bodies, read the body, check the /api/v1/{tenant} prefix, authenticate,
- * check the tenant, match a route, call its handler.
+ * to Kestra's error bodies, read the body, check the /api/v1 prefix, authenticate, route the
+ * path (router.ts: Kestra's closest match, its reserved paths, the OSS tenant alias), check the
+ * tenant the route names (TenantValidationFilter runs after routing), call the route's handler.
  */
 import type * as http from 'node:http';
 import type { Reply, RequestContext, Router } from './router';
 import type { Exchange, Step } from './pipeline';
 import { authProblem, type Credentials } from './auth';
-import { HttpError, badRequest, errorBody, internalError, methodNotAllowed, noRoute, payloadTooLarge, unauthenticated } from './errors';
+import { HttpError, badRequest, errorBody, internalError, methodNotAllowed, payloadTooLarge, routeMiss, unauthenticated } from './errors';
 
-const API_PREFIX = /^\/api\/v1\/([^/]+)(\/.*)?$/;
+const API_PREFIX = /^\/api\/v1(\/|$)/;
 
 /** Writes `reply` (JSON, bytes or nothing) and logs the request. */
 export function sendReply(): Step {
@@ -32,7 +33,7 @@ export function answerErrors(major: 1 | 2): Step {
       try {
         await next();
       } catch (e) {
-        ex.reply = errorReply(e instanceof HttpError ? e : internalError(e), major, ex.url.pathname);
+        ex.reply = errorReply(e instanceof HttpError ? e : internalError(e), major, { path: ex.url.pathname, uri: ex.url.pathname + ex.url.search });
       }
     },
   };
@@ -53,13 +54,12 @@ export function readBody(maxBytes: number): Step {
   };
 }
 
+/** Kestra's API is below /api/v1 (and what is not has no route here, before any authentication). */
 export function checkApiPrefix(): Step {
   return {
     name: 'checkApiPrefix',
     async run(ex, next) {
-      const m = API_PREFIX.exec(ex.url.pathname);
-      if (!m) throw noRoute(ex.url.pathname);
-      ex.api = { tenant: m[1], subPath: m[2] ?? '/' };
+      if (!API_PREFIX.test(ex.url.pathname)) throw routeMiss();
       return next();
     },
   };
@@ -76,27 +76,33 @@ export function authenticate(credentials: Credentials): Step {
   };
 }
 
-export function checkTenant(tenant: string): Step {
+/**
+ * The route for the path, as router.ts resolves it; an operation Kestra has but this server does
+ * not offer, or a path nothing serves, gets Micronaut's answer: 405 (with Allow) when a served
+ * route has the path for another method, else Kestra's 404.
+ */
+export function matchRoute(router: Router, tenant: string): Step {
   return {
-    name: 'checkTenant',
+    name: 'matchRoute',
     async run(ex, next) {
-      const named = apiOf(ex).tenant;
-      if (named !== tenant) throw badRequest(`Tenant must be '${tenant}' for this server, not '${named}'`);
+      const found = router.resolve(ex.method, ex.url.pathname, tenant);
+      if (found.kind !== 'route') throw found.allowed.length ? methodNotAllowed(ex.method, ex.url.pathname + ex.url.search, found.allowed) : routeMiss();
+      ex.api = { tenant: found.tenant, subPath: found.subPath };
+      ex.matched = { route: found.route, params: found.params };
+      ex.record.route = `/api/v1/{tenant}${found.route.template}`;
+      ex.record.operationId = found.route.operationId;
       return next();
     },
   };
 }
 
-/** 404 when no route has the path, 405 when one has it for another method. */
-export function matchRoute(router: Router): Step {
+/** The tenant the matched route names must be the one served (OSS: TenantValidationFilter, 400). */
+export function checkTenant(tenant: string): Step {
   return {
-    name: 'matchRoute',
+    name: 'checkTenant',
     async run(ex, next) {
-      const found = router.match(ex.method, apiOf(ex).subPath);
-      if (!found.route) throw found.pathMatched ? methodNotAllowed(ex.method, ex.url.pathname) : noRoute(ex.url.pathname);
-      ex.matched = { route: found.route, params: found.params };
-      ex.record.route = `/api/v1/{tenant}${found.route.template}`;
-      ex.record.operationId = found.route.operationId;
+      const named = apiOf(ex).tenant;
+      if (named !== tenant) throw badRequest(`Tenant must be '${tenant}' for OSS version`);
       return next();
     },
   };
@@ -114,13 +120,13 @@ export function invokeRoute(tenant: string): Step {
 }
 
 function apiOf(ex: Exchange): { tenant: string; subPath: string } {
-  if (!ex.api) throw new Error('checkApiPrefix has not run');
+  if (!ex.api) throw new Error('matchRoute has not run');
   return ex.api;
 }
 
-function errorReply(e: HttpError, major: 1 | 2, instance: string): Reply {
-  const b = errorBody(e, major, instance);
-  return { status: e.status, body: b.body, contentType: b.contentType, headers: e.headers };
+function errorReply(e: HttpError, major: 1 | 2, place: { path: string; uri: string }): Reply {
+  const b = errorBody(e, major, place);
+  return { status: e.status, body: b.body, contentType: b.contentType, headers: b.headers };
 }
 
 /** Writes the reply; returns the bytes of body sent. */

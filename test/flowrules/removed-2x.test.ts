@@ -1,8 +1,8 @@
 /**
  * Constructs Kestra 2.0 no longer parses (lib/flowrules/removed-2x), as checkFlow reports them:
  * an error naming the construct and the migration guide when the stack targets 2.x, a warning
- * that the flow will not parse on 2.x when it targets 1.x, which still accepts them. `runIf`,
- * which 2.0 still accepts through an alias, is a warning on both lines.
+ * that the flow will not parse on 2.x when it targets 1.x, which still accepts them. `runIf` and
+ * checks' `condition`, which 2.0 still accepts through an alias, are a warning on both lines.
  */
 import { parse } from 'yaml';
 import { checkFlow, type FlowViolation, type KestraMajor } from '../../lib/flowrules';
@@ -78,14 +78,24 @@ describe('trigger conditions', () => {
   });
 });
 
-describe('check `condition`', () => {
+describe('check `condition`, deprecated but still accepted by 2.0', () => {
   const flowWithCheck = (check: string) => `${HEAD}${LOG_TASK}checks:\n  - ${check}\n    message: inputs are wrong\n`;
 
-  it('is an error on 2.x at its key, a warning on 1.x', () => {
+  // Migration guide v2.0.0, checks-condition-renamed-when: "A deprecated alias keeps condition
+  // functional in 2.0.0 so existing flows continue to parse without changes."
+  it('is a warning on both lines at its key, without saying the flow will not parse', () => {
     const flow = flowWithCheck('condition: "{{ inputs.a > 0 }}"');
-    const hint = 'rename `condition:` to `when:` on the check (Kestra 2.0 migration guide: checks-condition-renamed-when)';
-    expect(check(flow, 2).map(summary)).toEqual([{ severity: 'error', path: 'checks.0.condition', message: 'check `condition` was removed in Kestra 2.0', hint, construct: 'check `condition`' }]);
-    expect(check(flow, 1).map(summary)).toEqual([{ severity: 'warning', path: 'checks.0.condition', message: 'check `condition` was removed in Kestra 2.0; this flow will not parse on Kestra 2.x', hint, construct: 'check `condition`' }]);
+    const warning = {
+      severity: 'warning',
+      path: 'checks.0.condition',
+      at: 'key',
+      message: 'check `condition` is deprecated in Kestra 2.0 (an alias still accepts it)',
+      hint: 'rename `condition:` to `when:` on the check (Kestra 2.0 migration guide: checks-condition-renamed-when)',
+      construct: 'check `condition`',
+    };
+    expect(check(flow, 2).map((v) => ({ ...summary(v), at: v.at }))).toEqual([warning]);
+    expect(check(flow, 1).map((v) => ({ ...summary(v), at: v.at }))).toEqual([warning]);
+    expect(check(flow, 2).some((v) => v.severity === 'error')).toBe(false);
   });
 
   it('accepts `when`, its replacement', () => {

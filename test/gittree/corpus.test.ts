@@ -80,7 +80,7 @@ function usesRemovedConstruct(text: string): string[] {
   for (const t of (doc.triggers as Array<Record<string, unknown>> | undefined) ?? []) {
     for (const k of ['conditions', 'preconditions', 'multipleConditions']) if (k in t) found.add(k);
   }
-  for (const c of (doc.checks as Array<Record<string, unknown>> | undefined) ?? []) if ('condition' in c) found.add('condition');
+  // Checks' `condition` is not here: 2.0 keeps it as a deprecated alias of `when` (a warning).
   return [...found];
 }
 

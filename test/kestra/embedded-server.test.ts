@@ -17,6 +17,7 @@ import {
   type KvType,
 } from '../../lib/kestra';
 import { failureOf, testClient } from './support/client';
+import { KestraNamespaceRequiredError } from '../../lib/kestra/errors';
 
 /** The parts of lib/server's API these tests use. */
 interface FailRule {
@@ -42,6 +43,7 @@ interface EmbeddedServer {
 type StartServer = (options: {
   port: number;
   kestraMajor?: 1 | 2;
+  requireExistingNamespace?: boolean;
   basicAuth?: { username: string; password: string };
   tokens?: string[];
 }) => Promise<EmbeddedServer>;
@@ -107,6 +109,24 @@ describeServer.each([2, 1] as const)('against the embedded Kestra %i.x server', 
     ]);
   });
 
+  it('validates sources holding a "---" line through the multipart form, which the server takes', async () => {
+    const before = events.length;
+    const header = `# owned by the data team\n---\n${flow('mp1')}`;
+    const marker = `---\n${flow('mp2')}`;
+    const results = await client.validateFlows([flow('plain'), header, marker, '---\nid: mp3\nnamespace: company.team\n']);
+    expect(results.map((r) => [r.index, r.flowId, r.errors !== undefined])).toEqual([
+      [0, 'plain', false],
+      [1, 'mp1', false],
+      [2, 'mp2', false],
+      [3, 'mp3', true],
+    ]);
+    // One YAML batch and one multipart batch, both answered: no 415, no source sent alone.
+    expect(events.slice(before).map((e) => [e.operation, e.status])).toEqual([
+      ['validateFlows', 200],
+      ['validateFlows', 200],
+    ]);
+  });
+
   it('round-trips namespace files byte for byte and lists them recursively', async () => {
     const files: Record<string, Buffer> = {
       '/bin/random.bin': crypto.randomBytes(200_000),
@@ -160,6 +180,38 @@ describeServer.each([2, 1] as const)('against the embedded Kestra %i.x server', 
 
   it('lists the namespaces that hold flows', async () => {
     expect(await client.listNamespaces()).toContain('company.team');
+  });
+});
+
+describeServer.each([2, 1] as const)('against an embedded Kestra %i.x run with kestra.require-existing-namespace: true', (kestraMajor) => {
+  let server: EmbeddedServer;
+  let client: KestraClient;
+  beforeAll(async () => {
+    server = await startKestraServer!({ port: 0, kestraMajor, requireExistingNamespace: true });
+    ({ client } = testClient(server.url));
+  });
+  afterAll(async () => {
+    await client?.close();
+    await server?.close();
+  });
+
+  const fresh = 'id: hello\nnamespace: company.fresh\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n';
+
+  it('says what the setting is and what to do when the first flow of a namespace is refused (422)', async () => {
+    const error = await failureOf(client.createFlow(fresh));
+    expect(error).toBeInstanceOf(KestraNamespaceRequiredError);
+    expect((error as KestraApiError).status).toBe(422);
+    expect(error.message).toContain('create flow company.fresh/hello failed with HTTP 422 (POST /api/v1/main/flows)');
+    expect(error.message).toContain("Namespace 'company.fresh' does not exist but is required to exist before a flow can be created in it");
+    expect(error.message).toContain('kestra.require-existing-namespace: true');
+    expect(error.message).toMatch(/Create namespace company\.fresh first .* or ask the operator to set kestra\.require-existing-namespace: false/);
+    expect(error.message).not.toContain('fix it (`kestraform validate`');
+  });
+
+  it('explains it in the validation of that flow too, naming the flow and the status a create would get', async () => {
+    const [result] = await client.validateFlows([fresh]);
+    expect(result.errors).toContain("Namespace 'company.fresh' does not exist");
+    expect(result.errors).toContain('(kestraform: creating flow company.fresh/hello would fail with HTTP 422: this Kestra runs with kestra.require-existing-namespace: true');
   });
 });
 

@@ -1,9 +1,9 @@
 /**
  * Flow reads against a scripted server: the ZIP export (entries matched by YAML id, whatever their
- * names), its 404 fallback, reads of one flow, and deletes.
+ * names; a 404 reported as the misrouting it is), reads of one flow, and deletes.
  */
 import { zipSync, strToU8 } from 'fflate';
-import { KestraProtocolError } from '../../lib/kestra';
+import { KestraApiError, KestraProtocolError } from '../../lib/kestra';
 import { sendJson, startScriptedServer, type ScriptedServer } from './support/scripted-server';
 import { testClient } from './support/client';
 
@@ -44,23 +44,33 @@ describe('exportFlowSources', () => {
     await client.close();
   });
 
-  it('after a 404 from the export, reads the namespace flow by flow', async () => {
-    server = await startScriptedServer((req, res) => {
-      if (req.path.endsWith('/export/by-query')) return sendJson(res, 404, { type: 'https://kestra.io/docs/api-reference/problems/not-found', title: 'Resource not found', status: 404 });
-      if (req.path === '/api/v1/main/flows/company.team') return sendJson(res, 200, [{ id: 'a', namespace: 'company.team', revision: 2 }]);
-      sendJson(res, 200, { id: 'a', namespace: 'company.team', revision: 2, source: src('a') });
-    });
+  // kestra-io/kestra#19181: the route is healthy on 2.0.0; a 404 there is a misrouted URL, reported
+  // as such at once (no listing, no read per flow).
+  it('reports a 404 from the export as a misrouted request: the URL, the status and what to check', async () => {
+    server = await startScriptedServer((req, res) =>
+      req.path.endsWith('/export/by-query')
+        ? sendJson(res, 404, { type: 'https://kestra.io/docs/api-reference/problems/not-found', title: 'Resource not found', status: 404, detail: 'Resource not found' }, { 'x-kestra-route-matched': 'false' })
+        : sendJson(res, 200, []),
+    );
     const { client, events } = testClient(server.url);
-    expect(Object.fromEntries(await client.exportFlowSources('company.team'))).toEqual({ a: src('a') });
-    expect(events.map((e) => e.operation)).toEqual(['exportFlows', 'listFlows', 'getFlow']);
+    const error = await client.exportFlowSources('company.team').then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(KestraApiError);
+    expect((error as KestraApiError).status).toBe(404);
+    const message = (error as Error).message;
+    expect(message).toContain('export the flows of namespace company.team failed with HTTP 404 (GET /api/v1/main/flows/export/by-query): Resource not found');
+    expect(message).toContain('X-Kestra-Route-Matched: false');
+    expect(message).toContain(`KESTRA_URL is Kestra's own address`);
+    expect(message).toContain(server.url);
+    expect(message).toContain('kestra-io/kestra#19181');
+    expect(events.map((e) => e.operation)).toEqual(['exportFlows']);
     await client.close();
   });
 
-  it('an empty namespace costs two requests when the export answers 404', async () => {
-    server = await startScriptedServer((req, res) => (req.path.endsWith('/export/by-query') ? sendJson(res, 404, {}) : sendJson(res, 200, [])));
+  it('reads an empty namespace as the empty archive Kestra sends, in one request', async () => {
+    server = await startScriptedServer((_req, res) => sendZip(res, {}));
     const { client } = testClient(server.url);
     expect((await client.exportFlowSources('empty')).size).toBe(0);
-    expect(server.requests).toHaveLength(2);
+    expect(server.requests).toHaveLength(1);
     await client.close();
   });
 

@@ -28,7 +28,7 @@ describe('the plain Kestra handler', () => {
 
   it('is made of Kestra steps only', () => {
     handler = createKestraHandler();
-    expect(handler.steps.map((s) => s.name)).toEqual(['sendReply', 'answerErrors', 'readBody', 'checkApiPrefix', 'authenticate', 'checkTenant', 'matchRoute', 'invokeRoute']);
+    expect(handler.steps.map((s) => s.name)).toEqual(['sendReply', 'answerErrors', 'readBody', 'checkApiPrefix', 'authenticate', 'matchRoute', 'checkTenant', 'invokeRoute']);
   });
 
   it('serves flows without running any latency, hold or fault code, and logs each request', async () => {
@@ -50,25 +50,66 @@ describe('the plain Kestra handler', () => {
     const missing = await fetch(`${base}/flows/company.team/nope`);
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toBe('application/problem+json');
-    expect(await missing.json()).toMatchObject({ type: 'https://kestra.io/docs/api-reference/problems/not-found', status: 404, instance: '/api/v1/main/flows/company.team/nope' });
-    expect(await (await fetch(`${server.url}/elsewhere`)).json()).toMatchObject({ status: 404, detail: 'no route /elsewhere' });
-    expect(await (await fetch(`${base}/no/such/route`)).json()).toMatchObject({ status: 404, detail: 'no route /api/v1/main/no/such/route' });
-    expect(await (await fetch(`${base}/flows/company.team/a`, { method: 'PATCH' })).json()).toMatchObject({ status: 405, title: 'Method not allowed' });
-    expect(await (await fetch(`${server.url}/api/v1/other/flows/company.team`)).json()).toMatchObject({ status: 400, detail: "Tenant must be 'main' for this server, not 'other'" });
+    expect(missing.headers.get('x-kestra-edition')).toBe('OSS');
+    expect(missing.headers.get('x-kestra-route-matched')).toBe('true');
+    // The controller returns null: the 404 status route's document, its detail the title (kestra-io/kestra#19181 shows one).
+    expect(await missing.json()).toEqual({ type: 'https://kestra.io/docs/api-reference/problems/not-found', title: 'Resource not found', status: 404, detail: 'Resource not found', instance: '/api/v1/main/flows/company.team/nope' });
+    const elsewhere = await fetch(`${server.url}/elsewhere`);
+    expect(elsewhere.headers.get('x-kestra-route-matched')).toBe('false');
+    expect(await elsewhere.json()).toEqual({ type: 'https://kestra.io/docs/api-reference/problems/not-found', title: 'Resource not found', status: 404, detail: 'Resource not found', instance: '/elsewhere' });
+    expect(await (await fetch(`${base}/no/such/route`)).json()).toMatchObject({ status: 404, detail: 'Resource not found', instance: '/api/v1/main/no/such/route' });
+    const patch = await fetch(`${base}/flows/company.team/a?x=1`, { method: 'PATCH' });
+    expect(patch.headers.get('allow')).toBe('DELETE,PUT,GET');
+    expect(await patch.json()).toEqual({
+      type: 'https://kestra.io/docs/api-reference/problems/method-not-allowed',
+      title: 'Method not allowed',
+      status: 405,
+      detail: 'Method [PATCH] not allowed for URI [/api/v1/main/flows/company.team/a?x=1]. Allowed methods: [DELETE, PUT, GET]',
+      instance: '/api/v1/main/flows/company.team/a',
+      errors: [{ detail: 'Method [PATCH] not allowed for URI [/api/v1/main/flows/company.team/a?x=1]. Allowed methods: [DELETE, PUT, GET]' }],
+    });
+    expect(await (await fetch(`${server.url}/api/v1/other/flows/company.team`)).json()).toMatchObject({ status: 400, detail: "Tenant must be 'main' for OSS version" });
     expect(handler.log.entries().map((e) => [e.status, e.operationId])).toEqual([
       [404, 'getFlow'],
       [404, ''],
       [404, ''],
       [405, ''],
-      [400, ''],
+      [400, 'listFlowsByNamespace'],
     ]);
+  });
+
+  it('routes paths without a tenant as OSS Kestra does: an alias of the served tenant, or a 404', async () => {
+    await start();
+    await fetch(`${base}/flows`, { method: 'POST', body: FLOW('a'), headers: yaml });
+    // TenantAliasingRooter: a path that matches nothing is tried again below /api/v1/main.
+    const aliased = await fetch(`${server.url}/api/v1/flows/company.team`);
+    expect(aliased.status).toBe(200);
+    expect((await aliased.json()).map((f: { id: string }) => f.id)).toEqual(['a']);
+    // Instance paths are no tenant: /api/v1/me (EE) is not tenant "me" (400) but an operation this server lacks.
+    for (const p of ['/api/v1/me', '/api/v1/configs', '/api/v1/users/u1', '/login']) {
+      const r = await fetch(`${server.url}${p}`);
+      expect([p, r.status]).toEqual([p, 404]);
+      expect(await r.json()).toMatchObject({ title: 'Resource not found', detail: 'Resource not found' });
+    }
   });
 
   it('speaks Kestra 1.x errors and serves another tenant when configured so', async () => {
     await start({ kestraMajor: 1, tenant: 'acme' });
-    const r = await fetch(`${base}/flows/company.team/nope`);
+    const r = await fetch(`${base}/flows/company.team/nope?source=true`);
     expect(r.headers.get('content-type')).toBe('application/json');
-    expect(await r.json()).toEqual({ message: "Not Found: Flow 'company.team/nope' was not found.", _links: { self: { href: '/api/v1/acme/flows/company.team/nope', templated: false } } });
+    expect(r.headers.get('x-kestra-edition')).toBeNull();
+    // ErrorController's 404 status route (1.x): the reason only, the request URI as self link.
+    expect(await r.json()).toEqual({ message: 'Not Found', _links: { self: { href: '/api/v1/acme/flows/company.team/nope?source=true', templated: false } } });
+    expect(await (await fetch(`${server.url}/api/v1/me`)).json()).toEqual({ message: 'Not Found', _links: { self: { href: '/api/v1/me', templated: false } } });
+    // Micronaut's own 405 body (DefaultJsonErrorResponseBodyProvider, errors always a list).
+    const patch = await fetch(`${base}/flows/company.team/a`, { method: 'PATCH' });
+    expect(patch.status).toBe(405);
+    expect(await patch.json()).toEqual({
+      message: 'Method Not Allowed',
+      _links: { self: { href: '/api/v1/acme/flows/company.team/a', templated: false } },
+      _embedded: { errors: [{ message: 'Method [PATCH] not allowed for URI [/api/v1/acme/flows/company.team/a]. Allowed methods: [DELETE, PUT, GET]' }] },
+    });
+    expect(await (await fetch(`${server.url}/api/v1/main/flows/company.team`)).json()).toMatchObject({ message: "Bad Request: Tenant must be 'acme' for OSS version" });
   });
 
   it('asks for credentials before routing, and serves with them', async () => {

@@ -25,7 +25,7 @@ describe('withTestKnobs', () => {
   it('puts latency and holds after the body is read, overrides and faults once the route is known', () => {
     const plain = createKestraHandler();
     const wrapped = withTestKnobs(plain);
-    expect(wrapped.steps.map((s) => s.name)).toEqual(['sendReply', 'answerErrors', 'readBody', 'injectLatency', 'waitWhileHeld', 'checkApiPrefix', 'authenticate', 'checkTenant', 'matchRoute', 'overrideResponses', 'injectFaults', 'invokeRoute']);
+    expect(wrapped.steps.map((s) => s.name)).toEqual(['sendReply', 'answerErrors', 'readBody', 'injectLatency', 'waitWhileHeld', 'checkApiPrefix', 'authenticate', 'matchRoute', 'overrideResponses', 'injectFaults', 'checkTenant', 'invokeRoute']);
     expect(plain.steps).toHaveLength(8); // the plain handler is left as it was
     expect(wrapped.log).toBe(plain.log);
     expect(wrapped.routes).toBe(plain.routes);

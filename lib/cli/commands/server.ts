@@ -11,6 +11,7 @@ interface ServerFlags {
   basicAuth?: string;
   latencyMs?: string;
   kestraVersion: string;
+  requireExistingNamespace?: boolean;
 }
 
 export function register(program: Command): void {
@@ -24,6 +25,7 @@ export function register(program: Command): void {
     .option('--basic-auth <user:pass>', 'require HTTP basic auth')
     .option('--latency-ms <n>', 'delay every answer (benchmarks)')
     .option('--kestra-version <major>', 'emulate Kestra 1 or 2', '2')
+    .option('--require-existing-namespace', "run as Kestra does with kestra.require-existing-namespace: true (a flow may be created only in a namespace that already exists)")
     .action(async (flags: ServerFlags) => {
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port must be 0–65535, not "${flags.port}"`);
@@ -43,10 +45,12 @@ export function register(program: Command): void {
         dataDir: flags.data ? path.resolve(flags.data) : undefined,
         tenant: flags.tenant,
         kestraMajor: major,
+        requireExistingNamespace: flags.requireExistingNamespace ?? false,
         basicAuth,
         latency: latency !== undefined ? { fixedMs: latency } : undefined,
       });
-      process.stdout.write(`Embedded Kestra ${major}.x API listening on ${server.url} (tenant ${flags.tenant}, ${flags.data ? `data in ${flags.data}` : 'in memory'})\n`);
+      const setting = flags.requireExistingNamespace ? ', kestra.require-existing-namespace: true' : '';
+      process.stdout.write(`Embedded Kestra ${major}.x API listening on ${server.url} (tenant ${flags.tenant}, ${flags.data ? `data in ${flags.data}` : 'in memory'}${setting})\n`);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);

@@ -1,9 +1,13 @@
-/** KV routes: typed put (ttl and description headers), get (404 missing, 410 expired), delete, paged search, 1.x list. */
+/**
+ * KV routes: typed put (ttl and description headers), get (404 missing, 410 expired), delete,
+ * paged search, the ancestors' keys (inheritance), and the 1.x list.
+ */
 import type { Router, RequestContext } from '../router';
 import { kvKey, type KvRecord, type Store } from '../store';
-import { HttpError, illegalArgument, notFound } from '../errors';
+import { HttpError, illegalArgument, invalidJson, notFound, unsupportedMediaType } from '../errors';
 import { durationMs, parseKvBody } from '../kv-body';
 import { namespaceFilter, pageOf } from './paging';
+import { namespaceTree } from './flows';
 import { byCodePoint } from '../../util/order';
 
 const KEY = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
@@ -25,7 +29,7 @@ export function kvRoutes(router: Router, store: Store, major: 1 | 2): void {
       const { namespace, key } = ctx.params;
       checkKey(key);
       const type = String(ctx.headers['content-type'] ?? 'text/plain');
-      if (!/^text\/plain/i.test(type)) throw new HttpError(415, 'unsupported-media-type', 'Unsupported Media Type', `Content-Type must be text/plain, not ${type}`);
+      if (!/^text\/plain/i.test(type)) throw unsupportedMediaType(type.split(';')[0].trim(), ['text/plain']);
       const parsed = parseKvBody(ctx.body.toString('utf8'));
       const ttl = header(ctx, 'ttl');
       let expirationDate: string | undefined;
@@ -71,9 +75,9 @@ export function kvRoutes(router: Router, store: Store, major: 1 | 2): void {
       try {
         keys = JSON.parse(ctx.body.toString('utf8')).keys;
       } catch {
-        throw new HttpError(422, 'invalid-json', 'Invalid json', 'expected {"keys": [...]}');
+        throw invalidJson('expected {"keys": [...]}');
       }
-      if (!Array.isArray(keys)) throw new HttpError(422, 'invalid-json', 'Invalid json', 'expected {"keys": [...]}');
+      if (!Array.isArray(keys)) throw invalidJson('expected {"keys": [...]}');
       return { status: 200, json: { keys: keys.filter((k) => store.removeKv(ctx.params.namespace, String(k))) } };
     },
   });
@@ -92,6 +96,25 @@ export function kvRoutes(router: Router, store: Store, major: 1 | 2): void {
   router.add({
     method: 'GET', template: '/kv', operationId: 'listAllKeys', query: ['page', 'size', 'sort', 'filters'],
     handler: (ctx) => ({ status: 200, json: pageOf(ctx.query, liveEntries(namespaceFilter(ctx.query)).map(entry)) }),
+  });
+
+  // KVController.listKeysWithInheritence: the keys of the namespace's ancestors (not its own),
+  // nearest ancestor first, a key listed once (the nearest one wins).
+  router.add({
+    method: 'GET', template: '/namespaces/{namespace}/kv/inheritance', operationId: 'listKeysWithInheritence', query: [],
+    handler: (ctx) => {
+      const ancestors = namespaceTree(ctx.params.namespace).filter((ns) => ns !== ctx.params.namespace).sort((a, b) => b.length - a.length);
+      const seen = new Set<string>();
+      const out: KvRecord[] = [];
+      for (const ns of ancestors) {
+        for (const k of liveEntries((n) => n === ns)) {
+          if (seen.has(k.key)) continue;
+          seen.add(k.key);
+          out.push(k);
+        }
+      }
+      return { status: 200, json: out.map(entry) };
+    },
   });
 
   if (major === 1) {
