@@ -14,9 +14,15 @@ export class ExampleStack extends KestraStack {
     super(scope, id, {
       kestraVersion: major === 1 ? 1 : 2,
       prune: scope.node.tryGetContext('kestraform:prune') === true,
+      // 'keep' (the default) or 'git': what deploys do with a flow disabled in Kestra's UI.
+      runtimeState: flowDisabledPolicy(scope.node.tryGetContext('kestraform:runtimeState.flowDisabled')),
     });
     new KestraProvider(this, 'kestra');
     const root = String(scope.node.tryGetContext(TREE_CONTEXT_KEY) ?? DEFAULT_TREE);
     new NamespaceTree(this, 'tree', { root });
   }
+}
+
+function flowDisabledPolicy(value: unknown): { flowDisabled: 'keep' | 'git' } | undefined {
+  return value === 'keep' || value === 'git' ? { flowDisabled: value } : undefined;
 }

@@ -35,6 +35,24 @@ export interface KestraStackOptions {
    * target, its namespace names, labels, disabled triggers and KV values (./environment).
    */
   environment?: EnvironmentOptions;
+  /**
+   * What deploys do with state an operator set in Kestra at runtime, outside Git.
+   *
+   * `flowDisabled` — a flow disabled (or enabled) in Kestra since kestraform last applied it (or,
+   * not managed yet, one that differs from Git by nothing else). Kestra's UI toggle writes
+   * `disabled: true` into the flow's stored source, so deploying Git's source as it is would
+   * silently switch the flow back on (kestra-io/kestra#19673).
+   * - `'keep'` (default): deploys keep Kestra's value — also when the flow changes in Git, whose new
+   *   source is then written with Kestra's `disabled` set in it. Plan, drift and their Markdown and
+   *   JSON list it as runtime state (not drift, not a pending change), saying it is kept.
+   * - `'git'`: Git wins — the plan shows an update that re-enables the flow (or disables it, when
+   *   Git does), with a warning line like a deletion's, in text, Markdown and JSON.
+   * A `disabled` changed in Git itself is always deployed, whichever the policy.
+   *
+   * Triggers disabled at runtime (Kestra's trigger state, never in the source) are listed by plan
+   * and drift as runtime state whatever this says: kestraform reads them and never changes them.
+   */
+  runtimeState?: { flowDisabled?: 'keep' | 'git' };
 }
 
 /**
@@ -60,6 +78,10 @@ export class KestraStack extends TerraformStack {
     super(scope, id);
     this.kestraVersion = options.kestraVersion ?? 2;
     this.environment = options.environment ? new StackEnvironment(options.environment) : undefined;
+    const flowDisabled = options.runtimeState?.flowDisabled;
+    if (flowDisabled !== undefined && flowDisabled !== 'keep' && flowDisabled !== 'git') {
+      throw new Error(`${this.node.path}: runtimeState.flowDisabled must be 'keep' or 'git', not ${JSON.stringify(flowDisabled)}`);
+    }
     for (const ns of options.namespaces ?? []) this.own(ns);
     this.synthesis = stackSynthesis(this, options.synthesis);
     this.synthesisMode = this.synthesis.mode;
@@ -135,6 +157,7 @@ export class KestraStack extends TerraformStack {
       pull_homes: this.pullHomes,
       ...(this.environment ? { environment: this.environment.name } : {}),
       target: this.environment?.targetSettings() ?? {},
+      ...(this.options.runtimeState?.flowDisabled ? { runtime_state: { flow_disabled: this.options.runtimeState.flowDisabled } } : {}),
     };
   }
 

@@ -59,7 +59,7 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
   if (!opts.skipServerValidation) await validateWrites(plan.steps, desiredOf, kinds, opts.client);
 
   const result: ApplyResult = { added: 0, changed: 0, destroyed: 0, imported: 0, accepted: 0, failed: [], skipped: [], interrupted: false };
-  const ctx = { client: opts.client };
+  const ctx = { client: opts.client, kestraMajor: stack.settings.kestra_version };
   const written = new Map<string, string[]>();
 
   // Quiet steps first: state learns what it can vouch for (a newer fingerprint) before anything moves.
@@ -81,7 +81,8 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
       return;
     }
     const d = desiredOf(s);
-    const fingerprint = await h.write(d, s.action as 'create' | 'update' | 'replace', ctx);
+    // A step that keeps runtime values (a flow's `disabled` set in Kestra) writes the desired object with them; state records d.
+    const fingerprint = await h.write(s.kept && h.withKept ? h.withKept(d, s.kept) : d, s.action as 'create' | 'update' | 'replace', ctx);
     opts.state.set(entryFromDesired(h, d, fingerprint, new Date().toISOString()));
     push(written, h.kind, s.address);
   };

@@ -3,10 +3,14 @@
  * flows; flows removed before the files and KV they may use), a write after the objects it
  * needs (a subflow before the flows that call it), and every explicit depends_on. Deletes run the
  * other way round: an object is deleted after the deletes of the objects that need it (a flow's
- * callers before the subflow), as Terraform destroys dependents first.
+ * callers before the subflow), as Terraform destroys dependents first. A write Kestra refuses
+ * while a removed object is in its way (a kind's writeAfterRemovals) waits for that removal,
+ * brought forward into the write's phase.
  */
 import type { DesiredBase, KindRegistry } from '../kinds';
 import { isQuiet, type PlanStep } from './plan-types';
+
+const WRITES: ReadonlySet<string> = new Set(['create', 'update', 'replace']);
 
 /** Fills `phase` and `dependsOn` of every step; returns warnings (dependency cycles broken). */
 export function orderSteps(steps: PlanStep[], desired: Map<string, DesiredBase>, kinds: KindRegistry): string[] {
@@ -35,6 +39,26 @@ export function orderSteps(steps: PlanStep[], desired: Map<string, DesiredBase>,
     for (const needed of neededBy(s, desired, kinds)) {
       const target = byAddress.get(needed);
       if (target?.action === 'delete' && needed !== s.address) waitsFor.get(target)!.add(s.address);
+    }
+  }
+  // A write Kestra refuses while a removed object holds its place waits for that removal, which
+  // comes forward into the write's phase (a namespace file /cfg turned into a directory /cfg/…).
+  for (const h of kinds.all) {
+    if (!h.writeAfterRemovals) continue;
+    const writes: DesiredBase[] = [];
+    const removals: string[] = [];
+    for (const s of active) {
+      if (s.kind !== h.kind) continue;
+      if (s.action === 'delete') removals.push(s.address);
+      else if (WRITES.has(s.action) && desired.has(s.address)) writes.push(desired.get(s.address)!);
+    }
+    if (!writes.length || !removals.length) continue;
+    for (const { write, removal } of h.writeAfterRemovals(writes, removals)) {
+      const w = byAddress.get(write);
+      const r = byAddress.get(removal);
+      if (!w || r?.action !== 'delete' || w === r || !WRITES.has(w.action)) continue;
+      waitsFor.get(w)!.add(removal);
+      r.phase = Math.min(r.phase, w.phase);
     }
   }
   for (const s of steps) s.dependsOn = [...waitsFor.get(s)!].sort();

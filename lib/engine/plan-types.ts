@@ -3,9 +3,9 @@
  * from. Pure data — saved as a plan file, worded and drawn by lib/render, carried out by apply
  * exactly as it stands (Terraform's plans.Action + ActionReason, apart from its views).
  */
-import type { ObjectView, StateEntry } from '../kinds/types';
+import type { ObjectView, RuntimeValue, StateEntry } from '../kinds/types';
 
-export type { ObjectView } from '../kinds/types';
+export type { ObjectView, RuntimeValue, RuntimeHandling } from '../kinds/types';
 
 /**
  * What a step does. Writes: create, update, delete, replace. State only (nothing is sent to
@@ -24,6 +24,8 @@ export type ReasonCode =
   | 'changed-in-git'
   | 'changed-outside'
   | 'unmanaged-differs'
+  /** update: only runtime state differs from Git, and the stack's policy resets it to Git */
+  | 'runtime-reset'
   /** no-op, import */
   | 'up-to-date'
   | 'same-content'
@@ -70,6 +72,8 @@ export interface PlanStep {
   dependsOn: string[];
   /** Apply phase (a phase starts when the previous one is done); see plan-order. */
   phase: number;
+  /** Runtime values the write keeps (the kind's data, see KindHandler.withKept): what is written is the desired object with them. */
+  kept?: Record<string, unknown>;
 }
 
 export type DriftKind = 'changed' | 'deleted' | 'unmanaged';
@@ -87,6 +91,17 @@ export interface DriftItem {
   sensitive?: boolean;
 }
 
+/**
+ * A value an operator set in Kestra at runtime (a flow disabled from the UI, a trigger disabled on
+ * the Triggers page): neither drift nor a pending change; `handling` says what the plan does with it.
+ */
+export interface RuntimeStateItem extends RuntimeValue {
+  address: string;
+  kind: string;
+  tfType: string;
+  namespace?: string;
+}
+
 export interface Plan {
   formatVersion: 2;
   /** `destroy`: made by `plan --destroy` / `destroy` (every managed object goes); absent for a plan. */
@@ -101,6 +116,8 @@ export interface Plan {
   liveFingerprints: Record<string, string>;
   steps: PlanStep[];
   drift: DriftItem[];
+  /** Runtime state of the objects planned (absent from plans of older versions: none known). */
+  runtime?: RuntimeStateItem[];
   /** Errors that forbid applying (e.g. prevent_destroy). */
   errors: string[];
   /** Notes worth showing (e.g. objects of protected namespaces left alone). */

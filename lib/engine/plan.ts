@@ -6,9 +6,9 @@
  */
 import type { DesiredStack } from '../desired/types';
 import { namespaceOfAddress } from '../model/addresses';
-import { builtinKinds, entryFromDesired, sameFingerprint, type DesiredBase, type Fingerprint, type KindHandler, type KindRegistry, type LiveBase, type LiveSnapshot, type ObjectView, type StateEntry } from '../kinds';
+import { builtinKinds, entryFromDesired, sameFingerprint, type DesiredBase, type Fingerprint, type KindHandler, type KindRegistry, type LiveBase, type LiveSnapshot, type ObjectView, type RuntimePolicy, type RuntimeValue, type StateEntry } from '../kinds';
 import type { StateFile } from './state-types';
-import { summarize, type DriftItem, type Plan, type PlanStep, type ReasonCode, type StepAction } from './plan-types';
+import { summarize, type DriftItem, type Plan, type PlanStep, type ReasonCode, type RuntimeStateItem, type StepAction } from './plan-types';
 import { orderSteps } from './plan-order';
 import { byCodePoint } from '../util/order';
 
@@ -54,6 +54,7 @@ export class Planner {
       owned: new Set(stack.settings.namespaces),
       protectedNs: new Set(stack.settings.protected_namespaces),
       prune: stack.settings.prune,
+      runtimePolicy: stack.settings.runtime_state ?? {},
       now: this.now,
     };
     const index = (address: string, ns: string | undefined) => {
@@ -81,6 +82,7 @@ export class Planner {
     const { stack, state } = this.input;
     const steps: PlanStep[] = [];
     const drift: DriftItem[] = [];
+    const runtime: RuntimeStateItem[] = [];
     const errors: string[] = [];
     const warnings: string[] = [];
     const liveFingerprints: Record<string, string> = {};
@@ -88,9 +90,17 @@ export class Planner {
       const r = this.results.get(address)!;
       if (r.fingerprint !== undefined) liveFingerprints[address] = r.fingerprint;
       if (r.drift) drift.push(r.drift);
+      if (r.runtime) runtime.push(...r.runtime);
       if (r.step) steps.push(r.step);
       if (r.error) errors.push(r.error);
       if (r.warning) warnings.push(r.warning);
+      // A runtime value this apply resets is called out as a deletion is; with no write (changes
+      // ignored by lifecycle), nothing resets it: it stays as Kestra has it.
+      for (const v of r.runtime ?? []) {
+        if (v.handling !== 'reset') continue;
+        if (r.step && !isQuietAction(r.step.action)) warnings.push(resetWarning(v));
+        else v.handling = 'kept';
+      }
     }
     warnings.push(...orderSteps(steps, this.desired, this.kinds));
     return {
@@ -102,6 +112,7 @@ export class Planner {
       liveFingerprints,
       steps,
       drift,
+      runtime,
       errors,
       warnings,
       summary: summarize(steps, drift),
@@ -120,6 +131,7 @@ interface AddressContext {
   owned: Set<string>;
   protectedNs: Set<string>;
   prune: boolean;
+  runtimePolicy: RuntimePolicy;
   now: string;
 }
 
@@ -127,6 +139,7 @@ interface AddressContext {
 interface AddressResult {
   step?: PlanStep;
   drift?: DriftItem;
+  runtime?: RuntimeStateItem[];
   error?: string;
   warning?: string;
   fingerprint?: string;
@@ -147,10 +160,15 @@ function planAddress(address: string, d: DesiredBase | undefined, l: LiveBase | 
   const sensitive = h.sensitive(d, s) || undefined;
   const shown = (view: ObjectView | undefined) => (view && sensitive && h.redact ? h.redact(view) : view);
 
-  // Drift: live versus what state recorded after the last apply.
+  // Runtime state (a flow disabled in the UI, a trigger disabled at runtime): the kind says what it
+  // is and what the stack's policy does with it; it is not drift, and a kept value is no change.
+  const runtime = l && h.runtime ? h.runtime(d, l, s, ctx.runtimePolicy) : undefined;
+  if (runtime?.values.length) result.runtime = runtime.values.map((v) => runtimeItem(address, h, d, ns, v));
+
+  // Drift: live versus what state recorded after the last apply (runtime values apart).
   if (s) {
     if (!l) result.drift = driftItem(address, h, ns, 'deleted', shown(h.viewOfApplied(s)), undefined, sensitive);
-    else if (!h.matchesState(l, s.live)) result.drift = driftItem(address, h, ns, 'changed', shown(h.viewOfApplied(s)), shown(h.viewOfLive(l, true)), sensitive);
+    else if (!h.matchesState(l, s.live) && !runtime?.explainsChange) result.drift = driftItem(address, h, ns, 'changed', shown(h.viewOfApplied(s)), shown(h.viewOfLive(l, true)), sensitive);
   } else if (l && !d && ctx.owned.has(ns)) {
     result.drift = driftItem(address, h, ns, 'unmanaged', undefined, shown(h.viewOfLive(l, true)), sensitive);
   }
@@ -172,27 +190,36 @@ function planAddress(address: string, d: DesiredBase | undefined, l: LiveBase | 
   });
 
   if (d) {
-    const afterHash = h.desiredHash(d);
+    // What a write would send: the desired object, with the runtime values it keeps. State records
+    // the desired object itself as applied (so a kept value stays known as runtime state).
+    const kept = l && runtime?.kept && h.withKept ? runtime.kept : undefined;
+    const written = kept ? h.withKept!(d, kept) : d;
+    const keeps = kept ? { kept } : {};
+    const afterHash = h.desiredHash(written);
     if (!l) {
       result.step = step('create', s ? 'deleted-outside' : 'absent-in-kestra', undefined, h.viewOfDesired(d), { afterHash });
       return result;
     }
-    const equal = h.equal(d, l, s);
+    const equal = h.equal(written, l, s);
     if (equal || ignoresChanges(d, h)) {
       const reason: ReasonCode = equal ? (s ? 'up-to-date' : 'same-content') : 'changes-ignored';
-      const after = equal ? h.viewOfDesired(d) : h.viewOfLive(l, false);
-      const fingerprint = h.fingerprint(l, d);
+      const after = equal ? h.viewOfDesired(written) : h.viewOfLive(l, false);
+      const fingerprint = h.fingerprint(l, written);
       if (!fingerprint) throw new Error(`${address}: no fingerprint for an object found equal (internal error)`);
       if (!s) result.step = step('import', reason, h.viewOfLive(l, false), after, { afterHash, entry: entryFromDesired(h, d, fingerprint, ctx.now) });
-      else if (needsRecord(s, fingerprint, afterHash, d)) result.step = step('record', 'fingerprint-moved', h.viewOfLive(l, false), after, { afterHash, entry: entryFromDesired(h, d, fingerprint, ctx.now) });
+      else if (needsRecord(s, fingerprint, h.desiredHash(d), d)) result.step = step('record', 'fingerprint-moved', h.viewOfLive(l, false), after, { afterHash, entry: entryFromDesired(h, d, fingerprint, ctx.now) });
       else result.step = step('no-op', reason, h.viewOfLive(l, false), after, { afterHash });
       return result;
     }
-    const reason: ReasonCode = s && !h.matchesState(l, s.live) ? 'changed-outside' : s ? 'changed-in-git' : 'unmanaged-differs';
-    result.step = step('update', reason, h.viewOfLive(l, true), h.viewOfDesired(d), {
+    const movedOutside = !!s && !h.matchesState(l, s.live);
+    const resets = runtime?.values.some((v) => v.handling === 'reset') ?? false;
+    const reason: ReasonCode =
+      movedOutside && !runtime?.explainsChange ? 'changed-outside' : s && resets && s.appliedHash === h.desiredHash(d) ? 'runtime-reset' : s ? 'changed-in-git' : 'unmanaged-differs';
+    result.step = step('update', reason, h.viewOfLive(l, true), h.viewOfDesired(written), {
       afterHash,
       beforeHash: h.liveHash(l),
-      formattingOnly: h.formattingOnly?.(d, l),
+      formattingOnly: h.formattingOnly?.(written, l),
+      ...keeps,
     });
     return result;
   }
@@ -213,6 +240,22 @@ function planAddress(address: string, d: DesiredBase | undefined, l: LiveBase | 
     result.step = step('forget', 'gone-everywhere', undefined, undefined);
   }
   return result;
+}
+
+function runtimeItem(address: string, h: KindHandler, d: DesiredBase | undefined, ns: string, v: RuntimeValue): RuntimeStateItem {
+  return { address, kind: h.kind, tfType: d?.tfType ?? h.tfTypes[0], namespace: ns, ...v };
+}
+
+const isQuietAction = (a: StepAction) => a === 'no-op' || a === 'record';
+
+/** The warning line of a runtime value the apply resets to Git (a flow re-enabled reads like a deletion: nobody asked for it in Git). */
+function resetWarning(v: RuntimeStateItem): string {
+  const what = v.part ? `${v.address} (${v.part.type} ${v.part.id})` : v.address;
+  const policy = v.policy ? ` (${v.policy.setting} is '${v.policy.value}')` : '';
+  if (v.attribute === 'disabled' && typeof v.live === 'boolean' && typeof v.desired === 'boolean') {
+    return `${what} is ${v.live ? 'disabled' : 'enabled'} in Kestra; this apply ${v.desired ? 'disables' : 're-enables'} it, as Git's source says${policy}`;
+  }
+  return `${what}: ${v.attribute} is ${String(v.live)} in Kestra; this apply sets it to ${String(v.desired)}, as Git says${policy}`;
 }
 
 function planLocal(address: string, d: DesiredBase | undefined, s: StateEntry | undefined, h: KindHandler): PlanStep | undefined {

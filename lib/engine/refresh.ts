@@ -44,6 +44,13 @@ export async function refresh(stack: DesiredStack, state: StateFile | undefined,
   const namespaces = namespacesToRead(stack, state);
   const desired = new Map<string, DesiredBase>(stack.resources.map((r) => [r.address, r]));
   const entries = state?.resources ?? {};
+  const declared = new Map<string, DesiredBase[]>();
+  for (const r of stack.resources) {
+    if (r.namespace === undefined) continue;
+    const list = declared.get(r.namespace);
+    if (list) list.push(r);
+    else declared.set(r.namespace, [r]);
+  }
   const snapshot: LiveSnapshot = { namespaces, objects: new Map() };
   const byNamespace = new Map<string, Map<string, LiveBase>>(namespaces.map((ns) => [ns, new Map()]));
   const nsLimit = pLimit(opts.namespaceConcurrency ?? 8);
@@ -52,6 +59,7 @@ export async function refresh(stack: DesiredStack, state: StateFile | undefined,
     client: opts.client,
     desired: (a) => desired.get(a),
     entry: (a) => entries[a],
+    declared: (ns) => declared.get(ns) ?? [],
     put: (o) => {
       snapshot.objects.set(o.address, o);
       byNamespace.get(o.namespace)?.set(o.address, o);
@@ -65,6 +73,7 @@ export async function refresh(stack: DesiredStack, state: StateFile | undefined,
     now: opts.now ?? Date.now,
     diffDownloadLimit: opts.diffDownloadLimit ?? 256 * 1024,
     exportThreshold: opts.exportThreshold ?? 3,
+    kestraMajor: stack.settings.kestra_version,
   };
   const readers = kinds.kestraKinds.filter((h) => h.refresh);
   await Promise.all(

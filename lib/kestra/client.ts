@@ -10,9 +10,10 @@ import { HttpTransport, type KestraRequestEvent } from './http';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
 import { FlowsApi, type DeleteFlowResult, type FlowSummary, type FlowWithSource } from './flows';
 import { DEFAULT_VALIDATE_OPTIONS, validateFlows, type FlowValidation, type ValidateOptions } from './flow-validate';
-import { FilesApi, type NamespaceFileInfo } from './files';
+import { FilesApi, type DirectoryEntry, type NamespaceFileInfo } from './files';
 import { KvApi, type KvEntryInfo, type KvLiveValue, type PutKvOptions } from './kv';
 import { NamespacesApi } from './namespaces';
+import { TriggersApi, type TriggerRuntimeState } from './triggers';
 import type { KvType } from '../model/names';
 
 export interface KestraClientOptions extends Omit<KestraClientConfig, 'tenant' | 'timeoutMs'> {
@@ -25,7 +26,7 @@ export interface KestraClientOptions extends Omit<KestraClientConfig, 'tenant' |
   retry?: Partial<RetryPolicy>;
   /** Called after every attempt of every request (instrumentation, benchmarks). */
   onRequest?: (event: KestraRequestEvent) => void;
-  /** Page size of paged searches (KV listing, namespace search); default 100. */
+  /** Page size of paged searches (KV listing, namespace and trigger searches); default 100. */
   pageSize?: number;
   /**
    * Requests this client has in flight at once, whoever makes them; more wait their turn.
@@ -49,6 +50,7 @@ export class KestraClient {
   private readonly files: FilesApi;
   private readonly kv: KvApi;
   private readonly namespaces: NamespacesApi;
+  private readonly triggers: TriggersApi;
   private readonly validateOptions: ValidateOptions;
 
   constructor(options: KestraClientOptions) {
@@ -72,6 +74,7 @@ export class KestraClient {
     this.files = new FilesApi(this.http, positive(options.fileListConcurrency, options.maxInFlight ?? 8, 'fileListConcurrency'));
     this.kv = new KvApi(this.http, pageSize);
     this.namespaces = new NamespacesApi(this.http, pageSize);
+    this.triggers = new TriggersApi(this.http, pageSize);
     this.validateOptions = { ...DEFAULT_VALIDATE_OPTIONS, ...options.validateBatch };
   }
 
@@ -135,6 +138,16 @@ export class KestraClient {
     return this.files.deleteFile(namespace, path);
   }
 
+  /** What is at `path` (a file or a directory), or null when nothing is. */
+  statFile(namespace: string, path: string): Promise<DirectoryEntry | null> {
+    return this.files.statFile(namespace, path);
+  }
+
+  /** The direct children of a directory ('' for the root), or null when there is no such directory. */
+  listDirectory(namespace: string, directory: string): Promise<DirectoryEntry[] | null> {
+    return this.files.listDirectory(namespace, directory);
+  }
+
   // KV
 
   listKv(namespace: string): Promise<KvEntryInfo[]> {
@@ -151,6 +164,18 @@ export class KestraClient {
 
   deleteKv(namespace: string, key: string): Promise<boolean> {
     return this.kv.deleteKv(namespace, key);
+  }
+
+  // Triggers' runtime state (outside the flows' sources)
+
+  /** The trigger states of exactly `namespace` (one paged search); undefined when the server will not say. */
+  searchTriggers(namespace: string): Promise<TriggerRuntimeState[] | undefined> {
+    return this.triggers.searchTriggers(namespace);
+  }
+
+  /** Sets a trigger's runtime `disabled` flag, as an operator does from Kestra's Triggers page. */
+  setTriggerDisabled(trigger: { namespace: string; flowId: string; triggerId: string }, disabled: boolean): Promise<void> {
+    return this.triggers.setTriggerDisabled(trigger, disabled);
   }
 
   /** Releases pooled connections. The client must not be used afterwards. */

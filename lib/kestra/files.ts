@@ -7,7 +7,8 @@
 import pLimit from 'p-limit';
 import { namespaceFilePathProblem } from '../model/file-paths';
 import { KestraProtocolError, KestraUsageError } from './errors';
-import { segment, type HttpTransport } from './http';
+import { segment, type HttpTransport, type RequestSpec } from './http';
+import { isRetryableError, sleep } from './retry';
 import { ResponseReader } from './decode';
 import { multipartBody } from './multipart';
 import { byKey } from '../util/order';
@@ -26,7 +27,8 @@ export interface NamespaceFileInfo {
 const MAX_DIRECTORY_DEPTH = 128;
 const UPLOAD_PART_FILENAME = 'content';
 
-interface DirectoryEntry {
+/** One entry of a directory listing, or what `stats` says of a path. */
+export interface DirectoryEntry {
   name: string;
   isDirectory: boolean;
   size: number;
@@ -89,7 +91,25 @@ export class FilesApi {
       operation: 'uploadFile',
       target: `upload file ${path} to namespace ${namespace}`,
       idempotent: true,
+      hints: { 409: `Kestra holds a directory at ${path}, or a file at a directory above it, in namespace ${namespace}: a path is a file or a directory, never both` },
     });
+  }
+
+  /** What Kestra knows of one path (a file or a directory), or null when nothing is there. */
+  async statFile(namespace: string, path: string): Promise<DirectoryEntry | null> {
+    checkFilePath(path);
+    const response = await this.http.send({
+      method: 'GET',
+      path: `/namespaces/${segment(namespace)}/files/stats`,
+      query: [['path', path]],
+      operation: 'statFile',
+      target: `read what is at ${path} in namespace ${namespace}`,
+      idempotent: true,
+      acceptStatus: [404],
+    });
+    if (response.status === 404) return null;
+    const reader = new ResponseReader(response);
+    return entryOf(reader, reader.object(), path);
   }
 
   async createDirectory(namespace: string, path: string): Promise<void> {
@@ -101,24 +121,41 @@ export class FilesApi {
       operation: 'createDirectory',
       target: `create directory ${path} in namespace ${namespace}`,
       idempotent: true,
+      hints: { 409: `Kestra holds a file at ${path}, or at a directory above it, in namespace ${namespace}: a path is a file or a directory, never both` },
     });
   }
 
-  /** Deletes a file or a directory with its content. Kestra answers 200 even when nothing was there. */
+  /**
+   * Deletes a file or a directory with its content. Never repeated blindly: Kestra answers 200
+   * for a path that is not there, but first walks up from it while the parent directory holds a
+   * single entry and deletes that directory — for a path already gone, the single entry is a
+   * sibling. So after an answer that may have been lost (timeout, 502/503/504, a reset), the path
+   * is looked up, and the DELETE is sent again only while it is still there.
+   */
   async deleteFile(namespace: string, path: string): Promise<void> {
     checkFilePath(path);
-    await this.http.send({
+    const spec: RequestSpec = {
       method: 'DELETE',
       path: `/namespaces/${segment(namespace)}/files`,
       query: [['path', path]],
       operation: 'deleteFile',
       target: `delete file ${path} of namespace ${namespace}`,
-      idempotent: true,
-    });
+      idempotent: false,
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.http.attempt(spec, attempt);
+        return;
+      } catch (error) {
+        if (!isRetryableError(error) || attempt > this.http.retryPolicy.retries) throw error;
+        await sleep(this.http.delayBeforeRetry(attempt, error));
+        if ((await this.statFile(namespace, path)) === null) return;
+      }
+    }
   }
 
   /** The direct children of `directory` ('' for the root), or null when Kestra answers 404. */
-  private async listDirectory(namespace: string, directory: string): Promise<DirectoryEntry[] | null> {
+  async listDirectory(namespace: string, directory: string): Promise<DirectoryEntry[] | null> {
     const response = await this.http.send({
       method: 'GET',
       path: `/namespaces/${segment(namespace)}/files/directory`,
@@ -133,24 +170,29 @@ export class FilesApi {
     const seen = new Set<string>();
     return reader.array().map((item, index) => {
       const what = `entry #${index} of ${directory || '/'}`;
-      const entry = reader.asObject(item, what);
-      const name = reader.string(entry, 'fileName', what).replace(/\/$/, '');
-      if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\0')) {
-        throw reader.fail(`${what} has an unusable file name "${name}"`);
+      const entry = entryOf(reader, reader.asObject(item, what), what);
+      if (entry.name === '' || entry.name === '.' || entry.name === '..' || entry.name.includes('/') || entry.name.includes('\0')) {
+        throw reader.fail(`${what} has an unusable file name "${entry.name}"`);
       }
-      if (seen.has(name)) throw reader.fail(`${directory || '/'} lists "${name}" twice`);
-      seen.add(name);
-      const type = reader.string(entry, 'type', what);
-      if (type !== 'File' && type !== 'Directory') throw reader.fail(`${what} has an unknown type "${type}"`);
-      return {
-        name,
-        isDirectory: type === 'Directory',
-        size: reader.optionalNumber(entry, 'size', what) ?? 0,
-        lastModifiedTime: reader.optionalNumber(entry, 'lastModifiedTime', what) ?? 0,
-        creationTime: reader.optionalNumber(entry, 'creationTime', what) ?? 0,
-      };
+      if (seen.has(entry.name)) throw reader.fail(`${directory || '/'} lists "${entry.name}" twice`);
+      seen.add(entry.name);
+      return entry;
     });
   }
+}
+
+/** A `FileAttributes` object of Kestra's. */
+function entryOf(reader: ResponseReader, entry: Record<string, unknown>, what: string): DirectoryEntry {
+  const name = reader.string(entry, 'fileName', what).replace(/\/$/, '');
+  const type = reader.string(entry, 'type', what);
+  if (type !== 'File' && type !== 'Directory') throw reader.fail(`${what} has an unknown type "${type}"`);
+  return {
+    name,
+    isDirectory: type === 'Directory',
+    size: reader.optionalNumber(entry, 'size', what) ?? 0,
+    lastModifiedTime: reader.optionalNumber(entry, 'lastModifiedTime', what) ?? 0,
+    creationTime: reader.optionalNumber(entry, 'creationTime', what) ?? 0,
+  };
 }
 
 /** Refuses paths that are not plain absolute namespace paths, and `/_flows` which Kestra reserves. */

@@ -17,8 +17,9 @@ export type { KestraRequestEvent, HttpMethod } from './http';
 export { DEFAULT_RETRY_POLICY, isRetryableError, type RetryPolicy } from './retry';
 export type { FlowSummary, FlowWithSource, DeleteFlowResult } from './flows';
 export type { FlowValidation, ValidateOptions } from './flow-validate';
-export { checkFilePath, type NamespaceFileInfo } from './files';
+export { checkFilePath, type DirectoryEntry, type NamespaceFileInfo } from './files';
 export type { KvEntryInfo, KvLiveValue, PutKvOptions } from './kv';
+export type { TriggerRuntimeState } from './triggers';
 export {
   encodeKvBody,
   expectedLiveKv,

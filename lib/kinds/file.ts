@@ -3,14 +3,26 @@
  * modification time: when both equal what state recorded after our upload, the bytes are the
  * ones we uploaded and are not downloaded. Uploads answer without the modification time, so one
  * listing per namespace after the writes records it.
+ *
+ * Kestra 1.x stores a space in a path as `+` (kestra-io/kestra#16896): its listings name
+ * `/docs/read me.txt` `/docs/read+me.txt`, and every call given either name reaches that one
+ * object. Refresh gives such a listed file back the name Git (or else state) has for it, so the
+ * plan compares it with its Git file instead of creating it again and pruning the `+` name.
+ *
+ * A path is a file or a directory, never both (#17659, #18821): a write where a removed object
+ * still holds the path waits for that removal (writeAfterRemovals), and an upload refused because
+ * an empty directory was left at its path removes that directory and uploads again.
  */
 import * as path from 'node:path';
 import { fileAddress, parseAddress } from '../model/addresses';
+import { ancestorDirectories, kestra1xWrittenAs, storedNamespacePath } from '../model/file-paths';
 import { FILE_TYPE, describeIssues, fileAttributes } from '../model/resources';
+import { UserFacingError } from '../util/errors';
+import { byKey } from '../util/order';
 import { sha256 } from '../util/hash';
 import { MAX_TEXT_DIFF_BYTES, isText, loadFileBytes } from './file-bytes';
 import { entryFromLive } from './entries';
-import type { DesiredBase, Fingerprint, KindHandler, LiveBase, ObjectView, PullContext, PullPlan, Shown } from './types';
+import type { DesiredBase, Fingerprint, KindHandler, LiveBase, ObjectView, PullContext, PullPlan, RefreshContext, Shown } from './types';
 
 export interface DesiredFile extends DesiredBase {
   kind: 'file';
@@ -40,9 +52,17 @@ export interface FileClient {
   readFile(ns: string, path: string): Promise<Buffer>;
   uploadFile(ns: string, path: string, bytes: Buffer): Promise<void>;
   deleteFile(ns: string, path: string): Promise<void>;
+  /** What is at a path, or null when nothing is. */
+  statFile(ns: string, path: string): Promise<{ isDirectory: boolean } | null>;
+  /** A directory's direct children, or null when there is none. */
+  listDirectory(ns: string, directory: string): Promise<Array<{ name: string }> | null>;
 }
 
+/** An upload Kestra refuses because the path, or a directory above it, is taken by an entry of the other kind. */
+export class NamespacePathConflictError extends UserFacingError {}
+
 const client = (c: unknown) => c as FileClient;
+const inNamespace = (ns: string, p: string) => `${ns}\u0000${p}`;
 
 function pathOf(address: string): { namespace: string; path: string } {
   const p = parseAddress(address)!;
@@ -91,8 +111,9 @@ export const fileKind: KindHandler<DesiredFile, LiveFile> = {
     const listed = await client(ctx.client).listFiles(ns);
     const downloads: LiveFile[] = [];
     for (const f of listed) {
-      const address = fileAddress(ns, f.path);
-      const live: LiveFile = { kind: 'file', address, namespace: ns, path: f.path, size: f.size, lastModifiedTime: f.lastModifiedTime };
+      const name = ctx.kestraMajor === 1 ? writtenAs1x(ns, f.path, ctx) : f.path;
+      const address = fileAddress(ns, name);
+      const live: LiveFile = { kind: 'file', address, namespace: ns, path: name, size: f.size, lastModifiedTime: f.lastModifiedTime };
       ctx.put(live);
       const s = ctx.entry(address);
       const d = ctx.desired(address) as DesiredFile | undefined;
@@ -163,7 +184,14 @@ export const fileKind: KindHandler<DesiredFile, LiveFile> = {
 
   async write(d, _action, ctx): Promise<Fingerprint> {
     const bytes = loadFileBytes(d);
-    await client(ctx.client).uploadFile(d.namespace, d.path, bytes);
+    const c = client(ctx.client);
+    try {
+      await c.uploadFile(d.namespace, d.path, bytes);
+    } catch (e) {
+      if (!isPathConflict(e, ctx.kestraMajor ?? 2)) throw e;
+      await clearPathFor(c, d, e);
+      await c.uploadFile(d.namespace, d.path, bytes);
+    }
     return { kind: 'file', sha256: sha256(bytes), size: bytes.length };
   },
   async remove(address, ctx) {
@@ -171,22 +199,91 @@ export const fileKind: KindHandler<DesiredFile, LiveFile> = {
     await client(ctx.client).deleteFile(p.namespace, p.path);
   },
   async afterWrites(written, ctx, state) {
-    const byNamespace = new Map<string, Set<string>>();
+    // Each namespace's written paths by the name Kestra lists them under.
+    const byNamespace = new Map<string, Map<string, string>>();
     for (const a of written) {
       const p = pathOf(a);
-      byNamespace.set(p.namespace, (byNamespace.get(p.namespace) ?? new Set()).add(p.path));
+      const paths = byNamespace.get(p.namespace) ?? new Map<string, string>();
+      byNamespace.set(p.namespace, paths.set(storedNamespacePath(p.path, ctx.kestraMajor ?? 2), p.path));
     }
     await Promise.all(
       [...byNamespace].map(async ([ns, paths]) => {
         for (const f of await client(ctx.client).listFiles(ns)) {
-          if (!paths.has(f.path)) continue;
-          const e = state.entry(fileAddress(ns, f.path));
+          const written = paths.get(f.path);
+          if (written === undefined) continue;
+          const e = state.entry(fileAddress(ns, written));
           // Only when the listing shows what we uploaded (same size); anything else is a later change.
           if (e?.live.kind !== 'file' || e.live.size !== f.size) continue;
           state.set({ ...e, live: { ...e.live, lastModifiedTime: f.lastModifiedTime } });
         }
       }),
     );
+  },
+
+  writeAfterRemovals(writes, removals) {
+    const removed = new Map<string, string>();
+    for (const a of removals) {
+      const p = pathOf(a);
+      removed.set(inNamespace(p.namespace, p.path), a);
+    }
+    const writing = new Map(writes.map((d) => [inNamespace(d.namespace, d.path), d.address]));
+    const pairs: Array<{ write: string; removal: string }> = [];
+    // A file removed where a directory is now written (/cfg → /cfg/a.txt)…
+    for (const d of writes) {
+      for (const dir of ancestorDirectories(d.path)) {
+        const removal = removed.get(inNamespace(d.namespace, dir));
+        if (removal) pairs.push({ write: d.address, removal });
+      }
+    }
+    // …and files removed from a directory now written as a file (/cfg/a.txt → /cfg).
+    for (const [at, removal] of removed) {
+      const [ns, p] = at.split('\u0000');
+      for (const dir of ancestorDirectories(p)) {
+        const write = writing.get(inNamespace(ns, dir));
+        if (write) pairs.push({ write, removal });
+      }
+    }
+    return pairs;
+  },
+
+  checkOfflineTogether(ds, { kestraMajor, projectDir }) {
+    const problems: Array<{ address: string; message: string; hint?: string }> = [];
+    const where = (d: DesiredFile) => {
+      const o = fileKind.origin(d, projectDir);
+      return o ? ` (${o.file})` : '';
+    };
+    // Kestra's name of each path: on 1.x `a b` and `a+b` are one.
+    const byStored = new Map<string, DesiredFile[]>();
+    for (const d of ds) {
+      const key = inNamespace(d.namespace, storedNamespacePath(d.path, kestraMajor));
+      byStored.set(key, [...(byStored.get(key) ?? []), d]);
+    }
+    for (const same of byStored.values()) {
+      if (same.length < 2) continue;
+      const sorted = [...same].sort(byKey((d) => d.path));
+      problems.push({
+        address: sorted[0].address,
+        message: `namespace ${sorted[0].namespace}: ${sorted.map((d) => `${d.path}${where(d)}`).join(' and ')} are one file on Kestra 1.x, which stores a space in a file name as "+" (kestra-io/kestra#16896)`,
+        hint: 'rename one of them (one name without spaces), or target Kestra 2 (kestraVersion: 2) where the two names are two files',
+      });
+    }
+    // A path is a file or a directory, never both: each file some other path needs as a directory, once.
+    const below = new Map<DesiredFile, DesiredFile[]>();
+    for (const d of ds) {
+      for (const dir of ancestorDirectories(storedNamespacePath(d.path, kestraMajor))) {
+        const file = byStored.get(inNamespace(d.namespace, dir))?.[0];
+        if (file) below.set(file, [...(below.get(file) ?? []), d]);
+      }
+    }
+    for (const [file, inside] of below) {
+      const more = inside.length > 1 ? ` (and ${inside.length - 1} more)` : '';
+      problems.push({
+        address: file.address,
+        message: `namespace ${file.namespace}: ${file.path}${where(file)} is a file, and ${inside[0].path}${where(inside[0])}${more} needs a directory there: Kestra holds a path as a file or a directory, never both`,
+        hint: 'rename the file or the directory',
+      });
+    }
+    return problems;
   },
 
   display(shown: Shown) {
@@ -209,6 +306,53 @@ export const fileKind: KindHandler<DesiredFile, LiveFile> = {
     return { file: home.file, change: { action: 'write', bytes }, adopt };
   },
 };
+
+/**
+ * The name Git (or else state) has for a file Kestra 1.x lists as `listed`: each `+` in it may
+ * have been written as a space. The listed name itself wins when it is declared.
+ */
+function writtenAs1x(ns: string, listed: string, ctx: RefreshContext): string {
+  if (!listed.includes('+')) return listed;
+  const names = kestra1xWrittenAs(listed);
+  return names.find((p) => ctx.desired(fileAddress(ns, p))) ?? names.find((p) => ctx.entry(fileAddress(ns, p))) ?? listed;
+}
+
+/** Kestra refused an upload for the path's sake: 409 (2.x, 1.3.x), or the 500 of 1.x below a file. */
+function isPathConflict(e: unknown, major: 1 | 2): boolean {
+  const status = (e as { status?: unknown }).status;
+  return status === 409 || (major === 1 && status === 500);
+}
+
+/**
+ * What to do when Kestra refused to upload `d` for the path's sake. A directory left empty at
+ * the path (Kestra's parent clean-up keeps one whose name another namespace also uses) is
+ * removed, and the caller uploads again; otherwise the error names what is in the way.
+ */
+async function clearPathFor(c: FileClient, d: DesiredFile, refused: unknown): Promise<void> {
+  const at = await c.statFile(d.namespace, d.path);
+  if (at?.isDirectory) {
+    const inside = (await c.listDirectory(d.namespace, d.path)) ?? [];
+    if (!inside.length) {
+      await c.deleteFile(d.namespace, d.path);
+      return;
+    }
+    const names = inside.slice(0, 5).map((e) => e.name).join(', ') + (inside.length > 5 ? ', …' : '');
+    throw new NamespacePathConflictError(
+      `${d.address}: Kestra holds a directory ${d.path} in namespace ${d.namespace} with ${inside.length} entr${inside.length === 1 ? 'y' : 'ies'} kestraform does not remove (${names}), so the file cannot be written there — a path is a file or a directory, never both. Delete them in Kestra, declare them in the stack and prune, or give the file another name.`,
+      { cause: refused },
+    );
+  }
+  for (const dir of ancestorDirectories(d.path)) {
+    const above = await c.statFile(d.namespace, dir);
+    if (!above) break;
+    if (above.isDirectory) continue;
+    throw new NamespacePathConflictError(
+      `${d.address}: Kestra holds a file ${dir} in namespace ${d.namespace}, where ${d.path} needs a directory — a path is a file or a directory, never both. Delete ${dir} in Kestra (or from the stack, with prune), or give the file another path.`,
+      { cause: refused },
+    );
+  }
+  throw refused;
+}
 
 /** One line for a file whose text is not shown: binary, or its bytes were not read. */
 function summary(before: ObjectView | undefined, after: ObjectView | undefined): string {

@@ -2,14 +2,21 @@
  * Flows (`kestra_flow`, `flow:NAMESPACE/ID`). Listings carry the revision: when it equals the one
  * state recorded after our apply, the stored source is the one we applied and is not fetched.
  * Kestra's validate endpoint checks every flow to be written before anything is written.
+ *
+ * Runtime state: a flow's top-level `disabled` changed in Kestra since the last apply (the UI
+ * toggle writes it into the stored source) is reported as such, and kept by deploys unless the
+ * stack's `runtimeState.flowDisabled` is `git`; state records Git's source as applied, so the kept
+ * value stays known as runtime state. Triggers disabled at runtime (Kestra's trigger state, never
+ * in the source) are read with one trigger search per namespace whose declared flows have
+ * triggers, and reported read-only.
  */
 import { checkFlowSource } from '../gittree';
 import { lineOfId } from '../gittree/flow-file';
 import { flowAddress, parseAddress } from '../model/addresses';
 import { FLOW_TYPE, describeIssues, flowAttributes } from '../model/resources';
-import { calledFlows, flowSourceHash, normalizeFlowSource, onlyFormattingChanged } from './flow-source';
+import { calledFlows, declaresTriggers, flowDisabled, flowSourceHash, normalizeFlowSource, onlyFormattingChanged, sameApartFromDisabled, withFlowDisabled } from './flow-source';
 import { entryFromLive } from './entries';
-import type { DecodeContext, DesiredBase, Fingerprint, KindHandler, LiveBase, PullContext, PullPlan, RefreshContext, Shown, WriteContext } from './types';
+import type { DecodeContext, DesiredBase, Fingerprint, KindHandler, LiveBase, PullContext, PullPlan, RefreshContext, RuntimeValue, Shown, WriteContext } from './types';
 
 export interface DesiredFlow extends DesiredBase {
   kind: 'flow';
@@ -20,6 +27,8 @@ export interface DesiredFlow extends DesiredBase {
   sourceFile?: string;
   /** The environment that rewrote the file's source (its namespaces, labels or triggers). */
   rewrittenFor?: string;
+  /** Set on the object a write sends when it keeps Kestra's `disabled` (withKept): `content` has it. */
+  keptDisabled?: boolean;
 }
 
 export interface LiveFlow extends LiveBase {
@@ -31,6 +40,17 @@ export interface LiveFlow extends LiveBase {
   /** sha256 of the normalised source, known even when `source` is not read (vouched for by state). */
   sourceHash?: string;
   disabled?: boolean;
+  /** Triggers whose runtime state is disabled while the live source does not disable them (undefined: not read). */
+  triggersDisabledAtRuntime?: string[];
+}
+
+/** A trigger's runtime state, as the trigger search reports it. */
+export interface FlowTriggerState {
+  namespace: string;
+  flowId: string;
+  triggerId: string;
+  disabled: boolean;
+  disabledInSource?: boolean;
 }
 
 /** The Kestra calls flows need (lib/kestra's client implements them). */
@@ -42,6 +62,8 @@ export interface FlowClient {
   updateFlow(ns: string, id: string, source: string): Promise<{ revision: number; source?: string }>;
   deleteFlow(ns: string, id: string): Promise<unknown>;
   validateFlows(sources: string[]): Promise<Array<{ index: number; flowId?: string; namespace?: string; errors?: string }>>;
+  /** Trigger states of a namespace (one search); undefined when the server will not say. Optional: without it, none are reported. */
+  searchTriggers?(ns: string): Promise<FlowTriggerState[] | undefined>;
 }
 
 const client = (c: unknown) => c as FlowClient;
@@ -53,6 +75,21 @@ function desiredHashOf(d: DesiredFlow): string {
   if (h === undefined) desiredHashes.set(d, (h = flowSourceHash(d.content)));
   return h;
 }
+
+// Whether a declared flow has triggers (its runtime state is worth a trigger search), once per object.
+const withTriggers = new WeakMap<DesiredFlow, boolean>();
+function hasTriggers(d: DesiredFlow): boolean {
+  let t = withTriggers.get(d);
+  if (t === undefined) withTriggers.set(d, (t = declaresTriggers(d.content)));
+  return t;
+}
+
+/** The live flow's own `disabled`: the listing says it; the source, when the listing did not. */
+function liveDisabledOf(l: LiveFlow): boolean | undefined {
+  return l.disabled ?? (l.source !== undefined ? flowDisabled(l.source) : undefined);
+}
+
+const FLOW_DISABLED_SETTING = 'runtimeState.flowDisabled';
 
 function idOf(address: string): { namespace: string; id: string } {
   const p = parseAddress(address)!;
@@ -88,24 +125,40 @@ export const flowKind: KindHandler<DesiredFlow, LiveFlow> = {
   },
 
   async refresh(ns, ctx) {
-    const listed = (await client(ctx.client).listFlows(ns)).filter((f) => !f.deleted);
+    const c = client(ctx.client);
+    // Trigger states only where a declared flow has triggers: one search for the whole namespace.
+    const wantTriggers = !!c.searchTriggers && ctx.declared(ns).some((d) => d.kind === 'flow' && hasTriggers(d as DesiredFlow));
+    const [all, triggers] = await Promise.all([c.listFlows(ns), wantTriggers ? c.searchTriggers!(ns) : undefined]);
+    const listed = all.filter((f) => !f.deleted);
     const needSource: LiveFlow[] = [];
+    const byId = new Map<string, LiveFlow>();
     for (const f of listed) {
       const address = flowAddress(ns, f.id);
       const live: LiveFlow = { kind: 'flow', address, namespace: ns, id: f.id, revision: f.revision, disabled: f.disabled };
       ctx.put(live);
+      byId.set(f.id, live);
       const s = ctx.entry(address);
       if (s?.live.kind === 'flow' && s.live.revision === f.revision) {
-        // Same revision as right after our apply: the stored source is the one we applied.
+        // Same revision as right after our apply: the stored source is the one we applied — with
+        // Kestra's `disabled`, when a write kept it (state records Git's source as applied).
         live.sourceHash = s.live.sourceHash as string;
-        live.source = s.applied.source as string | undefined;
+        const applied = s.applied.source as string | undefined;
+        live.source = applied !== undefined && f.disabled !== undefined && flowDisabled(applied) !== f.disabled ? withFlowDisabled(applied, f.disabled) : applied;
       } else if (ctx.desired(address) || s) {
         needSource.push(live);
       }
     }
+    if (triggers) {
+      for (const l of byId.values()) l.triggersDisabledAtRuntime = [];
+      for (const t of triggers) {
+        const l = t.namespace === ns && t.disabled && !t.disabledInSource ? byId.get(t.flowId) : undefined;
+        if (l && !l.triggersDisabledAtRuntime!.includes(t.triggerId)) l.triggersDisabledAtRuntime!.push(t.triggerId);
+      }
+      for (const l of byId.values()) l.triggersDisabledAtRuntime!.sort();
+    }
     if (needSource.length === 0) return;
     if (needSource.length > ctx.exportThreshold) {
-      const sources = await client(ctx.client).exportFlowSources(ns);
+      const sources = await c.exportFlowSources(ns);
       for (const live of needSource) setSource(live, sources.get(live.id));
       const missing = needSource.filter((l) => l.source === undefined);
       await Promise.all(missing.map((l) => ctx.read(() => fetchSource(l, ctx))));
@@ -115,7 +168,9 @@ export const flowKind: KindHandler<DesiredFlow, LiveFlow> = {
   },
 
   equal(d, l) {
-    return flowKind.liveHash(l) === desiredHashOf(d);
+    if (flowKind.liveHash(l) === desiredHashOf(d)) return true;
+    // Keeping Kestra's `disabled`: the same flow, wherever Kestra's toggle put the line.
+    return d.keptDisabled !== undefined && liveDisabledOf(l) === d.keptDisabled && l.source !== undefined && sameApartFromDisabled(l.source, d.content);
   },
   desiredHash: desiredHashOf,
   liveHash: (l) => l.sourceHash ?? (l.source !== undefined ? flowSourceHash(l.source) : undefined),
@@ -136,6 +191,33 @@ export const flowKind: KindHandler<DesiredFlow, LiveFlow> = {
   appliedFromLive(l) {
     const hash = flowKind.liveHash(l);
     return hash === undefined ? undefined : { appliedHash: hash, applied: { source: l.source } };
+  },
+
+  runtime(d, l, s, policy) {
+    if (!d) return undefined;
+    const values: RuntimeValue[] = [];
+    let kept: { disabled: boolean } | undefined;
+    let explainsChange = false;
+    // The flow's own `disabled`, changed in Kestra since the last apply (Git's value then: what
+    // state records as applied) — or, for a flow not managed yet, the only difference from Git.
+    const live = liveDisabledOf(l);
+    const unmanagedOnlyByDisabled = () => live !== undefined && live !== flowDisabled(d.content) && l.source !== undefined && sameApartFromDisabled(l.source, d.content);
+    const applied = s ? (s.applied.source as string | undefined) : unmanagedOnlyByDisabled() ? d.content : undefined;
+    if (live !== undefined && applied !== undefined && live !== flowDisabled(applied)) {
+      const git = flowDisabled(d.content);
+      const rule = policy.flow_disabled ?? 'keep';
+      explainsChange = !!s && s.live.revision !== l.revision && l.source !== undefined && sameApartFromDisabled(l.source, applied);
+      // Kept when the policy keeps it, and when Git now says the same (nothing to reset).
+      if (rule === 'keep' || live === git) kept = { disabled: live };
+      if (live !== git) values.push({ attribute: 'disabled', live, desired: git, storedIn: 'source', handling: rule === 'keep' ? 'kept' : 'reset', policy: { setting: FLOW_DISABLED_SETTING, value: rule } });
+    }
+    for (const id of l.triggersDisabledAtRuntime ?? []) values.push({ part: { type: 'trigger', id }, attribute: 'disabled', live: true, storedIn: 'instance', handling: 'read-only' });
+    return values.length || kept || explainsChange ? { values, kept, explainsChange } : undefined;
+  },
+  withKept(d, kept) {
+    const disabled = kept.disabled;
+    if (typeof disabled !== 'boolean') return d;
+    return { ...d, content: withFlowDisabled(d.content, disabled), keptDisabled: disabled };
   },
 
   dependencies: (d) => calledFlows(d.content),

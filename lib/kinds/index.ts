@@ -7,6 +7,6 @@ export { flowKind, type DesiredFlow, type LiveFlow, type FlowClient } from './fl
 export { fileKind, type DesiredFile, type LiveFile, type FileClient } from './file';
 export { kvKind, kvValueHash, kvDesiredHash, shownKvValue, SENSITIVE, type DesiredKv, type LiveKv, type KvClient } from './kv';
 export { localKind, triggersHash, type DesiredLocal } from './local';
-export { flowSourceHash, normalizeFlowSource, onlyFormattingChanged, calledFlows, parseData } from './flow-source';
+export { flowSourceHash, normalizeFlowSource, onlyFormattingChanged, calledFlows, parseData, flowDisabled, withFlowDisabled, sameApartFromDisabled } from './flow-source';
 export { loadFileBytes, isText, StaleSourceError } from './file-bytes';
 export { PullHomes, type Home } from './pull-homes';

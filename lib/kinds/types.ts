@@ -8,6 +8,7 @@
  */
 import type { Diagnostic } from '../util/diagnostics';
 import type { PullHomes } from './pull-homes';
+import type { RuntimeStateSettings } from '../model/settings';
 
 export interface Lifecycle {
   preventDestroy: boolean;
@@ -137,6 +138,8 @@ export interface RefreshContext {
   /** Puts a live object into the snapshot; removes one deleted between listing and read. */
   put(object: LiveBase): void;
   remove(address: string): void;
+  /** The desired objects of a namespace, every kind (a kind decides from them what else is worth reading). */
+  declared(namespace: string): readonly DesiredBase[];
   /** Content reads go through this bound (the client bounds requests as a whole). */
   read<T>(fn: () => Promise<T>): Promise<T>;
   now(): number;
@@ -144,11 +147,51 @@ export interface RefreshContext {
   diffDownloadLimit: number;
   /** Above this many sources needed in one namespace, one export request beats single reads. */
   exportThreshold: number;
+  /** The Kestra line the stack targets (its `kestraVersion`); 2 when not given. */
+  kestraMajor?: 1 | 2;
+}
+
+/**
+ * Runtime state: values an operator set in Kestra that Git does not hold as such (a flow disabled
+ * from the UI, a trigger disabled on the Triggers page). Not drift and not a pending change: plan
+ * and drift list them in a section of their own, and the stack's policy says what deploys do.
+ */
+export type RuntimePolicy = RuntimeStateSettings;
+
+/** What a plan does with a runtime value: deploys keep it, this apply resets it to Git, or kestraform only reads it. */
+export type RuntimeHandling = 'kept' | 'reset' | 'read-only';
+
+/** One runtime value of an object, as its kind reports it (the planner adds the object's address and kind). */
+export interface RuntimeValue {
+  /** The part of the object it belongs to, when not the object itself (e.g. `{ type: 'trigger', id: 'every-morning' }`). */
+  part?: { type: string; id: string };
+  /** The attribute, e.g. `disabled`. */
+  attribute: string;
+  /** Its value in Kestra now. */
+  live: string | number | boolean;
+  /** What Git's configuration says of it; absent when Git does not hold it at all. */
+  desired?: string | number | boolean;
+  /** Where Kestra keeps it: written into the object's stored source, or in Kestra's own store beside it. */
+  storedIn: 'source' | 'instance';
+  handling: RuntimeHandling;
+  /** The stack setting that decided the handling, and its value (e.g. `runtimeState.flowDisabled`, `keep`). */
+  policy?: { setting: string; value: string };
+}
+
+/** What a kind's look at an object's runtime state decides. */
+export interface RuntimeDecision {
+  values: RuntimeValue[];
+  /** The live object moved away from what state recorded by runtime values only: no drift. */
+  explainsChange?: boolean;
+  /** Runtime values the write keeps (the kind's own data): the plan's step carries them, apply gives them to `withKept`. */
+  kept?: Record<string, unknown>;
 }
 
 /** What apply gives a kind to write with. */
 export interface WriteContext {
   client: unknown;
+  /** The Kestra line the stack targets (its `kestraVersion`); 2 when not given. */
+  kestraMajor?: 1 | 2;
 }
 
 /** State as apply keeps it, as far as a kind's follow-up reads need it. */
@@ -214,6 +257,8 @@ export interface KindHandler<D extends DesiredBase = DesiredBase, L extends Live
   origin(d: D, projectDir: string): { file: string; line: number } | undefined;
   /** A desired object's problem that only shows now (e.g. a namespace file's bytes no longer those synthesized). */
   checkOffline?(d: D): string | undefined;
+  /** Problems only the stack's objects of this kind together show (two namespace files Kestra 1.x stores as one). */
+  checkOfflineTogether?(ds: readonly D[], opts: { kestraMajor: 1 | 2; projectDir: string }): Array<{ address: string; message: string; hint?: string }>;
 
   /** Reads one namespace's objects of this kind into the snapshot, with as few requests as the API allows. */
   refresh?(namespace: string, ctx: RefreshContext): Promise<void>;
@@ -249,8 +294,27 @@ export interface KindHandler<D extends DesiredBase = DesiredBase, L extends Live
   /** Applied hash and values of a live object taken as it is (import, accepted drift); undefined when refresh did not learn enough. */
   appliedFromLive(l: L, prev: StateEntry | undefined, d: D | undefined): { appliedHash: string; applied: AppliedValues } | undefined;
 
+  /**
+   * The runtime state of a live object (see RuntimeValue) and what the stack's policy does with it.
+   * Pure: from what refresh read, state and the policy.
+   */
+  runtime?(d: D | undefined, l: L, s: StateEntry | undefined, policy: RuntimePolicy): RuntimeDecision | undefined;
+  /**
+   * The desired object as written when it keeps runtime values (`kept`, from `runtime`): compared
+   * with the live one, shown as the step's after side and written by apply. State still records
+   * the desired object itself as applied, so the runtime value stays known as such.
+   */
+  withKept?(d: D, kept: Record<string, unknown>): D;
+
   /** Addresses this object's write must wait for (e.g. the subflows a flow calls). */
   dependencies?(d: D): string[];
+  /**
+   * Writes of one plan that must wait for removals of the same kind, as (write, removal) address
+   * pairs: Kestra refuses the write while the removed object holds its place (a namespace file
+   * where a directory of that name still is, or below a file). The removal runs first, in the
+   * write's phase.
+   */
+  writeAfterRemovals?(writes: readonly D[], removals: readonly string[]): Array<{ write: string; removal: string }>;
   /** Kinds without a live side decide here. */
   planLocal?(d: D | undefined, s: StateEntry | undefined): LocalDecision | undefined;
 

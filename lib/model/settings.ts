@@ -49,6 +49,16 @@ export type TargetSettings = {
   token_env?: string;
 };
 
+/**
+ * What deploys do with state Kestra holds at runtime (./stack-settings; KestraStack's
+ * `runtimeState` option). `flow_disabled`: a flow whose top-level `disabled` was changed in Kestra
+ * (the UI toggle writes it into the stored source) — `keep` (the default) deploys Git's source
+ * with Kestra's value, `git` deploys Git's source as it is (re-enabling the flow) and says so.
+ */
+export type RuntimeStateSettings = {
+  flow_disabled?: 'keep' | 'git';
+};
+
 export type StackSettings = {
   /** Namespaces the stack owns (named by the stack; the engine adds those of its resources). */
   namespaces: string[];
@@ -64,6 +74,8 @@ export type StackSettings = {
   /** The environment the stack deploys the tree as (dev, prod, pr-42), when it is one. */
   environment?: string;
   target: TargetSettings;
+  /** Absent: every runtime value is handled by its default (`keep`). */
+  runtime_state?: RuntimeStateSettings;
 };
 
 /** Namespaces a stack never writes unless it names others: Kestra's own. */

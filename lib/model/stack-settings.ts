@@ -5,10 +5,10 @@
  * they govern.
  */
 import { z } from 'zod';
-import type { BackendSettings, StackSettings, TargetSettings } from './settings';
+import type { BackendSettings, RuntimeStateSettings, StackSettings, TargetSettings } from './settings';
 
 export { SETTINGS_KEY } from './names';
-export type { BackendSettings, StackSettings, FoundSetting, PullHomeSetting, TargetSettings } from './settings';
+export type { BackendSettings, StackSettings, FoundSetting, PullHomeSetting, TargetSettings, RuntimeStateSettings } from './settings';
 
 export const backendSettings = z.discriminatedUnion('type', [
   z.object({ type: z.literal('local'), path: z.string().optional() }),
@@ -55,6 +55,10 @@ export const targetSettings = z.object({
   token_env: envName.optional(),
 });
 
+export const runtimeStateSettings = z.object({
+  flow_disabled: z.enum(['keep', 'git']).optional(),
+});
+
 export const stackSettings = z.object({
   namespaces: z.array(z.string()),
   prune: z.boolean(),
@@ -67,9 +71,10 @@ export const stackSettings = z.object({
   pull_homes: z.array(pullHome).default([]),
   environment: simpleName.optional(),
   target: targetSettings.default({}),
+  runtime_state: runtimeStateSettings.optional(),
 });
 
 // The schema describes exactly the plain types of ./settings (a compile-time check).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const schemaMatchesTypes: [Same<z.infer<typeof stackSettings>, StackSettings>, Same<z.infer<typeof backendSettings>, BackendSettings>, Same<z.infer<typeof targetSettings>, TargetSettings>] = [true, true, true];
+const schemaMatchesTypes: [Same<z.infer<typeof stackSettings>, StackSettings>, Same<z.infer<typeof backendSettings>, BackendSettings>, Same<z.infer<typeof targetSettings>, TargetSettings>, Same<z.infer<typeof runtimeStateSettings>, RuntimeStateSettings>] = [true, true, true, true];
 void schemaMatchesTypes;

@@ -1,5 +1,5 @@
 /** JSON output shaped like `terraform show -json` (see json-schema.ts). Sensitive values never appear. */
-import { hasChanges, type DriftItem, type ObjectView, type Plan, type StepAction } from '../engine/plan-types';
+import { hasChanges, type DriftItem, type ObjectView, type Plan, type RuntimeStateItem, type StepAction } from '../engine/plan-types';
 import { builtinKinds, type KindRegistry } from '../kinds';
 import type { DriftJson, PlanJson } from './json-schema';
 import { blocksText, driftBlocks, stepBlocks } from './display';
@@ -58,6 +58,7 @@ export function renderPlanJson(plan: Plan, kinds: KindRegistry = builtinKinds): 
       },
     })),
     resource_drift: plan.drift.map((d) => driftEntry(d, kinds)),
+    runtime_state: plan.mode === 'destroy' ? [] : (plan.runtime ?? []).map(runtimeEntry),
     output_changes: {},
     summary: plan.summary,
     errors: plan.errors,
@@ -83,8 +84,23 @@ function driftEntry(d: DriftItem, kinds: KindRegistry): PlanJson['resource_drift
   };
 }
 
-export function renderDriftJson(items: DriftItem[], kinds: KindRegistry = builtinKinds): DriftJson {
+function runtimeEntry(r: RuntimeStateItem): PlanJson['runtime_state'][number] {
+  return {
+    address: r.address,
+    type: r.tfType,
+    namespace: r.namespace,
+    part: r.part ?? null,
+    attribute: r.attribute,
+    live: r.live,
+    desired: r.desired ?? null,
+    stored_in: r.storedIn,
+    handling: r.handling,
+    policy: r.policy ?? null,
+  };
+}
+
+export function renderDriftJson(items: DriftItem[], kinds: KindRegistry = builtinKinds, runtime: readonly RuntimeStateItem[] = []): DriftJson {
   const summary = { changed: 0, deleted: 0, unmanaged: 0 };
   for (const i of items) summary[i.drift]++;
-  return { format_version: '1.2', kestraform_version: VERSION, drift_detected: items.length > 0, resource_drift: items.map((d) => driftEntry(d, kinds)), summary };
+  return { format_version: '1.2', kestraform_version: VERSION, drift_detected: items.length > 0, resource_drift: items.map((d) => driftEntry(d, kinds)), runtime_state: runtime.map(runtimeEntry), summary };
 }

@@ -1,14 +1,15 @@
 /**
- * Markdown for a pull-request comment: summary first, deletions called out, a per-namespace
- * table, drift in its own section, diffs folded in <details>. Never longer than `maxChars`
+ * Markdown for a pull-request comment: summary first, deletions (and runtime state this apply
+ * resets) called out, a per-namespace table, drift and runtime state in sections of their own,
+ * diffs folded in <details>. Never longer than `maxChars`
  * (GitHub caps a comment at 65,536): diffs are dropped largest first, then lists are cut with a
  * note pointing at the full plan.
  */
-import type { DriftItem, Plan, PlanStep } from '../engine/plan-types';
+import type { DriftItem, Plan, PlanStep, RuntimeStateItem } from '../engine/plan-types';
 import { builtinKinds, type KindRegistry } from '../kinds';
 import { SYMBOL, headline, summaryLine, visibleSteps } from './common';
 import { blocksText, driftBlocks, stepBlocks } from './display';
-import { reasonText } from './reasons';
+import { reasonText, runtimeCounts, runtimeWords } from './reasons';
 import { byCodePoint } from '../util/order';
 
 export interface MarkdownOptions {
@@ -16,6 +17,8 @@ export interface MarkdownOptions {
   /** Where the full plan is (e.g. "the `plan` artifact of this run"). */
   artifactHint?: string;
   kinds?: KindRegistry;
+  /** Drift: the runtime state found beside it (a plan carries its own). */
+  runtime?: readonly RuntimeStateItem[];
 }
 
 const DEFAULT_MAX = 65_000;
@@ -45,6 +48,7 @@ export function renderPlanMarkdown(plan: Plan, opts: MarkdownOptions = {}): stri
   const deletes = changes.filter((c) => c.action === 'delete' || c.action === 'replace');
   if (deletes.length) sections.push({ title: `### ⚠️ Deletions (${deletes.length})`, items: deletes.map((c) => stepItem(c, kinds)) });
   if (plan.drift.length) sections.push({ title: `### Objects changed outside kestraform (${plan.drift.length})`, items: plan.drift.map((d) => driftItem(d, kinds)) });
+  if (plan.runtime?.length && plan.mode !== 'destroy') sections.push(runtimeSection(plan.runtime));
   const rest = changes.filter((c) => c.action !== 'delete' && c.action !== 'replace');
   if (rest.length) sections.push({ title: `### Changes (${rest.length})`, items: rest.map((c) => stepItem(c, kinds)) });
   const tail = [...plan.errors.map((e) => `> **Error:** ${escapeMd(e)}`), ...plan.warnings.map((w) => `> **Warning:** ${escapeMd(w)}`)];
@@ -60,13 +64,31 @@ export function renderDriftMarkdown(items: DriftItem[], opts: MarkdownOptions = 
   ];
   const kinds = opts.kinds ?? builtinKinds;
   const sections: Section[] = items.length ? [{ title: '### Objects changed outside kestraform', items: items.map((d) => driftItem(d, kinds)) }] : [];
+  if (opts.runtime?.length) sections.push(runtimeSection(opts.runtime));
   return fit(head, sections, [], opts);
+}
+
+/** Runtime state set in Kestra (neither drift nor a change): one line each, a reset one flagged as a deletion is. */
+function runtimeSection(items: readonly RuntimeStateItem[]): Section {
+  return {
+    title: `### Runtime state in Kestra (${runtimeCounts(items)})`,
+    items: items.map((i) => {
+      const { what, handling } = runtimeWords(i);
+      return { line: `- ${i.handling === 'reset' ? '⚠️ ' : ''}${escapeMd(what)} — ${i.handling === 'reset' ? `**${escapeMd(handling)}**` : escapeMd(handling)}` };
+    }),
+  };
 }
 
 function headerLines(plan: Plan, changes: PlanStep[]): string[] {
   const lines = [`<!-- kestraform-plan:${plan.stack} -->`, `#### kestraform plan — stack \`${escapeMd(plan.stack)}\``, '', `**${summaryLine(plan)}**`];
   const destroy = plan.summary.destroy;
   if (destroy) lines.push('', `> ⚠️ **${destroy} object${destroy === 1 ? '' : 's'} will be deleted.**`);
+  const resets = plan.mode === 'destroy' ? [] : (plan.runtime ?? []).filter((r) => r.handling === 'reset');
+  if (resets.length) {
+    lines.push('', `> ⚠️ **${resets.length} runtime value${resets.length === 1 ? '' : 's'} set in Kestra will be reset to Git:**`);
+    for (const r of resets.slice(0, 5)) lines.push(`> - ${escapeMd(runtimeWords(r).what)} — ${escapeMd(runtimeWords(r).handling)}`);
+    if (resets.length > 5) lines.push(`> - … and ${resets.length - 5} more (see Runtime state)`);
+  }
   if (plan.summary.drifted + plan.summary.unmanaged) lines.push('', `> ${plan.summary.drifted} object(s) changed outside kestraform, ${plan.summary.unmanaged} unmanaged.`);
   const rows = new Map<string, { add: number; change: number; destroy: number; import: number; drift: number }>();
   const row = (ns: string) => rows.get(ns) ?? (rows.set(ns, { add: 0, change: 0, destroy: 0, import: 0, drift: 0 }), rows.get(ns)!);

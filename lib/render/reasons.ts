@@ -1,5 +1,5 @@
 /** The words for each step's reason code (lib/engine/plan-types ReasonCode), one place for every format. */
-import type { PlanStep, ReasonCode } from '../engine/plan-types';
+import type { PlanStep, ReasonCode, RuntimeStateItem } from '../engine/plan-types';
 
 const WORDS: Record<Exclude<ReasonCode, 'pruned'>, string> = {
   'absent-in-kestra': 'not in Kestra yet',
@@ -7,6 +7,7 @@ const WORDS: Record<Exclude<ReasonCode, 'pruned'>, string> = {
   'changed-in-git': 'changed in Git',
   'changed-outside': 'changed outside kestraform; will be reverted to Git',
   'unmanaged-differs': 'differs from Git and not yet managed; will be overwritten',
+  'runtime-reset': 'runtime state set in Kestra differs from Git; the stack resets it to Git (see Runtime state)',
   'up-to-date': 'up to date',
   'same-content': 'already in Kestra with the same content; will be adopted into state',
   'changes-ignored': 'changes ignored (lifecycle.ignore_changes)',
@@ -39,4 +40,29 @@ export function terraformActionReason(step: PlanStep): string | undefined {
   if (step.action === 'delete') return DELETE_ACTION_REASONS[step.reason];
   if (step.action === 'replace') return 'replace_because_triggers_changed';
   return undefined;
+}
+
+/** A runtime value in words: what it is (`what`) and what the plan does with it (`handling`), for every format. */
+export function runtimeWords(item: RuntimeStateItem): { what: string; handling: string } {
+  const subject = item.part ? `${item.address} ${item.part.type} ${item.part.id}` : item.address;
+  const where = item.storedIn === 'instance' ? " (Kestra's runtime state, not its source)" : '';
+  const onOff = (v: unknown) => (v ? 'disabled' : 'enabled');
+  const isFlag = item.attribute === 'disabled' && typeof item.live === 'boolean';
+  const git = item.desired === undefined ? '' : ` (Git: ${isFlag && typeof item.desired === 'boolean' ? onOff(item.desired) : String(item.desired)})`;
+  const what = isFlag ? `${subject} is ${onOff(item.live)} in Kestra${where}${git}` : `${subject}: ${item.attribute} is ${String(item.live)} in Kestra${where}${git}`;
+  const policy = item.policy ? ` (${item.policy.setting}: ${item.policy.value})` : '';
+  let handling: string;
+  if (item.handling === 'kept') handling = `kept: deploys keep Kestra's value${policy}`;
+  else if (item.handling === 'reset') {
+    const does = isFlag && typeof item.desired === 'boolean' ? `${item.desired ? 'disables' : 're-enables'} it` : "sets it to Git's value";
+    handling = `reset to Git: this apply ${does}${policy}`;
+  } else handling = 'read-only: kestraform reports it and never changes it';
+  return { what, handling };
+}
+
+/** Counts of runtime values by what the plan does with them, in words (`2 kept, 1 read-only`). */
+export function runtimeCounts(items: readonly RuntimeStateItem[]): string {
+  const n = (h: RuntimeStateItem['handling']) => items.filter((i) => i.handling === h).length;
+  const parts = [n('kept') && `${n('kept')} kept`, n('reset') && `${n('reset')} reset to Git`, n('read-only') && `${n('read-only')} read-only`].filter(Boolean);
+  return parts.join(', ');
 }

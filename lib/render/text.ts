@@ -1,19 +1,22 @@
 /**
  * Terraform-like text output: legend of the symbols used, one block per change (deletions
- * first), a separate section for objects changed outside kestraform, and the summary line.
+ * first), a separate section for objects changed outside kestraform, one for runtime state set
+ * in Kestra (neither drift nor a change), and the summary line.
  */
-import type { DriftItem, Plan, PlanStep } from '../engine/plan-types';
+import type { DriftItem, Plan, PlanStep, RuntimeStateItem } from '../engine/plan-types';
 import { builtinKinds, type DisplayBlock, type KindRegistry } from '../kinds';
 import { paint, type Paint } from './color';
 import { LEGEND, SYMBOL, headline, plural, summaryLine, visibleSteps } from './common';
 import { diffOf, driftBlocks as blocksOfDrift, stepBlocks, valueLines } from './display';
-import { reasonText } from './reasons';
+import { reasonText, runtimeCounts, runtimeWords } from './reasons';
 
 const CREATE_PREVIEW_LINES = 20;
 
 export interface TextOptions {
   color: boolean;
   kinds?: KindRegistry;
+  /** Drift: the runtime state found beside it (a plan carries its own). */
+  runtime?: readonly RuntimeStateItem[];
 }
 
 export function renderPlanText(plan: Plan, opts: TextOptions): string {
@@ -21,6 +24,7 @@ export function renderPlanText(plan: Plan, opts: TextOptions): string {
   const kinds = opts.kinds ?? builtinKinds;
   const out: string[] = [];
   if (plan.drift.length) out.push(renderDriftSection(plan.drift, p, kinds, plan.mode === 'destroy'), '');
+  if (plan.runtime?.length && plan.mode !== 'destroy') out.push(renderRuntimeSection(plan.runtime, p), '');
   const steps = visibleSteps(plan);
   if (steps.length) {
     const used = [...new Set(steps.map((c) => c.action))];
@@ -93,10 +97,22 @@ function driftLines(items: DriftItem[], p: Paint, kinds: KindRegistry): string[]
   return out;
 }
 
+/** Runtime state set in Kestra: what each value is and what the plan does with it; not drift, not a change. */
+function renderRuntimeSection(items: readonly RuntimeStateItem[], p: Paint): string {
+  const out = [p.bold(`Runtime state in Kestra (${runtimeCounts(items)})`), '', 'Set in Kestra outside Git — not drift; what deploys do with each:', ''];
+  for (const i of items) {
+    const { what, handling } = runtimeWords(i);
+    const shade = i.handling === 'reset' ? p.yellow : i.handling === 'kept' ? p.cyan : (s: string) => s;
+    out.push(shade(`  # ${what}`), `  #   ${handling}`);
+  }
+  return out.join('\n');
+}
+
 export function renderDriftText(items: DriftItem[], opts: TextOptions): string {
   const p = paint(opts.color);
   const kinds = opts.kinds ?? builtinKinds;
-  if (!items.length) return 'No drift: every managed object matches what kestraform applied.';
+  const runtime = opts.runtime?.length ? ['', renderRuntimeSection(opts.runtime, p)] : [];
+  if (!items.length) return ['No drift: every managed object matches what kestraform applied.', ...runtime].join('\n');
   const counts = { changed: 0, deleted: 0, unmanaged: 0 };
   for (const i of items) counts[i.drift]++;
   return [
@@ -104,6 +120,7 @@ export function renderDriftText(items: DriftItem[], opts: TextOptions): string {
     '',
     ...driftLines(items, p, kinds),
     `Drift: ${plural(counts.changed, 'object')} changed, ${counts.deleted} deleted, ${counts.unmanaged} created outside kestraform.`,
+    ...runtime,
   ].join('\n');
 }
 

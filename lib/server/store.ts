@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DiskStore } from './persist';
+import { ancestorDirectories } from '../model/file-paths';
 
 export interface FlowRevision {
   revision: number;
@@ -55,12 +56,22 @@ export class Store {
   readonly flows = new Map<string, FlowRecord>();
   readonly files = new Map<string, FileRecord>();
   readonly kv = new Map<string, KvRecord>();
-  /** Explicitly created directories per namespace (parents of files are implied). */
+  /**
+   * Directory entries per namespace (no trailing slash, never the root): made for every parent of
+   * an upload and by createDirectory, as Kestra's metadata index does, and kept when their files
+   * are deleted (only Kestra's parent clean-up or a delete of the directory removes them).
+   */
   readonly dirs = new Map<string, Set<string>>();
   private readonly blobs = new Map<string, Buffer>();
   /** Per-namespace indexes, so a listing costs the namespace's size, not the server's. */
   private readonly flowsByNs = new Map<string, Map<string, FlowRecord>>();
   private readonly filesByNs = new Map<string, Map<string, FileRecord>>();
+  /**
+   * Live namespace-file entries (files, and directories with their trailing slash) by parent
+   * path (`/docs/`), across every namespace: Kestra's parent clean-up after a delete counts them
+   * so, without a namespace filter.
+   */
+  private readonly liveByParent = new Map<string, Set<string>>();
   private lastFileTime = 0;
 
   constructor(private readonly disk?: DiskStore) {
@@ -68,7 +79,9 @@ export class Store {
     for (const f of disk.readAll<FlowRecord>('flows')) this.indexFlow(f);
     for (const f of disk.readAll<FileRecord>('files')) this.indexFile(f);
     for (const k of disk.readAll<KvRecord>('kv')) this.kv.set(kvKey(k.namespace, k.key), k);
-    for (const d of disk.readAll<{ namespace: string; dirs: string[] }>('dirs')) this.dirs.set(d.namespace, new Set(d.dirs));
+    for (const d of disk.readAll<{ namespace: string; dirs: string[] }>('dirs')) for (const dir of d.dirs) this.addDir(d.namespace, dir);
+    // Data written before directory entries were kept: every parent of a live file is one.
+    for (const f of this.files.values()) if (!currentFile(f).deleted) for (const dir of ancestorDirectories(f.path)) this.addDir(f.namespace, dir);
   }
 
   // flows
@@ -92,6 +105,26 @@ export class Store {
     const m = this.filesByNs.get(f.namespace) ?? new Map<string, FileRecord>();
     m.set(f.path, f);
     this.filesByNs.set(f.namespace, m);
+    this.indexEntry(f.namespace, f.path, !currentFile(f).deleted);
+  }
+
+  private indexEntry(namespace: string, entryPath: string, live: boolean): void {
+    const parent = parentPathOf(entryPath);
+    if (parent === undefined) return;
+    const id = `${namespace}\u0000${entryPath}`;
+    let set = this.liveByParent.get(parent);
+    if (live) {
+      if (!set) this.liveByParent.set(parent, (set = new Set()));
+      set.add(id);
+    } else if (set) {
+      set.delete(id);
+      if (!set.size) this.liveByParent.delete(parent);
+    }
+  }
+
+  /** Live entries (files and directories, every namespace) whose parent path is `parent` (`/docs/`). */
+  liveEntriesUnder(parent: string): number {
+    return this.liveByParent.get(parent)?.size ?? 0;
   }
 
   saveFlow(f: FlowRecord): void {
@@ -115,6 +148,33 @@ export class Store {
   saveFile(f: FileRecord): void {
     this.indexFile(f);
     this.disk?.writeDoc('files', DiskStore.keyName(f.namespace, f.path), f);
+  }
+
+  /** Drops a file's every revision (Kestra purges a deleted entry a directory takes the place of). */
+  purgeFile(f: FileRecord): void {
+    this.indexEntry(f.namespace, f.path, false);
+    this.files.delete(fileKey(f.namespace, f.path));
+    this.filesByNs.get(f.namespace)?.delete(f.path);
+    this.disk?.removeDoc('files', DiskStore.keyName(f.namespace, f.path));
+  }
+
+  hasDir(namespace: string, dir: string): boolean {
+    return this.dirs.get(namespace)?.has(dir) ?? false;
+  }
+
+  /** Adds a directory entry (saveDirs persists it); false when it was there. */
+  addDir(namespace: string, dir: string): boolean {
+    let set = this.dirs.get(namespace);
+    if (!set) this.dirs.set(namespace, (set = new Set()));
+    if (set.has(dir)) return false;
+    set.add(dir);
+    this.indexEntry(namespace, `${dir}/`, true);
+    return true;
+  }
+
+  removeDir(namespace: string, dir: string): void {
+    if (!this.dirs.get(namespace)?.delete(dir)) return;
+    this.indexEntry(namespace, `${dir}/`, false);
   }
 
   saveDirs(namespace: string): void {
@@ -160,4 +220,14 @@ export function currentRevision(f: FlowRecord): FlowRevision {
 
 export function currentFile(f: FileRecord): FileRevision {
   return f.revisions[f.revisions.length - 1];
+}
+
+/**
+ * Kestra's parent path of a namespace-file entry (NamespaceFileMetadata.parentPath): `/docs/a.txt`
+ * and `/docs/sub/` → `/docs/`, `/docs` → `/`; the root has none.
+ */
+export function parentPathOf(entryPath: string): string | undefined {
+  const bare = entryPath.endsWith('/') ? entryPath.slice(0, -1) : entryPath;
+  const slash = bare.lastIndexOf('/');
+  return slash < 0 ? undefined : bare.slice(0, slash + 1);
 }

@@ -1,6 +1,8 @@
 /**
  * Offline checks of desired state beyond what the tree reader and the schemas catch: each kind's
- * own (a namespace file's bytes still those synthesized), and depends_on has no cycle.
+ * own, of one object (a namespace file's bytes still those synthesized) and of its objects
+ * together on the stack's Kestra line (two namespace files Kestra 1.x stores as one), and
+ * depends_on has no cycle.
  */
 import * as path from 'node:path';
 import type { Diagnostic } from '../util/diagnostics';
@@ -13,6 +15,17 @@ export function offlineChecks(stack: DesiredStack, projectDir: string, kinds: Ki
   for (const r of stack.resources) {
     const problem = kinds.of(r.kind).checkOffline?.(r);
     if (problem) out.push({ severity: 'error', file: where, line: 0, column: 0, message: problem });
+  }
+  const byAddress = new Map(stack.resources.map((r) => [r.address, r]));
+  for (const h of kinds.all) {
+    if (!h.checkOfflineTogether) continue;
+    const mine = stack.resources.filter((r) => r.kind === h.kind);
+    if (!mine.length) continue;
+    for (const p of h.checkOfflineTogether(mine, { kestraMajor: stack.settings.kestra_version, projectDir })) {
+      const d = byAddress.get(p.address);
+      const at = d ? h.origin(d, projectDir) : undefined;
+      out.push({ severity: 'error', file: at?.file ?? where, line: at?.line ?? 0, column: 0, message: `stack "${stack.name}": ${p.message}`, hint: p.hint });
+    }
   }
   const cycle = findDependencyCycle(stack);
   if (cycle) {

@@ -79,6 +79,22 @@ describe('orderSteps', () => {
     expect([o.phase(stays), o.phase(gone)]).toEqual([2, 3]);
   });
 
+  it('brings the delete of a file forward, before the upload that turns its path into a directory (and back)', () => {
+    const flat = file(ns, '/cfg', 'a: 1\n');
+    const inside = file(ns, '/cfg/a.yml', 'a: 1\n');
+    const other = file(ns, '/other.txt', 'x');
+    const toDir = ordered([flat, inside, other], (d) => (d === flat ? 'delete' : 'create'), { undeclared: [flat] });
+    expect(toDir.waitsFor(inside)).toEqual([flat.address]);
+    expect(toDir.waitsFor(other)).toEqual([]);
+    expect([toDir.phase(flat), toDir.phase(inside)]).toEqual([1, 1]);
+    const toFile = ordered([flat, inside], (d) => (d === inside ? 'delete' : 'update'), { undeclared: [inside] });
+    expect(toFile.waitsFor(flat)).toEqual([inside.address]);
+    expect([toFile.phase(inside), toFile.phase(flat)]).toEqual([1, 1]);
+    // An unrelated file delete stays in phase 4, after the flows.
+    const unrelated = ordered([flat, other], (d) => (d === flat ? 'delete' : 'create'), { undeclared: [flat] });
+    expect(unrelated.phase(flat)).toBe(4);
+  });
+
   it('breaks a cycle of mutual subflow calls with a warning, for deletes as for writes', () => {
     const a = caller('a', 'b');
     const b = caller('b', 'a');

@@ -139,3 +139,67 @@ describe('uploadFile, readFile, createDirectory, deleteFile', () => {
     for (const path of ['/a.txt', '/dir/sub/file.py', '/_flowsish/x', '/.hidden']) expect(() => checkFilePath(path)).not.toThrow();
   });
 });
+
+describe('deleteFile after an answer that may be lost', () => {
+  // Kestra answers 200 to a DELETE of a missing path, but first deletes the parent directory when
+  // it holds one entry: for a path already gone that entry is a sibling. A DELETE is never sent
+  // again blindly; the path is looked up first.
+  const stats = (type: 'File' | 'Directory') => ({ fileName: 'a.txt', type, size: 1, lastModifiedTime: 1, creationTime: 1, metadata: {} });
+  const calls = () => server!.requests.map((r) => `${r.method} ${r.path.replace('/api/v1/main/namespaces/n/files', '') || '/'} ${r.query.get('path')}`);
+
+  it('does not repeat a DELETE whose path is gone once the answer was lost', async () => {
+    server = await startScriptedServer((req, res, n) => {
+      if (n === 1) return sendJson(res, 504, { message: 'Gateway Timeout' }); // the delete happened behind the proxy
+      if (req.path.endsWith('/stats')) return sendJson(res, 404, { message: 'Not Found: File \'/docs/a.txt\' was not found' });
+      sendJson(res, 599, { message: 'unexpected' });
+    });
+    const { client } = testClient(server.url);
+    await client.deleteFile('n', '/docs/a.txt');
+    expect(calls()).toEqual(['DELETE / /docs/a.txt', 'GET /stats /docs/a.txt']);
+    await client.close();
+  });
+
+  it('repeats it while the path is still there, after a reset as after a 503', async () => {
+    server = await startScriptedServer((req, res, n) => {
+      if (n === 1) return req.method === 'DELETE' && res.socket?.destroy();
+      if (req.path.endsWith('/stats')) return sendJson(res, 200, stats('File'));
+      if (n === 3) return sendJson(res, 503, { message: 'Service Unavailable' });
+      res.writeHead(200);
+      res.end();
+    });
+    const { client } = testClient(server.url);
+    await client.deleteFile('n', '/docs/a.txt');
+    expect(calls()).toEqual(['DELETE / /docs/a.txt', 'GET /stats /docs/a.txt', 'DELETE / /docs/a.txt', 'GET /stats /docs/a.txt', 'DELETE / /docs/a.txt']);
+    await client.close();
+  });
+
+  it('gives up after the retries, and never repeats a refusal', async () => {
+    server = await startScriptedServer((req, res) => (req.path.endsWith('/stats') ? sendJson(res, 200, stats('Directory')) : sendJson(res, 502, { message: 'Bad Gateway' })));
+    const { client } = testClient(server.url, { retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 10 } });
+    await expect(client.deleteFile('n', '/docs')).rejects.toMatchObject({ status: 502 });
+    expect(calls().filter((c) => c.startsWith('DELETE'))).toHaveLength(3);
+    await server.close();
+    server = await startScriptedServer((_req, res) => sendJson(res, 422, { message: 'Illegal argument: Forbidden path' }));
+    const second = testClient(server.url).client;
+    await expect(second.deleteFile('n', '/docs')).rejects.toMatchObject({ status: 422 });
+    expect(calls()).toEqual(['DELETE / /docs']);
+    await client.close();
+    await second.close();
+  });
+});
+
+describe('statFile, listDirectory', () => {
+  it('says what is at a path, or null; lists a directory, or null', async () => {
+    server = await startScriptedServer((req, res) => {
+      const p = req.query.get('path');
+      if (req.path.endsWith('/stats')) return p === '/cfg' ? sendJson(res, 200, dir('cfg')) : sendJson(res, 404, { message: 'Not Found' });
+      return p === '/cfg' ? sendJson(res, 200, [file('a.yml', 3)]) : sendJson(res, 404, { message: 'Not Found' });
+    });
+    const { client } = testClient(server.url);
+    expect(await client.statFile('n', '/cfg')).toMatchObject({ name: 'cfg', isDirectory: true });
+    expect(await client.statFile('n', '/none')).toBeNull();
+    expect(await client.listDirectory('n', '/cfg')).toEqual([{ name: 'a.yml', isDirectory: false, size: 3, lastModifiedTime: 1_700_000_000_003, creationTime: 1_600_000_000_000 }]);
+    expect(await client.listDirectory('n', '/none')).toBeNull();
+    await client.close();
+  });
+});

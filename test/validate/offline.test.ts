@@ -25,4 +25,15 @@ describe('offlineChecks', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('refuses on Kestra 1.x two namespace files it would store as one, naming both paths at the Git file', () => {
+    const spaced = file('n', '/docs/read me.txt', 'a', { sourcePath: '/p/tree/n/files/docs/read me.txt', inlineContent: 'a' });
+    const plus = file('n', '/docs/read+me.txt', 'b');
+    const s1 = stack([spaced, plus], { kestra_version: 1 });
+    const found = offlineChecks({ ...s1, file: '/p/cdktf.out/cdk.tf.json' }, '/p');
+    expect(found).toEqual([
+      expect.objectContaining({ severity: 'error', file: 'tree/n/files/docs/read me.txt', message: expect.stringMatching(/^stack "test": namespace n: \/docs\/read me\.txt \(tree\/n\/files\/docs\/read me\.txt\) and \/docs\/read\+me\.txt are one file on Kestra 1\.x/) }),
+    ]);
+    expect(offlineChecks({ ...stack([spaced, plus], { kestra_version: 2 }), file: '/p/cdktf.out/cdk.tf.json' }, '/p')).toEqual([]);
+  });
 });

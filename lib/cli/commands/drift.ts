@@ -5,7 +5,7 @@ import { planStacks, withTargets } from '../session';
 import { addStackOptions, type StackSelection } from '../stack-selection';
 import { UserError } from '../errors';
 import { driftTableMarkdown, driftTableText, type DriftRow } from '../../render/stacks-table';
-import type { DriftItem } from '../../engine/plan-types';
+import type { DriftItem, RuntimeStateItem } from '../../engine/plan-types';
 import { renderDriftJson, renderDriftMarkdown, renderDriftText, shouldColor } from '../../render';
 
 function countDrift(items: readonly DriftItem[]): { changed: number; deleted: number; unmanaged: number } {
@@ -16,28 +16,29 @@ function countDrift(items: readonly DriftItem[]): { changed: number; deleted: nu
 
 export function register(program: Command): void {
   addStackOptions(program.command('drift'))
-    .description('Report objects changed in Kestra outside kestraform (edited, deleted, or created in owned namespaces); never writes')
+    .description('Report objects changed in Kestra outside kestraform (edited, deleted, or created in owned namespaces), and runtime state set there (disabled flows and triggers); never writes. Exit 2 on drift; runtime state alone exits 0')
     .option('--format <format>', 'text, markdown or json', 'text')
     .action(async (opts: StackSelection & { format: string }) => {
       if (!['text', 'markdown', 'json'].includes(opts.format)) throw new UserError(`--format must be text, markdown or json, not "${opts.format}"`);
       const { project, stacks } = await prepareStacks({ ...opts, command: 'check' });
       const targets = await openTargets(project, stacks);
       const plans = await withTargets(targets, () => planStacks(project, stacks, targets));
-      const perStack: Array<{ stack: string; items: DriftItem[] }> = plans.map((p, i) => ({ stack: stacks[i].name, items: p.plan.drift }));
+      const perStack: Array<{ stack: string; items: DriftItem[]; runtime: RuntimeStateItem[] }> = plans.map((p, i) => ({ stack: stacks[i].name, items: p.plan.drift, runtime: p.plan.runtime ?? [] }));
       const several = perStack.length > 1;
       const color = shouldColor(process.stdout, process.env);
       if (opts.format === 'json') {
-        const docs = perStack.map((p) => (several ? { stack: p.stack, ...renderDriftJson(p.items) } : renderDriftJson(p.items)));
+        const docs = perStack.map((p) => (several ? { stack: p.stack, ...renderDriftJson(p.items, undefined, p.runtime) } : renderDriftJson(p.items, undefined, p.runtime)));
         process.stdout.write(JSON.stringify(several ? docs : docs[0], null, 2) + '\n');
       } else {
         const each = perStack.map((p) => {
-          const body = opts.format === 'markdown' ? renderDriftMarkdown(p.items, {}) : renderDriftText(p.items, { color });
+          const body = opts.format === 'markdown' ? renderDriftMarkdown(p.items, { runtime: p.runtime }) : renderDriftText(p.items, { color, runtime: p.runtime });
           return several ? `${opts.format === 'markdown' ? '#### ' : ''}Stack "${p.stack}":\n${body}` : body;
         });
         const rows: DriftRow[] = perStack.map((p, i) => ({ stack: p.stack, environment: stacks[i].settings.environment, ...countDrift(p.items) }));
         const table = several ? [opts.format === 'markdown' ? driftTableMarkdown(rows) : driftTableText(rows)] : [];
         process.stdout.write([...(opts.format === 'markdown' ? table : []), ...each, ...(opts.format === 'markdown' ? [] : table)].join('\n\n') + '\n');
       }
+      // Runtime state (a flow or trigger disabled in Kestra) is listed, but is not drift: it alone exits 0.
       process.exitCode = perStack.some((p) => p.items.length) ? 2 : 0;
     });
 }
