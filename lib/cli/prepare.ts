@@ -9,7 +9,7 @@ import type { DesiredStack } from '../desired/types';
 import { crossStackConflicts } from '../desired/ownership';
 import { checkSelection, requestedStacks, type SelectionDefault } from './stack-selection';
 import { targetKeyOf } from './target-key';
-import { DiagnosticsError, formatDiagnostic, sortDiagnostics } from '../util/diagnostics';
+import { DiagnosticsError, formatDiagnostic, sortDiagnostics, type Diagnostic } from '../util/diagnostics';
 
 export interface Prepared {
   project: Project;
@@ -31,14 +31,19 @@ export async function prepareStacks(opts: PrepareOptions = {}): Promise<Prepared
   const sel = { stack: opts.stack === undefined ? [] : Array.isArray(opts.stack) ? opts.stack : [opts.stack], allStacks: opts.allStacks };
   const desired = await synthesize(project, { stacks: requestedStacks(sel) });
   checkSelection(sel, desired.stacks.map((s) => s.name), opts.selection ?? 'all', opts.command ?? 'work on');
-  const diagnostics = [...desired.diagnostics];
-  for (const s of desired.stacks) diagnostics.push(...offlineChecks(s, project.dir));
-  diagnostics.push(...crossStackConflicts(desired.stacks, (s) => targetKeyOf(s), project.dir));
-  const sorted = sortDiagnostics(diagnostics);
+  const sorted = projectDiagnostics(project, desired);
   const errors = sorted.filter((d) => d.severity === 'error');
   if (errors.length) throw new DiagnosticsError(sorted);
   for (const d of sorted) process.stderr.write(formatDiagnostic(d) + '\n');
   return { project, stacks: orderStacks(desired.stacks) };
+}
+
+/** Every problem of the synthesized stacks and their trees, offline: synth's, each stack's, and those between stacks. Sorted. */
+export function projectDiagnostics(project: Project, desired: { diagnostics: readonly Diagnostic[]; stacks: readonly DesiredStack[] }): Diagnostic[] {
+  const diagnostics = [...desired.diagnostics];
+  for (const s of desired.stacks) diagnostics.push(...offlineChecks(s, project.dir));
+  diagnostics.push(...crossStackConflicts(desired.stacks, (s) => targetKeyOf(s), project.dir));
+  return sortDiagnostics(diagnostics);
 }
 
 /** Stacks in manifest dependency order (a stack after those it depends on). */

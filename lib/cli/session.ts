@@ -26,15 +26,6 @@ export async function planStacks(project: Project, stacks: readonly DesiredStack
   );
 }
 
-/** Runs `fn` with the target open, closing it (and the embedded server) afterwards. */
-export async function withTarget<T>(target: Target, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } finally {
-    await target.close();
-  }
-}
-
 /** Runs `fn` with the targets open, closing them (and their embedded servers) afterwards. */
 export async function withTargets<T>(targets: Targets, fn: () => Promise<T>): Promise<T> {
   try {

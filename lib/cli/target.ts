@@ -11,8 +11,6 @@ import type { Project } from '../project/config';
 import type { DesiredStack } from '../desired/types';
 import { UserError } from './errors';
 import { targetKeyOf } from './target-key';
-
-export { targetKeyOf } from './target-key';
 import { processAlive } from '../util/process';
 
 export interface Target {
@@ -62,13 +60,6 @@ export async function openTargets(project: Project, stacks: readonly DesiredStac
       await Promise.all([...opened.values()].map((t) => t.close()));
     },
   };
-}
-
-/** The one target of `stacks` (all of them in one environment): for commands that work on one. */
-export async function openTarget(project: Project, stacks: readonly DesiredStack[], env: NodeJS.ProcessEnv = process.env, opts: TargetOptions = {}): Promise<Target> {
-  const keys = new Set(stacks.map((s) => targetKeyOf(s, env)));
-  if (keys.size > 1) throw new UserError(`the stacks ${stacks.map((s) => s.name).join(', ')} deploy to different Kestras; run the command for one of them (--stack)`);
-  return openOne(project, stacks, env, opts);
 }
 
 async function openOne(project: Project, stacks: readonly DesiredStack[], env: NodeJS.ProcessEnv, opts: TargetOptions): Promise<Target> {
