@@ -33,9 +33,14 @@ export function addWriteOptions(command: Command): Command {
 export function parseWriteFlags(flags: WriteFlags): WriteOptions {
   const parallelism = Number(flags.parallelism);
   if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > 64) throw new UserError(`--parallelism must be a whole number from 1 to 64, not "${flags.parallelism}"`);
-  const lockWaitMs = Number(flags.lockTimeout) * 1000;
-  if (!Number.isFinite(lockWaitMs) || lockWaitMs < 0) throw new UserError(`--lock-timeout must be a number of seconds, not "${flags.lockTimeout}"`);
-  return { parallelism, lockWaitMs };
+  return { parallelism, lockWaitMs: parseLockTimeout(flags.lockTimeout) };
+}
+
+/** `--lock-timeout <seconds>` as milliseconds. */
+export function parseLockTimeout(seconds: string): number {
+  const ms = Number(seconds) * 1000;
+  if (!Number.isFinite(ms) || ms < 0) throw new UserError(`--lock-timeout must be a number of seconds, not "${seconds}"`);
+  return ms;
 }
 
 export interface CarryOut {

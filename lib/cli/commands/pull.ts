@@ -5,6 +5,7 @@ import { openTargets } from '../target';
 import { backendFor, planWith, withTargets } from '../session';
 import { addStackOptions, type StackSelection } from '../stack-selection';
 import { UserError } from '../errors';
+import { parseLockTimeout } from '../carry-out';
 import { LiveState } from '../../engine/apply-state';
 import { applyPlan } from '../../engine/apply';
 import { acceptDriftSteps, adoptSteps, stateOnlyPlan } from '../../engine/plan-state-only';
@@ -36,8 +37,7 @@ export function register(program: Command): void {
     .option('--lock-timeout <seconds>', 'wait this long for the state lock', '0')
     .action(async (addresses: string[], opts: PullOptions) => {
       if (!opts.commit && (opts.message || opts.author || opts.branch)) throw new UserError('--message, --author and --branch go with --commit');
-      const lockWaitMs = Number(opts.lockTimeout) * 1000;
-      if (!Number.isFinite(lockWaitMs) || lockWaitMs < 0) throw new UserError(`--lock-timeout must be a number of seconds, not "${opts.lockTimeout}"`);
+      const lockWaitMs = parseLockTimeout(opts.lockTimeout);
       const author: Author | undefined = opts.author ? parseAuthor(opts.author) : undefined;
       // Each environment may have drifted its own way: pull from the ones named.
       const { project, stacks } = await prepareStacks({ ...opts, selection: 'named-when-several', command: 'pull from' });
