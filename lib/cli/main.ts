@@ -8,14 +8,14 @@ import { abandonEarlyApp, startAppEarly } from '../project/run-app';
 import { KESTRAFORM_VERSION } from '../version';
 
 /** Commands that begin with a synth: their app run starts before the rest of the CLI loads. */
-const SYNTHESIZING = new Set(['synth', 'validate', 'plan', 'apply', 'destroy', 'drift', 'status', 'import', 'pull']);
+const SYNTHESIZING = new Set(['synth', 'validate', 'plan', 'apply', 'destroy', 'drift', 'status', 'import', 'pull', 'test']);
 
 /** Each command module exports `register(program)`; the list keeps `--help` in contract order. */
-const COMMANDS = ['init', 'synth', 'validate', 'plan', 'apply', 'destroy', 'drift', 'status', 'import', 'pull', 'server'];
+const COMMANDS = ['init', 'synth', 'validate', 'plan', 'apply', 'destroy', 'drift', 'status', 'import', 'pull', 'test', 'server'];
 
 export function buildProgram(): Command {
   const program = new Command('kestraform')
-    .description('Reconcile a Kestra server with flows, namespace files and KV pairs kept in Git.')
+    .description('Reconcile a Kestra server with what Git holds: flows, namespace files, KV pairs, and (Kestra Enterprise) apps, unit tests, dashboards, namespaces and secrets.')
     .version(KESTRAFORM_VERSION, '-V, --version', 'print the version of kestraform that runs')
     .showHelpAfterError()
     .exitOverride();

@@ -12,6 +12,8 @@ import type { DesiredStack } from '../desired/types';
 import { UserError } from './errors';
 import { targetKeyOf } from './target-key';
 import { processAlive } from '../util/process';
+import { builtinKinds } from '../kinds';
+import { enterpriseNeed, enterpriseNeedMessage, type EnterpriseNeed } from '../desired/edition';
 
 export interface Target {
   client: KestraClient;
@@ -19,6 +21,8 @@ export interface Target {
   url: string;
   tenant: string;
   embedded: boolean;
+  /** The edition of the server, when kestraform had to know it (stacks needing Kestra Enterprise). */
+  edition?: 'OSS' | 'EE';
   close(): Promise<void>;
 }
 
@@ -67,10 +71,25 @@ async function openOne(project: Project, stacks: readonly DesiredStack[], env: N
   const maxInFlight = Math.max(DEFAULT_REQUESTS_IN_FLIGHT, opts.maxInFlight ?? 0);
   const settings = stacks[0]?.settings.target ?? {};
   const remote = clientConfigForTarget(settings, env);
+  const needs = stacks.map((s) => enterpriseNeed(s, builtinKinds)).filter((n): n is EnterpriseNeed => n !== undefined);
   if (remote) {
     const config = { ...remote, maxInFlight };
     const client = new KestraClient(config);
-    return { client, url: config.url, tenant: config.tenant, embedded: false, close: async () => client.close() };
+    const target: Target = { client, url: config.url, tenant: config.tenant, embedded: false, close: async () => client.close() };
+    // Before any other request: a stack of Enterprise objects never reaches an open-source server.
+    if (needs.length) {
+      try {
+        target.edition = (await client.getEdition()).edition;
+      } catch (e) {
+        await client.close();
+        throw e;
+      }
+      if (target.edition !== 'EE') {
+        await client.close();
+        throw new UserError(enterpriseNeedMessage(needs, `the Kestra at ${config.url}`));
+      }
+    }
+    return target;
   }
   // A stack that names its URL variable deploys somewhere real: in CI an unset variable is a
   // missing secret, not a wish for a throw-away local server that an apply would "succeed" on.
@@ -78,13 +97,15 @@ async function openOne(project: Project, stacks: readonly DesiredStack[], env: N
     throw new UserError(`stack${stacks.length === 1 ? '' : 's'} ${stacks.map((s) => `"${s.name}"`).join(', ')} deploy${stacks.length === 1 ? 's' : ''} to the Kestra named by ${settings.url_env}, which is not set (nor KESTRA_URL); in CI (CI=true) kestraform does not fall back to its embedded local server — set ${settings.url_env} (a missing secret or variable?), or set KESTRAFORM_EMBEDDED=1 to use the embedded server on purpose`);
   }
   const kestraMajor = stacks.some((s) => s.settings.kestra_version === 1) ? 1 : 2;
+  // The local stand-in is the edition its stacks need.
+  const edition = needs.length ? 'ee' : 'oss';
   const name = settings.name;
   const dataDir = path.join(project.dir, '.kestraform', 'local', ...(name ? [name] : []));
   fs.mkdirSync(dataDir, { recursive: true });
   const release = acquireDirLock(dataDir);
   let server: RunningKestraServer;
   try {
-    server = await startKestraServer({ port: 0, dataDir, tenant: env.KESTRA_TENANT || settings.tenant || 'main', kestraMajor });
+    server = await startKestraServer({ port: 0, dataDir, tenant: env.KESTRA_TENANT || settings.tenant || 'main', kestraMajor, edition });
   } catch (e) {
     release();
     throw e;
@@ -93,12 +114,13 @@ async function openOne(project: Project, stacks: readonly DesiredStack[], env: N
   const client = new KestraClient(config);
   const shown = path.relative(process.cwd(), dataDir) || dataDir;
   const unset = settings.url_env ? `neither KESTRA_URL nor ${settings.url_env} is set` : 'no KESTRA_URL set';
-  process.stderr.write(`Using the embedded local Kestra server${name ? ` "${name}"` : ''} (Kestra ${kestraMajor}.x API; ${unset}; data in ${shown}/).\n`);
+  process.stderr.write(`Using the embedded local Kestra server${name ? ` "${name}"` : ''} (Kestra ${kestraMajor}.x API${edition === 'ee' ? ', Enterprise edition' : ''}; ${unset}; data in ${shown}/).\n`);
   return {
     client,
     url: `embedded://.kestraform/local${name ? `/${name}` : ''}`,
     tenant: config.tenant,
     embedded: true,
+    edition: edition === 'ee' ? 'EE' : 'OSS',
     close: async () => {
       try {
         await client.close();

@@ -2,15 +2,17 @@
  * `Flows`: the flows of a folder of the repository, wherever the team keeps them
  * (`flows/<namespace>/*.yml`, `flows/ingest/*.yaml`, `flows/prod/backups/*.yml`, …). By default
  * each flow's namespace is its own `namespace:`; a source can require one namespace, or take it
- * from the folders below its own. Apps, unit tests, dashboards and blueprints in the folder are
- * listed as found, not deployed; other YAML is warned about and left out.
+ * from the folders below its own. Apps, unit tests (TestSuites) and dashboards in the folder are
+ * declared as the stack's edition allows (`edition: 'ee'`; dashboards on Kestra 1.x always) and
+ * listed as found otherwise; blueprints and unit tests of another shape are listed; other YAML is
+ * warned about and left out.
  */
 import { Construct } from './cdk';
 import { KestraStack } from './stack';
-import { TreeResources } from './tree-resources';
+import { objectHomes, TreeResources } from './tree-resources';
 import { flowHomes, ignoreRulesFor, readContextFor, reportReading, sourceFolder } from './source-support';
 import { readFlowsDir } from '../gittree/read-flows';
-import type { TreeFlow } from '../gittree/types';
+import type { TreeFlow, TreeObjects } from '../gittree/types';
 
 export interface FlowsProps {
   /** The folder, relative to the project (or absolute). */
@@ -41,6 +43,8 @@ export interface FlowsProps {
 export class Flows extends Construct {
   /** The flows read (those in protected namespaces left out). */
   readonly flows: TreeFlow[];
+  /** The apps, TestSuites and dashboards declared (those the stack's edition allows). */
+  readonly objects: TreeObjects;
 
   constructor(scope: Construct, id: string, props: FlowsProps) {
     super(scope, id);
@@ -54,10 +58,16 @@ export class Flows extends Construct {
       recursive: props.recursive !== false,
     });
     reportReading(stack, ctx);
-    this.flows = new TreeResources(this, stack, { discovered: props.namespace === undefined || byFolder }).flows(read);
+    const resources = new TreeResources(this, stack, { discovered: props.namespace === undefined || byFolder });
+    this.flows = resources.flows(read);
+    this.objects = resources.objects(ctx.objects);
     // A source bound to a namespace keeps that namespace's new flows in its own folder; the
     // others go where their flows already are (each folder of a folder tree is one namespace).
     const bound = props.namespace !== undefined ? { [props.namespace]: folder.display } : {};
     for (const home of flowHomes(this.flows, { ...bound, ...props.newFlows })) stack.addPullHome(home);
+    // New apps, tests and dashboards go where the declared ones are.
+    for (const home of objectHomes('app', this.objects.apps)) stack.addPullHome(home);
+    for (const home of objectHomes('test', this.objects.tests)) stack.addPullHome(home);
+    for (const home of objectHomes('dashboard', this.objects.dashboards)) stack.addPullHome(home);
   }
 }

@@ -4,7 +4,8 @@ import { stackSynthesis, type StackSynthesis, type SynthesisMode } from './fast-
 import type { KestraMajor } from '../flowrules';
 import type { Diagnostic } from '../util/diagnostics';
 import type { FoundObject } from '../gittree/types';
-import { SETTINGS_KEY } from '../model/names';
+import { SETTINGS_KEY, type Edition } from '../model/names';
+import { TENANT_SCOPE } from '../model/addresses';
 import { DEFAULT_PROTECTED_NAMESPACES, type BackendSettings, type FoundSetting, type PullHomeSetting, type StackSettings } from '../model/settings';
 import { StackEnvironment, type EnvironmentOptions } from './environment';
 
@@ -53,7 +54,19 @@ export interface KestraStackOptions {
    * and drift as runtime state whatever this says: kestraform reads them and never changes them.
    */
   runtimeState?: { flowDisabled?: 'keep' | 'git' };
+  /**
+   * The Kestra edition the stack deploys to (default: not said, which is `'oss'`). With `'ee'`,
+   * the tree sources also declare what only Kestra Enterprise takes: apps, unit tests
+   * (TestSuites), namespace objects (`<ns>/namespace.yaml`) and, on Kestra 2.x, dashboards (1.x
+   * writes dashboards in open source too, so they are declared whatever the edition). Otherwise
+   * the sources list those as found, not deployed, saying to set it. A plan against a Kestra
+   * that lacks the edition a declared object needs fails before any write.
+   */
+  edition?: Edition;
 }
+
+/** The kinds a tree source declares only as the stack's edition and Kestra line allow. */
+export type EditionKind = 'app' | 'test' | 'dashboard' | 'namespace';
 
 /**
  * A stack that describes the desired state of some Kestra namespaces. Its settings travel in
@@ -66,12 +79,16 @@ export class KestraStack extends TerraformStack {
   private readonly synthesis: StackSynthesis;
   /** How this environment differs from the tree (none: the tree as it is). */
   readonly environment: StackEnvironment | undefined;
+  /** The edition the stack says (undefined: not said, deployed as open source). */
+  readonly edition: Edition | undefined;
   private readonly owned = new Set<string>();
   private readonly diagnostics: Diagnostic[] = [];
   private readonly foundObjects: FoundSetting[] = [];
   private readonly pullHomes: PullHomeSetting[] = [];
   /** Files of the flows the stack's sources declare, and flows its file sources left out. */
   private readonly flowFiles = new Set<string>();
+  /** Files of the apps, unit tests, dashboards and namespace properties the sources declare. */
+  private readonly objectFiles = new Set<string>();
   private readonly flowsLeftOutOfFiles: FoundObject[] = [];
 
   constructor(scope: Construct, id: string, private readonly options: KestraStackOptions = {}) {
@@ -82,6 +99,10 @@ export class KestraStack extends TerraformStack {
     if (flowDisabled !== undefined && flowDisabled !== 'keep' && flowDisabled !== 'git') {
       throw new Error(`${this.node.path}: runtimeState.flowDisabled must be 'keep' or 'git', not ${JSON.stringify(flowDisabled)}`);
     }
+    if (options.edition !== undefined && options.edition !== 'oss' && options.edition !== 'ee') {
+      throw new Error(`${this.node.path}: edition must be 'oss' or 'ee', not ${JSON.stringify(options.edition)}`);
+    }
+    this.edition = options.edition;
     for (const ns of options.namespaces ?? []) this.own(ns);
     this.synthesis = stackSynthesis(this, options.synthesis);
     this.synthesisMode = this.synthesis.mode;
@@ -114,13 +135,29 @@ export class KestraStack extends TerraformStack {
     this.foundObjects.push(...objects);
   }
 
+  /**
+   * Whether the tree sources declare objects of this kind: apps, unit tests and namespace objects
+   * with `edition: 'ee'`; dashboards too on Kestra 2.x, always on 1.x.
+   */
+  declares(kind: EditionKind): boolean {
+    return this.edition === 'ee' || (kind === 'dashboard' && this.kestraVersion === 1);
+  }
+
   /** Where `pull` writes objects new in Kestra (see PullHomeSetting). */
   addPullHome(home: PullHomeSetting): void {
+    // Dashboards are tenant-wide: no namespace to rename.
+    if (home.kind === 'dashboard') {
+      this.pullHomes.push({ ...home, namespace: TENANT_SCOPE });
+      return;
+    }
     const here = this.namespaceHere(home.namespace);
-    // A flow names its namespace: one made in a renamed namespace would go into Git under the
-    // environment's name, and be renamed again on the next synth.
-    if (home.kind === 'flow' && here !== home.namespace) {
-      this.pullHomes.push({ kind: 'flow', namespace: here, refused: `environment "${this.environment!.name}" renames namespace ${home.namespace} to ${here}, so a flow made there names a namespace Git does not — write it into the tree under ${home.namespace}, or pull it from an environment that keeps Git's namespaces` });
+    // A flow (an app, a unit test) names its namespace: one made in a renamed namespace would go
+    // into Git under the environment's name, and be renamed again on the next synth.
+    if ((home.kind === 'flow' || home.kind === 'app' || home.kind === 'test') && here !== home.namespace) {
+      const kind = home.kind;
+      const what = kind === 'test' ? 'unit test' : kind;
+      const refused = (text: string): PullHomeSetting => (kind === 'flow' ? { kind, namespace: here, refused: text } : { kind, namespace: here, refused: text });
+      this.pullHomes.push(refused(`environment "${this.environment!.name}" renames namespace ${home.namespace} to ${here}, so a${what === 'app' ? 'n' : ''} ${what} made there names a namespace Git does not — write it into the tree under ${home.namespace}, or pull it from an environment that keeps Git's namespaces`));
       return;
     }
     this.pullHomes.push({ ...home, namespace: here });
@@ -129,6 +166,11 @@ export class KestraStack extends TerraformStack {
   /** The files of flows a source declared (project-relative). */
   noteFlowFiles(files: readonly string[]): void {
     for (const f of files) this.flowFiles.add(f);
+  }
+
+  /** The files of apps, unit tests, dashboards and namespace properties a source declared (project-relative). */
+  noteObjectFiles(files: readonly string[]): void {
+    for (const f of files) this.objectFiles.add(f);
   }
 
   /** Flows a namespace-files source found among its files and left out of them. */
@@ -153,12 +195,40 @@ export class KestraStack extends TerraformStack {
       backend: this.options.backend ?? { type: 'local' },
       kestra_version: this.kestraVersion,
       diagnostics: [...this.diagnostics, ...this.unreadFlows(), ...this.unusedOverrides()],
-      found: this.foundObjects,
+      found: this.foundSettings(),
       pull_homes: this.pullHomes,
       ...(this.environment ? { environment: this.environment.name } : {}),
       target: this.environment?.targetSettings() ?? {},
       ...(this.options.runtimeState?.flowDisabled ? { runtime_state: { flow_disabled: this.options.runtimeState.flowDisabled } } : {}),
+      ...(this.edition ? { edition: this.edition } : {}),
     };
+  }
+
+  /**
+   * What the sources found and the stack does not deploy, each once: an object another source
+   * declares (an app a NamespaceFiles source left out of its files and a Flows source read) is not
+   * listed, and one kept out by the edition says so.
+   */
+  private foundSettings(): FoundSetting[] {
+    const out: FoundSetting[] = [];
+    const seen = new Set<string>();
+    for (const f of this.foundObjects) {
+      if (f.kind !== 'flow' && this.objectFiles.has(f.file)) continue;
+      const key = `${f.kind}\u0000${f.file}\u0000${f.namespace ?? ''}\u0000${f.id ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(f.reason === 'kind-not-managed' && f.why === undefined ? { ...f, ...this.whyNotDeployed(f.kind) } : f);
+    }
+    return out;
+  }
+
+  private whyNotDeployed(kind: FoundSetting['kind']): Pick<FoundSetting, 'edition' | 'why'> {
+    if (kind !== 'app' && kind !== 'test' && kind !== 'dashboard' && kind !== 'namespace') return {};
+    if (!this.declares(kind)) {
+      const only = kind === 'dashboard' ? 'Kestra 2.x writes dashboards in its Enterprise edition only' : 'Kestra Enterprise only';
+      return { edition: 'ee', why: `${only}: set edition: 'ee' on the stack to deploy ${kind === 'test' ? 'unit tests' : `${kind === 'namespace' ? 'namespace object' : kind}s`}` };
+    }
+    return { why: 'lies among namespace files, where no source of this stack reads Kestra objects: read its folder with a Flows source to deploy it' };
   }
 
   /** A KV value given for this environment whose pair no source read would silently not be deployed. */

@@ -2,6 +2,8 @@
  * `SyncFlowsTree`: the layout Kestra's SyncFlows / PushFlows and SyncNamespaceFiles /
  * PushNamespaceFiles tasks keep for one namespace: `_flows/` holds its flows, each sub-folder a
  * child namespace (`_flows/sales/x.yml` → `<namespace>.sales`), and `_files/` its namespace files.
+ * Apps, unit tests and dashboards among the flows are declared as the stack's edition allows
+ * (./flows), their namespaces held to the folders' as the flows' are.
  */
 import * as path from 'node:path';
 import { Construct } from './cdk';

@@ -1,14 +1,23 @@
 /**
  * Turns what a repository reader found into the stack's resources: one construct scope per
- * namespace below the source, one Kestra resource per flow, namespace file and KV pair, and the
- * stack's records of what was found but not deployed. Shared by every source construct.
+ * namespace below the source (`_global` for dashboards), one Kestra resource per flow, namespace
+ * file, KV pair, app, unit test, dashboard and namespace object, and the stack's records of what
+ * was found but not deployed (apps, tests, dashboards and namespace objects where the stack's
+ * edition keeps them out). Shared by every source construct.
  */
 import { Construct } from './cdk';
-import type { KestraStack } from './stack';
+import type { EditionKind, KestraStack } from './stack';
 import { KestraFlow } from './flow';
 import { KestraNamespaceFile } from './namespace-file';
 import { KestraKv } from './kv';
-import type { FoundObject, TreeFile, TreeFlow, TreeKv } from '../gittree/types';
+import { KestraApp } from './app';
+import { KestraTestSuite } from './test-suite';
+import { KestraDashboard } from './dashboard';
+import { KestraNamespace } from './namespace';
+import { flowHomes } from './source-support';
+import { TENANT_SCOPE } from '../model/addresses';
+import type { PullHomeSetting } from '../model/settings';
+import type { FoundObject, TreeApp, TreeDashboard, TreeFile, TreeFlow, TreeKv, TreeNamespaceProperties, TreeObjects, TreeTestSuite } from '../gittree/types';
 
 export interface TreeResourcesOptions {
   /**
@@ -27,9 +36,51 @@ export class TreeResources {
     this.protectedNs = new Set(stack.protectedNamespaces);
   }
 
-  /** Records the apps, unit tests, dashboards and blueprints a reader found. */
+  /** Records what a reader found and no source deploys (blueprints, unit tests that are no TestSuite). */
   found(objects: readonly FoundObject[]): void {
     this.stack.recordFound(objects.map((o) => ({ ...o, reason: 'kind-not-managed' as const })));
+  }
+
+  /** Declares the apps, TestSuites and dashboards the stack's edition allows; records the others as found. */
+  objects(objects: TreeObjects): TreeObjects {
+    return { apps: this.apps(objects.apps), tests: this.tests(objects.tests), dashboards: this.dashboards(objects.dashboards) };
+  }
+
+  apps(apps: readonly TreeApp[]): TreeApp[] {
+    return this.declareEach('app', apps, (app, scope, id) => new KestraApp(scope, id, { namespace: app.namespace, appId: app.id, source: app.source, sourceFile: app.file, schemaCheckAtReadBack: true }));
+  }
+
+  tests(tests: readonly TreeTestSuite[]): TreeTestSuite[] {
+    return this.declareEach('test', tests, (t, scope, id) => new KestraTestSuite(scope, id, { namespace: t.namespace, testId: t.id, flowId: t.flowId, content: t.source, sourceFile: t.file, schemaCheckAtReadBack: true }));
+  }
+
+  dashboards(dashboards: readonly TreeDashboard[]): TreeDashboard[] {
+    return this.declareEach('dashboard', dashboards, (d, scope, id) => new KestraDashboard(scope, id, { dashboardId: d.id, sourceCode: d.source, sourceFile: d.file, schemaCheckAtReadBack: true }));
+  }
+
+  /** The namespace object of a tree's `namespace.yaml`; whether it was declared. */
+  namespaceProperties(props: TreeNamespaceProperties): boolean {
+    return this.declareEach('namespace', [props], (p, scope, id) => new KestraNamespace(scope, id, { namespace: p.namespace, properties: p.properties, sourceFile: p.file, schemaCheckAtReadBack: true })).length === 1;
+  }
+
+  private declareEach<T extends { file: string; line: number; namespace?: string; id?: string }>(kind: EditionKind, objects: readonly T[], make: (object: T, scope: Construct, id: string) => void): T[] {
+    const declared: T[] = [];
+    for (const o of objects) {
+      const found = { kind, file: o.file, line: o.line, id: kind === 'namespace' ? undefined : o.id, namespace: o.namespace };
+      if (o.namespace !== undefined && this.leftOut(o.namespace)) {
+        this.stack.recordFound([{ ...found, reason: 'protected-namespace' }]);
+        continue;
+      }
+      if (!this.stack.declares(kind)) {
+        this.stack.recordFound([{ ...found, reason: 'kind-not-managed' }]);
+        continue;
+      }
+      const { scope, ids } = this.scopeOf(o.namespace ?? TENANT_SCOPE);
+      make(o, scope, ids.take(kind === 'namespace' ? 'namespace' : `${kind}-${o.id}`));
+      declared.push(o);
+    }
+    this.stack.noteObjectFiles(declared.map((o) => o.file));
+    return declared;
   }
 
   flows(flows: readonly TreeFlow[]): TreeFlow[] {
@@ -88,6 +139,15 @@ export class TreeResources {
     }
     return entry;
   }
+}
+
+/**
+ * Where new apps, unit tests or dashboards go: per namespace (dashboards: tenant-wide) the folder
+ * the declared ones share, or the folders that make it ambiguous, as for flows (./source-support).
+ */
+export function objectHomes(kind: 'app' | 'test' | 'dashboard', objects: readonly { namespace?: string; id: string; file: string }[]): PullHomeSetting[] {
+  const asFlows = objects.map((o) => ({ namespace: o.namespace ?? TENANT_SCOPE, id: o.id, file: o.file, source: '', line: 0 }));
+  return flowHomes(asFlows).map((h) => ({ ...h, kind }) as PullHomeSetting);
 }
 
 /** Construct ids may not contain '/', and must be unique in their scope. */

@@ -14,6 +14,7 @@ import { defaultStackSettings } from '../model/settings';
 import { describeIssues } from '../model/resources';
 import type { DesiredBase, DesiredStack, DesiredState, Lifecycle } from './types';
 import { builtinKinds, type KindRegistry } from '../kinds';
+import { TENANT_SCOPE } from '../model/addresses';
 import { UserFacingError } from '../util/errors';
 import { byKey } from '../util/order';
 
@@ -36,6 +37,8 @@ export interface ReadDesiredOptions {
   shownAs?: string;
   /** The kinds resource blocks may be (default: the built-in ones). */
   kinds?: KindRegistry;
+  /** The environment values a stack names by variable come from (default: this process's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export class DesiredReadError extends UserFacingError {
@@ -59,12 +62,12 @@ export function readDesired(outDir: string, projectDir: string, opts: ReadDesire
   for (const name of opts.stacks?.length ? opts.stacks : names) {
     const entry = manifest.stacks[name];
     const file = path.join(outDir, entry.synthesizedStackPath);
-    stacks.push(readStack(name, file, shown(file), projectDir, entry.dependencies, diagnostics, kinds));
+    stacks.push(readStack(name, file, shown(file), projectDir, entry.dependencies, diagnostics, kinds, opts.env ?? process.env));
   }
   return { projectDir, stacks, diagnostics };
 }
 
-function readStack(name: string, file: string, shownFile: string, projectDir: string, dependencies: string[], diagnostics: Diagnostic[], kinds: KindRegistry): DesiredStack {
+function readStack(name: string, file: string, shownFile: string, projectDir: string, dependencies: string[], diagnostics: Diagnostic[], kinds: KindRegistry, env: NodeJS.ProcessEnv): DesiredStack {
   const json = parseJson(file, shownFile, projectDir, z.record(z.string(), z.unknown()));
   const where = rel(projectDir, shownFile);
   const problem = (message: string, hint?: string) => diagnostics.push({ severity: 'error', file: where, line: 0, column: 0, message: `stack "${name}": ${message}`, hint });
@@ -89,7 +92,7 @@ function readStack(name: string, file: string, shownFile: string, projectDir: st
   const resources: DesiredBase[] = [];
   const byTfAddress = new Map<string, string>();
   const rawDepends = new Map<DesiredBase, unknown>();
-  const decodeContext = { projectDir, where, stack: name, diagnostics, env: process.env };
+  const decodeContext = { projectDir, where, stack: name, diagnostics, env };
   const resourceBlock = (json.resource ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
 
   for (const [tfType, instances] of Object.entries(resourceBlock)) {
@@ -163,7 +166,8 @@ function readStack(name: string, file: string, shownFile: string, projectDir: st
   }
   const declared = resources.length === seen.size ? resources : [...seen.values()];
   const owned = new Set(settings.namespaces);
-  for (const r of declared) if (r.namespace !== undefined) owned.add(r.namespace);
+  // Tenant-wide objects make no namespace owned (their scope is read for them alone, never pruned).
+  for (const r of declared) if (r.namespace !== undefined && r.namespace !== TENANT_SCOPE) owned.add(r.namespace);
   settings = { ...settings, namespaces: [...owned].sort() };
   for (const ns of settings.namespaces) {
     if (settings.protected_namespaces.includes(ns)) problem(`owned namespace "${ns}" is protected`, 'a stack cannot own a protected namespace; remove it from one of the lists');
@@ -186,7 +190,7 @@ const UNSUPPORTED_META_ARGUMENTS = ['count', 'for_each', 'provisioner', 'connect
 // A reference cdktf leaves when one construct reads another's attribute, a variable or a local.
 const TERRAFORM_REFERENCE = /\$\{\s*(?:kestra_\w+|null_resource|terraform_data|var|local|data|module)\.[^}]*\}/;
 // Attributes that hold user text (scripts, templates) in which `${...}` is ordinary content.
-const FREE_TEXT_ATTRIBUTES = new Set(['content', 'value', 'description', 'triggers', 'input', 'triggers_replace']);
+const FREE_TEXT_ATTRIBUTES = new Set(['content', 'value', 'description', 'triggers', 'input', 'triggers_replace', 'source', 'source_code', 'properties', 'secret_description']);
 
 /**
  * Finds an unresolved Terraform expression: anywhere for identity attributes (namespace, ids,

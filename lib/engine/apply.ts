@@ -6,7 +6,7 @@
  */
 import pLimit from 'p-limit';
 import type { DesiredStack } from '../desired/types';
-import { builtinKinds, entryFromDesired, type DesiredBase, type KindRegistry } from '../kinds';
+import { builtinKinds, entryFromDesired, type DesiredBase, type KindRegistry, type WriteContext } from '../kinds';
 import { UserFacingError } from '../util/errors';
 import { isQuiet, isStateOnly, type Plan, type PlanStep } from './plan-types';
 import type { LiveState } from './apply-state';
@@ -42,7 +42,7 @@ export interface ApplyResult {
 
 export class ValidationFailedError extends UserFacingError {
   constructor(readonly problems: string[]) {
-    super(`${problems.length} flow${problems.length === 1 ? ' is' : 's are'} invalid; nothing was applied:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(`${problems.length} object${problems.length === 1 ? ' is' : 's are'} invalid (Kestra's validation); nothing was applied:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 }
 
@@ -59,7 +59,7 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
   if (!opts.skipServerValidation) await validateWrites(plan.steps, desiredOf, kinds, opts.client);
 
   const result: ApplyResult = { added: 0, changed: 0, destroyed: 0, imported: 0, accepted: 0, failed: [], skipped: [], interrupted: false };
-  const ctx = { client: opts.client, kestraMajor: stack.settings.kestra_version };
+  const ctx: WriteContext = { client: opts.client, kestraMajor: stack.settings.kestra_version, entry: (a) => opts.state.entry(a) };
   const written = new Map<string, string[]>();
 
   // Quiet steps first: state learns what it can vouch for (a newer fingerprint) before anything moves.

@@ -227,7 +227,7 @@ function planAddress(address: string, d: DesiredBase | undefined, l: LiveBase | 
   // Not declared any more (or never was).
   if (l) {
     const managed = !!s;
-    const prunable = !managed && ctx.prune && ctx.owned.has(ns);
+    const prunable = !managed && ctx.prune && ctx.owned.has(ns) && !h.neverPruned;
     if (!managed && !prunable) return result; // unmanaged, left alone (reported as drift above)
     if (s?.preventDestroy) {
       result.error = `${address} has lifecycle.prevent_destroy set, but the plan calls for deleting it (it is no longer in the configuration). Put it back in Git, or remove prevent_destroy in a separate apply first.`;

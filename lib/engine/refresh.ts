@@ -7,8 +7,8 @@
  */
 import pLimit from 'p-limit';
 import type { DesiredStack } from '../desired/types';
-import { namespaceOfAddress } from '../model/addresses';
-import { builtinKinds, type DesiredBase, type KindRegistry, type LiveBase, type LiveSnapshot, type RefreshContext } from '../kinds';
+import { TENANT_SCOPE, namespaceOfAddress } from '../model/addresses';
+import { builtinKinds, type DesiredBase, type KindRegistry, type LiveBase, type LiveSnapshot, type RefreshContext, type StateEntry } from '../kinds';
 import type { StateFile } from './state-types';
 import { byCodePoint } from '../util/order';
 
@@ -28,9 +28,13 @@ export interface RefreshOptions {
   onNamespaceRead?: (namespace: string, objects: ReadonlyMap<string, LiveBase>) => void;
 }
 
-/** The stack's owned namespaces and those state still records objects in, minus protected ones. */
+/**
+ * The stack's owned namespaces and those state still records objects in, minus protected ones;
+ * and the tenant scope when tenant-wide objects are declared or recorded.
+ */
 export function namespacesToRead(stack: DesiredStack, state: StateFile | undefined): string[] {
   const ns = new Set(stack.settings.namespaces);
+  if (stack.resources.some((r) => r.namespace === TENANT_SCOPE)) ns.add(TENANT_SCOPE);
   for (const address of Object.keys(state?.resources ?? {})) {
     const n = namespaceOfAddress(address);
     if (n !== undefined) ns.add(n);
@@ -51,6 +55,14 @@ export async function refresh(stack: DesiredStack, state: StateFile | undefined,
     if (list) list.push(r);
     else declared.set(r.namespace, [r]);
   }
+  const recorded = new Map<string, StateEntry[]>();
+  for (const e of Object.values(entries)) {
+    const n = namespaceOfAddress(e.address);
+    if (n === undefined) continue;
+    const list = recorded.get(n);
+    if (list) list.push(e);
+    else recorded.set(n, [e]);
+  }
   const snapshot: LiveSnapshot = { namespaces, objects: new Map() };
   const byNamespace = new Map<string, Map<string, LiveBase>>(namespaces.map((ns) => [ns, new Map()]));
   const nsLimit = pLimit(opts.namespaceConcurrency ?? 8);
@@ -60,6 +72,7 @@ export async function refresh(stack: DesiredStack, state: StateFile | undefined,
     desired: (a) => desired.get(a),
     entry: (a) => entries[a],
     declared: (ns) => declared.get(ns) ?? [],
+    recorded: (ns) => recorded.get(ns) ?? [],
     put: (o) => {
       snapshot.objects.set(o.address, o);
       byNamespace.get(o.namespace)?.set(o.address, o);
@@ -76,10 +89,12 @@ export async function refresh(stack: DesiredStack, state: StateFile | undefined,
     kestraMajor: stack.settings.kestra_version,
   };
   const readers = kinds.kestraKinds.filter((h) => h.refresh);
+  // Tenant-wide kinds read the tenant scope only; the others, real namespaces only.
+  const readersOf = (ns: string) => readers.filter((h) => (h.scope === 'tenant') === (ns === TENANT_SCOPE));
   await Promise.all(
     namespaces.map((ns) =>
       nsLimit(async () => {
-        await Promise.all(readers.map((h) => h.refresh!(ns, ctx)));
+        await Promise.all(readersOf(ns).map((h) => h.refresh!(ns, ctx)));
         opts.onNamespaceRead?.(ns, byNamespace.get(ns)!);
       }),
     ),

@@ -6,23 +6,44 @@
  */
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 
-/** The Kestra kinds a repository may hold; kestraform deploys flows (the others are listed). */
+/**
+ * The Kestra kinds a repository's YAML files may be. kestraform deploys flows, apps, unit tests
+ * (TestSuites) and dashboards (the last three as the stack's edition allows); blueprints are listed.
+ */
 export type KestraKind = 'flow' | 'app' | 'test' | 'dashboard' | 'blueprint';
 
+/** What a source may find and not deploy: a file's kind, or a namespace object (`<ns>/namespace.yaml`). */
+export type FoundKind = KestraKind | 'namespace';
+
 export type YamlClass =
-  | { kind: KestraKind; id?: string; namespace?: string }
+  | {
+      kind: KestraKind;
+      id?: string;
+      namespace?: string;
+      /** A unit test: the flow it tests. */
+      flowId?: string;
+      /**
+       * Why Kestra would not take it as an object of its kind, in words: a unit test written
+       * another way than Kestra's TestSuite (no `testCases`). Such a file is listed, never deployed.
+       */
+      why?: string;
+    }
   /** Some other YAML; `why` says what it looks like instead, in a few words. */
   | { kind: 'other'; why: string }
   /** Not parsable as YAML (a flow with a syntax error, or a file that only looks like YAML). */
   | { kind: 'unparsable'; message: string };
 
-export const KIND_NAMES: Record<KestraKind, string> = {
+export const KIND_NAMES: Record<FoundKind, string> = {
   flow: 'flow',
   app: 'app (Kestra Enterprise)',
   test: 'unit test (Kestra Enterprise)',
   dashboard: 'dashboard',
   blueprint: 'blueprint',
+  namespace: 'namespace object (Kestra Enterprise)',
 };
+
+/** Why a unit test without `testCases` is never deployed. */
+export const NOT_A_TEST_SUITE = "not a Kestra TestSuite (no `testCases`): Kestra's unit tests are `id`, `namespace`, `flowId` and a list of `testCases`";
 
 export const YAML_FILE = /\.ya?ml$/i;
 
@@ -53,7 +74,9 @@ export function classifyYaml(parsed: { docs: unknown[] } | { error: string }, re
   // Kestra's app types: io.kestra.plugin.ee.apps.Execution, …apps.forms.CreateExecution, …apps.App.
   if (type !== undefined && (/^io\.kestra\.plugin\.ee\.apps\./.test(type) || /(^|\.)apps\.App$/.test(type))) return { kind: 'app', id, namespace };
   if ('testCases' in root || (type !== undefined && /^io\.kestra\.core\.tests?\./.test(type)) || (typeof root.flowId === 'string' && ('fixtures' in root || 'assertions' in root))) {
-    return { kind: 'test', id, namespace };
+    // Only Kestra's TestSuite shape (`testCases`) is a unit test Kestra takes.
+    const flowId = typeof root.flowId === 'string' ? root.flowId : undefined;
+    return { kind: 'test', id, namespace, ...(flowId !== undefined ? { flowId } : {}), ...('testCases' in root ? {} : { why: NOT_A_TEST_SUITE }) };
   }
   if (Array.isArray(root.charts) && namespace === undefined) return { kind: 'dashboard', id };
   // A mapping with both keys is meant as a flow even when their values are wrong (the flow rules say

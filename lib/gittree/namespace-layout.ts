@@ -1,22 +1,26 @@
 /**
  * Kestra's own Git layout, as NamespaceSync and TenantSync read it:
  *
- *   <root>/<namespace>/flows/<id>.yml   files/**   kv.yaml   apps/*.yaml   tests/*.yaml
- *   <root>/_global/dashboards/*.yaml    _global/blueprints/*.yaml
+ *   <root>/<namespace>/flows/<id>.yml   files/**   kv.yaml   apps/<id>.yaml   tests/<id>.yaml
+ *   <root>/_global/dashboards/<id>.yaml    _global/blueprints/*.yaml
  *
- * A namespace is one dotted folder (`company.team/`) or nested folders (`company/team/`): a folder
- * holding `flows/`, `files/`, `kv.yaml`, `apps/` or `tests/` is the namespace its path names, and
- * the folders below it may be child namespaces. Other folders are not namespaces and are never
- * owned. Apps, unit tests, dashboards and blueprints are found and listed, not deployed.
+ * plus kestraform's own `<root>/<namespace>/namespace.yaml`: the namespace object's properties
+ * (./namespace-props). A namespace is one dotted folder (`company.team/`) or nested folders
+ * (`company/team/`): a folder holding `flows/`, `files/`, `kv.yaml`, `apps/`, `tests/` or
+ * `namespace.yaml` is the namespace its path names, and the folders below it may be child
+ * namespaces. Other folders are not namespaces and are never owned. Apps, TestSuites and
+ * dashboards are read with their sources (the stack deploys them as its edition allows);
+ * blueprints and unit tests that are no TestSuite are listed as found.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NAMESPACE_PATTERN } from '../flowrules';
 import { sortDiagnostics } from '../util/diagnostics';
 import { lazy } from '../util/lazy';
-import { classifyYaml, parseYamlDocs, YAML_FILE, type KestraKind } from './classify';
+import { classifyYaml, NOT_A_TEST_SUITE, parseYamlDocs, YAML_FILE, type KestraKind, type YamlClass } from './classify';
 import { lineOfId } from './flow-file';
 import { findRepositoryRoot, IgnoreRules } from './ignore-rules';
+import { takeKestraObject } from './kestra-objects';
 import { absolute, joinRel, newReadContext, problem, shown, type ReadContext } from './read-context';
 import { readFilesDir } from './read-files';
 import { readFlowsDir } from './read-flows';
@@ -26,7 +30,9 @@ import { isDirectory } from '../util/files';
 import { byKey } from '../util/order';
 
 /** What a namespace folder holds, by entry name. */
-const CONTENT = new Set(['flows', 'files', 'kv.yaml', 'apps', 'tests']);
+const CONTENT = new Set(['flows', 'files', 'kv.yaml', 'apps', 'tests', 'namespace.yaml']);
+const CONTENT_FILES = new Set(['kv.yaml', 'namespace.yaml']);
+const NAMESPACE_FILE = 'namespace.yaml';
 const GLOBAL = '_global';
 
 const byName = byKey((d: fs.Dirent) => d.name);
@@ -37,7 +43,7 @@ export function readTreeSync(root: string, opts: ReadTreeOptions = {}): TreeRead
   const wanted = opts.namespaces ? new Set(opts.namespaces) : undefined;
   if (!isDirectory(ctx.root)) {
     problem(ctx, '', `cannot read the tree root ${ctx.root}: it is not a folder`, 'check the folder the stack names');
-    return { root: ctx.root, namespaces: [], diagnostics: ctx.diagnostics, found: [] };
+    return { root: ctx.root, namespaces: [], diagnostics: ctx.diagnostics, found: [], objects: ctx.objects };
   }
   const rules = IgnoreRules.forDirectory(ctx.root, { repoRoot: opts.repoRoot ?? findRepositoryRoot(ctx.root), kestraignoreDir: ctx.root, exclude: opts.exclude });
   visitFolder(ctx, '', rules, wanted, (ns) => {
@@ -49,7 +55,7 @@ export function readTreeSync(root: string, opts: ReadTreeOptions = {}): TreeRead
     if (!byName.has(name)) problem(ctx, '', `namespace "${name}" has no folder in the tree (neither ${name}/ nor ${name.split('.').join('/')}/)`, 'create it or fix the namespaces option');
   }
   const namespaces = [...byName.values()].sort(byKey((n) => n.name));
-  return { root: ctx.root, namespaces, diagnostics: sortDiagnostics(ctx.diagnostics), found: ctx.found };
+  return { root: ctx.root, namespaces, diagnostics: sortDiagnostics(ctx.diagnostics), found: ctx.found, objects: ctx.objects };
 }
 
 /**
@@ -67,7 +73,7 @@ function visitFolder(ctx: ReadContext, rel: string, rules: IgnoreRules, wanted: 
   }
   const inner = entries.some((e) => e.name === '.gitignore') ? rules.enter(dir) : rules;
   const kept = entries.filter((e) => !e.name.startsWith('.') && e.name !== 'node_modules' && !inner.ignores(path.join(dir, e.name), e.isDirectory()));
-  const isNamespace = rel !== '' && kept.some((e) => CONTENT.has(e.name) && (e.name === 'kv.yaml' ? e.isFile() : e.isDirectory()));
+  const isNamespace = rel !== '' && kept.some((e) => CONTENT.has(e.name) && (CONTENT_FILES.has(e.name) ? e.isFile() && (e.name !== NAMESPACE_FILE || !isOtherNamespaceFile(ctx, joinRel(rel, e.name))) : e.isDirectory()));
   const name = rel.split('/').join('.');
   let childPrefixOk = true;
   if (isNamespace) {
@@ -95,6 +101,8 @@ function visitFolder(ctx: ReadContext, rel: string, rules: IgnoreRules, wanted: 
 
 function readNamespace(ctx: ReadContext, rel: string, ns: string, rules: IgnoreRules, entries: fs.Dirent[]): TreeNamespace {
   const result: TreeNamespace = { name: ns, dir: rel, flows: [], files: [], kv: [] };
+  const properties = entries.find((e) => e.name === NAMESPACE_FILE && e.isFile());
+  if (properties) readProperties(ctx, joinRel(rel, NAMESPACE_FILE), result);
   for (const e of entries) {
     const childRel = joinRel(rel, e.name);
     if (e.isSymbolicLink()) continue; // reported by the folder walk
@@ -111,7 +119,11 @@ function readNamespace(ctx: ReadContext, rel: string, ns: string, rules: IgnoreR
         result.kv = kv.kv;
       }
     } else if ((e.name === 'apps' || e.name === 'tests') && e.isDirectory()) {
-      readFoundKind(ctx, childRel, rules, e.name === 'apps' ? 'app' : 'test');
+      readObjectsDir(ctx, childRel, rules, e.name === 'apps' ? 'app' : 'test', ns);
+    } else if (e.name === NAMESPACE_FILE) {
+      // Read above, before the objects that live in the namespace.
+    } else if (e.name === 'namespace.yml' && e.isFile()) {
+      problem(ctx, childRel, 'is not read: the namespace\'s properties are read from namespace.yaml', `rename it to ${shown(ctx, joinRel(rel, NAMESPACE_FILE))}`, 'warning');
     } else if (e.isFile() && YAML_FILE.test(e.name)) {
       // A flow beside flows/ instead of in it is the usual slip in this layout.
       const kind = classifyFile(ctx, childRel);
@@ -121,16 +133,82 @@ function readNamespace(ctx: ReadContext, rel: string, ns: string, rules: IgnoreR
   return result;
 }
 
-/** `_global/dashboards` and `_global/blueprints` (TenantSync, Kestra Enterprise): found, not deployed. */
+/** `_global/dashboards` (tenant-wide dashboards) and `_global/blueprints` (TenantSync, Kestra Enterprise: listed, not deployed). */
 function readGlobal(ctx: ReadContext, rel: string, rules: IgnoreRules): void {
   const dir = absolute(ctx, rel);
-  for (const [folder, kind] of [['dashboards', 'dashboard'], ['blueprints', 'blueprint']] as const) {
-    if (isDirectory(path.join(dir, folder))) readFoundKind(ctx, joinRel(rel, folder), rules, kind);
-  }
+  if (isDirectory(path.join(dir, 'dashboards'))) readObjectsDir(ctx, joinRel(rel, 'dashboards'), rules, 'dashboard');
+  if (isDirectory(path.join(dir, 'blueprints'))) readBlueprints(ctx, joinRel(rel, 'blueprints'), rules);
 }
 
-/** Every YAML file of a folder that holds one Kestra kind by the layout's rule. */
-function readFoundKind(ctx: ReadContext, rel: string, rules: IgnoreRules, kind: KestraKind): void {
+/**
+ * The YAML files of `apps/`, `tests/` or `_global/dashboards/`: each is an object of the folder's
+ * kind by its place (a unit test only in Kestra's TestSuite shape), named by its content, in
+ * namespace `ns` (apps and tests).
+ */
+function readObjectsDir(ctx: ReadContext, rel: string, rules: IgnoreRules, kind: 'app' | 'test' | 'dashboard', ns?: string): void {
+  const folder = shown(ctx, rel);
+  walkFiles(
+    absolute(ctx, rel),
+    {
+      rules,
+      skip: ctx.skip,
+      enterDir: (_abs, sub) => (problem(ctx, joinRel(rel, sub), `folders inside ${folder.slice(folder.lastIndexOf('/') + 1)}/ are not read`, `put each ${kind === 'test' ? 'unit test' : kind} directly in ${folder}/ as <id>.yaml`, 'warning'), false),
+    },
+    (f) => {
+      const fileRel = joinRel(rel, f.rel);
+      if (!YAML_FILE.test(f.name)) {
+        if (!f.name.startsWith('.')) problem(ctx, fileRel, 'is not a .yml/.yaml file; ignored', `${folder}/ holds one ${kind === 'test' ? 'unit test' : kind} per .yaml file`, 'warning');
+        return;
+      }
+      const text = readText(ctx, fileRel);
+      if (text === undefined) return;
+      const parsed = parseYamlDocs(text);
+      if ('error' in parsed) {
+        problem(ctx, fileRel, `is not valid YAML: ${parsed.error}`, 'fix the YAML');
+        return;
+      }
+      const root = parsed.docs.find((d) => d !== null && d !== undefined);
+      if (!root || typeof root !== 'object' || Array.isArray(root)) {
+        problem(ctx, fileRel, `is not a Kestra ${kind === 'test' ? 'unit test' : kind}: ${root === undefined ? 'empty' : 'not a YAML mapping'}`, `keep only ${kind === 'test' ? 'unit tests' : `${kind}s`} in ${folder}/`);
+        return;
+      }
+      takeKestraObject(ctx, byPlace(kind, root as Record<string, unknown>), text, parsed.docs, fileRel, { expectedNamespace: ns, kestraLayout: true });
+    },
+    (r, message, hint, severity) => problem(ctx, joinRel(rel, r), message, hint, severity),
+  );
+}
+
+/** What a file is by the folder it lies in; its content names it. */
+function byPlace(kind: 'app' | 'test' | 'dashboard', root: Record<string, unknown>): Extract<YamlClass, { kind: KestraKind }> {
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const named = { id: str(root.id), namespace: kind === 'dashboard' ? undefined : str(root.namespace) };
+  if (kind !== 'test') return { kind, ...named };
+  return { kind, ...named, ...(str(root.flowId) !== undefined ? { flowId: str(root.flowId) } : {}), ...('testCases' in root ? {} : { why: NOT_A_TEST_SUITE }) };
+}
+
+/** `<ns>/namespace.yaml`: the namespace object's properties, every problem at its line. */
+function readProperties(ctx: ReadContext, rel: string, into: TreeNamespace): void {
+  const text = readText(ctx, rel);
+  if (text === undefined) return;
+  if (looksLikeOtherNamespaceFile(text)) {
+    problem(ctx, rel, 'looks like a Kubernetes manifest, not the namespace\'s properties: not read', `keep the Kestra namespace's properties (description, variables, …) in ${shown(ctx, rel)}, and the manifest elsewhere`, 'warning');
+    return;
+  }
+  const read = namespaceProps().parseNamespaceProperties(text, shown(ctx, rel), into.name, ctx.kestraMajor);
+  ctx.diagnostics.push(...read.diagnostics);
+  if (read.properties) into.properties = { namespace: into.name, file: shown(ctx, rel), line: read.line, properties: read.properties };
+}
+
+/** A `namespace.yaml` that is some other tool's (a Kubernetes Namespace manifest) makes no folder a Kestra namespace. */
+function isOtherNamespaceFile(ctx: ReadContext, rel: string): boolean {
+  const text = readText(ctx, rel, true);
+  return text === undefined || looksLikeOtherNamespaceFile(text);
+}
+
+const looksLikeOtherNamespaceFile = (text: string) => /^apiVersion\s*:/m.test(text) && /^kind\s*:/m.test(text);
+
+/** Blueprints (`_global/blueprints/`): found and listed, not deployed. */
+function readBlueprints(ctx: ReadContext, rel: string, rules: IgnoreRules): void {
   walkFiles(
     absolute(ctx, rel),
     { rules, skip: ctx.skip },
@@ -143,7 +221,7 @@ function readFoundKind(ctx: ReadContext, rel: string, rules: IgnoreRules, kind: 
       const parsed = parseYamlDocs(text);
       const root = 'docs' in parsed ? (parsed.docs[0] as Record<string, unknown> | null) : null;
       const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-      ctx.found.push({ kind, file: shown(ctx, fileRel), line: lineOfId(text), id: str(root?.id), namespace: str(root?.namespace) });
+      ctx.found.push({ kind: 'blueprint', file: shown(ctx, fileRel), line: lineOfId(text), id: str(root?.id), namespace: str(root?.namespace) });
     },
     (r, message, hint, severity) => problem(ctx, joinRel(rel, r), message, hint, severity),
   );
@@ -176,6 +254,10 @@ function mergeNamespace(ctx: ReadContext, into: TreeNamespace, from: TreeNamespa
     if (prev) clash(`KV key ${k.key}`, prev.file, k.file);
     else into.kv.push(k);
   }
+  if (from.properties) {
+    if (into.properties) clash('the properties (namespace.yaml)', into.properties.file, from.properties.file);
+    else into.properties = from.properties;
+  }
 }
 
 function readText(ctx: ReadContext, rel: string, quiet = false): string | undefined {
@@ -191,3 +273,4 @@ function readText(ctx: ReadContext, rel: string, quiet = false): string | undefi
 // Required on first use, not imported: it loads the `yaml` parser, which trees without kv.yaml
 // never need.
 const kvFiles = lazy(() => require('./kv-file') as typeof import('./kv-file'));
+const namespaceProps = lazy(() => require('./namespace-props') as typeof import('./namespace-props'));

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import type { KestraMajor } from '../flowrules';
 import type { Diagnostic, Severity } from '../util/diagnostics';
-import type { FoundObject, OtherYaml } from './types';
+import type { FoundObject, OtherYaml, TreeObjects } from './types';
 
 export interface ReadContext {
   /** Absolute folder that relative paths start from. */
@@ -19,6 +19,8 @@ export interface ReadContext {
   skip: (dir: string) => boolean;
   diagnostics: Diagnostic[];
   found: FoundObject[];
+  /** Apps, TestSuites and dashboards read (the stack decides which it deploys). */
+  objects: TreeObjects;
   otherYaml: OtherYaml[];
 }
 
@@ -31,6 +33,7 @@ export function newReadContext(root: string, opts: { displayRoot?: string; kestr
     skip: opts.skip ?? (() => false),
     diagnostics: [],
     found: [],
+    objects: { apps: [], tests: [], dashboards: [] },
     otherYaml: [],
   };
 }

@@ -77,7 +77,7 @@ function kestraObjectIn(ctx: ReadContext, abs: string, rel: string): FoundObject
   if (!mayBeKestraObject(text)) return { content };
   const kind = classifyYaml(parseYamlDocs(text), shown(ctx, rel));
   if (kind.kind === 'flow' || kind.kind === 'app' || kind.kind === 'test') {
-    return { kind: kind.kind, file: shown(ctx, rel), line: lineOfId(text), id: kind.id, namespace: kind.namespace };
+    return { kind: kind.kind, file: shown(ctx, rel), line: lineOfId(text), id: kind.id, namespace: kind.namespace, ...(kind.why !== undefined ? { why: kind.why } : {}) };
   }
   return { content };
 }

@@ -1,15 +1,17 @@
 /**
  * The flows of one folder of a repository. Each YAML file is classified by its content
- * (./classify): flows are checked (./flow-file) and kept; apps, unit tests, dashboards and
- * blueprints are listed as found; other YAML is noted and left out. A flow's namespace comes from
- * its YAML, or must equal the source's namespace, or is given by the folders below the source's
- * root — a flow that disagrees is an error at its `namespace:` line.
+ * (./classify): flows are checked (./flow-file) and kept; apps, unit tests (TestSuites) and
+ * dashboards go to the context's objects with their sources (./kestra-objects), blueprints and
+ * other unit tests are listed as found; other YAML is noted and left out. A flow's (or an app's,
+ * a test's) namespace comes from its YAML, or must equal the source's namespace, or is given by
+ * the folders below the source's root — one that disagrees is an error at its `namespace:` line.
  */
 import * as path from 'node:path';
 import { NAMESPACE_PATTERN } from '../flowrules';
 import { classifyYaml, parseYamlDocs, YAML_FILE } from './classify';
-import { checkFlowSource, decodeFlowBytes, flowTooLarge, lineOfId, MAX_FLOW_BYTES, type NamespaceExpectation } from './flow-file';
+import { checkFlowSource, decodeFlowBytes, flowTooLarge, MAX_FLOW_BYTES, type NamespaceExpectation } from './flow-file';
 import type { IgnoreRules } from './ignore-rules';
+import { takeKestraObject } from './kestra-objects';
 import { absolute, joinRel, problem, shown, type ReadContext } from './read-context';
 import { readUpTo } from './read-bytes';
 import type { TreeFlow } from './types';
@@ -94,12 +96,14 @@ function readFlowFile(ctx: ReadContext, abs: string, rel: string, subfolder: str
     problem(ctx, rel, `is not a Kestra flow (${kind.why}); ignored`, 'keep only flows in this folder, or leave the file out with the source\'s `exclude`', 'warning');
     return undefined;
   }
+  const expectation = expectedNamespace(ctx, subfolder, rel, opts);
   if (kind.kind !== 'flow' && kind.kind !== 'unparsable' && kind.kind !== 'other') {
-    ctx.found.push({ kind: kind.kind, file, line: lineOfId(text), id: kind.id, namespace: kind.namespace });
+    const needsNamespace = kind.kind === 'app' || (kind.kind === 'test' && kind.why === undefined);
+    if (needsNamespace && expectation && 'error' in expectation) ctx.diagnostics.push({ severity: 'error', file, line: 0, column: 0, message: expectation.error.replace(/^flow /, `${kind.kind === 'app' ? 'app' : 'unit test'} `), hint: expectation.hint });
+    else takeKestraObject(ctx, kind, text, 'docs' in parsed ? parsed.docs : [], rel, expectation && !('error' in expectation) ? { expectedNamespace: expectation.namespace, words: expectation.words } : {});
     return undefined;
   }
   // A flow, or YAML that does not parse (a broken flow: the checker says where).
-  const expectation = expectedNamespace(ctx, subfolder, rel, opts);
   if (expectation && 'error' in expectation) {
     ctx.diagnostics.push({ severity: 'error', file, line: 0, column: 0, message: expectation.error, hint: expectation.hint });
     return undefined;

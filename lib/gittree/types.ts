@@ -4,7 +4,7 @@
  */
 import type { Diagnostic } from '../util/diagnostics';
 import type { KestraMajor } from '../flowrules';
-import type { KestraKind } from './classify';
+import type { FoundKind } from './classify';
 
 export { KV_TYPES, type KvType } from '../model/names';
 import type { KvPair } from '../model/attributes';
@@ -39,15 +39,67 @@ export interface TreeKv extends KvPair {
   line: number;
 }
 
-/** A Kestra object a source found but does not deploy (a kind kestraform does not manage yet). */
+/**
+ * A Kestra object a source found but does not deploy itself: a blueprint, a unit test that is no
+ * TestSuite, or an object a file source left out of its files.
+ */
 export interface FoundObject {
-  kind: KestraKind;
+  kind: FoundKind;
   /** As shown in messages (project-relative). */
   file: string;
   /** Line of its `id` (1 when unknown). */
   line: number;
   id?: string;
   namespace?: string;
+  /** Why it is never deployed as found, in words (e.g. a unit test without `testCases`). */
+  why?: string;
+}
+
+/** An app (Kestra Enterprise) read from the tree: its YAML names its namespace and id. */
+export interface TreeApp {
+  namespace: string;
+  id: string;
+  /** The file as messages show it. */
+  file: string;
+  /** The file's text exactly as stored. */
+  source: string;
+  /** Line of its `id`. */
+  line: number;
+}
+
+/** A unit test in Kestra's TestSuite shape (`testCases`) of flow `flowId` in its namespace. */
+export interface TreeTestSuite {
+  namespace: string;
+  id: string;
+  flowId: string;
+  file: string;
+  source: string;
+  line: number;
+}
+
+/** A dashboard: tenant-wide, no namespace. */
+export interface TreeDashboard {
+  id: string;
+  file: string;
+  source: string;
+  line: number;
+}
+
+/** A namespace's own properties (`<ns>/namespace.yaml`), as Kestra's Namespace names them. */
+export interface TreeNamespaceProperties {
+  namespace: string;
+  file: string;
+  /** Line of the first property (1 for an empty file). */
+  line: number;
+  /** Kestra's Namespace fields but `id` and `deleted` (description, variables, allowedNamespaces, …), checked. */
+  properties: Record<string, unknown>;
+}
+
+/** The apps, TestSuites and dashboards a reader found, each with its source. */
+export interface TreeObjects {
+  apps: TreeApp[];
+  tests: TreeTestSuite[];
+  dashboards: TreeDashboard[];
 }
 
 /** A YAML file of a source's folder that is no Kestra object, and what it is instead. */
@@ -63,6 +115,8 @@ export interface TreeNamespace {
   flows: TreeFlow[];
   files: TreeFile[];
   kv: TreeKv[];
+  /** Its `namespace.yaml`, when it has one (without problems). */
+  properties?: TreeNamespaceProperties;
 }
 
 export interface ReadTreeOptions {
@@ -85,6 +139,8 @@ export interface TreeReadResult {
   namespaces: TreeNamespace[];
   /** Errors and warnings of the whole tree, sorted by file and line. */
   diagnostics: Diagnostic[];
-  /** Apps, unit tests, dashboards and blueprints of the tree (not deployed). */
+  /** Blueprints and unit tests that are no TestSuite (never deployed). */
   found: FoundObject[];
+  /** Apps and TestSuites of the namespaces read, and the tree's dashboards (`_global/dashboards/`). */
+  objects: TreeObjects;
 }

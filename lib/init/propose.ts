@@ -129,9 +129,15 @@ export function propose(scan: RepoScan, opts: ProposeOptions): Proposal {
     needs1x,
     duplicates: duplicatesOf(flows),
     protectedFlows: flows.filter((f) => DEFAULT_PROTECTED_NAMESPACES.includes(namespaceOf(f) ?? '')).map((f) => ({ file: f.rel, namespace: namespaceOf(f)!, id: idOf(f)! })),
-    unmapped: scan.yaml.filter((y) => !KESTRA_KINDS.has(y.class.kind) && !opts.files.some((m) => isUnder(y.rel, m.dir))).map((y) => ({ file: y.rel, why: y.class.kind === 'other' ? y.class.why : `not valid YAML (${(y.class as { message: string }).message})` })),
+    unmapped: scan.yaml.filter((y) => !KESTRA_KINDS.has(y.class.kind) && !opts.files.some((m) => isUnder(y.rel, m.dir)) && !isNamespaceProperties(y.rel, sources)).map((y) => ({ file: y.rel, why: y.class.kind === 'other' ? y.class.why : `not valid YAML (${(y.class as { message: string }).message})` })),
     suggestions: suggestFileMappings(scan, flows, sources, opts),
   };
+}
+
+/** A `<namespace>/namespace.yaml` of a Kestra-layout tree: the namespace object's properties, which the tree source reads. */
+function isNamespaceProperties(rel: string, sources: readonly SourceSpec[]): boolean {
+  if (!/(^|\/)namespace\.yaml$/.test(rel)) return false;
+  return sources.some((s) => s.kind === 'tree' && isUnder(rel, s.root === '.' ? '' : s.root) && rel !== 'namespace.yaml' && rel !== `${s.root}/namespace.yaml`);
 }
 
 function namespaceOf(y: ScannedYaml): string | undefined {

@@ -33,6 +33,11 @@ export function renderStack(stack: string, proposal: Proposal, preview: Preview,
     ? wrap(`Kestra 1.x: ${count(needing, 'flow')} use${needing === 1 ? 's' : ''} what Kestra 2.0 no longer parses (${example.construct} at ${example.file}:${example.line}${needing > 1 ? ', …' : ''}; \`kestraform validate --stack ${stack}\` lists them all once you target 2): rewrite them, then set 2.`, 92).map((l) => `      // ${l}`)
     : [];
   const header = wrap(`Stack "${stack}": this repository's Kestra objects, as \`${invocation}\` found them.`, 97).join('\n * ');
+  // Objects only Kestra Enterprise takes (apps, unit tests, namespace objects, 2.x dashboards): the edition that deploys them, left for the user to set.
+  const enterprise = preview.stack.settings.found.filter((f) => f.edition === 'ee');
+  const edition = enterprise.length
+    ? [...wrap(`This repository also holds ${summarizeKinds(enterprise.map((f) => f.kind))} that only Kestra Enterprise takes (listed by validate and plan, not deployed). Deploying to Kestra Enterprise? Set the edition to deploy them too:`, 92).map((l) => `      // ${l}`), "      // edition: 'ee',"]
+    : [];
   return `/**
  * ${header}
  * It is your code now: change the sources below as the repository changes. A flow's namespace is
@@ -49,7 +54,7 @@ ${version.join('\n')}${version.length ? '\n' : ''}      kestraVersion: ${proposa
       // prune: true,
       // State is a local file (.kestraform/state/${stack}.json). For CI runners to share it, keep it in Kestra:
       // backend: { type: 'kestra-kv', namespace: '<namespace>' },
-    });
+${edition.join('\n')}${edition.length ? '\n' : ''}    });
     // The Kestra to reconcile: KESTRA_URL, KESTRA_TENANT and credentials come from the environment
     // (without KESTRA_URL, kestraform starts its embedded local server).
     new KestraProvider(this, 'kestra');

@@ -14,6 +14,12 @@ import { FilesApi, type DirectoryEntry, type NamespaceFileInfo } from './files';
 import { KvApi, type KvEntryInfo, type KvLiveValue, type PutKvOptions } from './kv';
 import { NamespacesApi } from './namespaces';
 import { TriggersApi, type TriggerRuntimeState } from './triggers';
+import { InstanceApi, type KestraEdition } from './instance';
+import { NamespaceObjectsApi, type NamespaceObject } from './namespace-objects';
+import { SecretsApi, type SecretListing, type SecretToPut } from './secrets';
+import { AppsApi, type AppSummary, type AppWithSource } from './apps';
+import { TestSuitesApi, type TestSuiteInfo, type TestSuiteRunResult } from './tests';
+import { DashboardsApi, type DashboardInfo } from './dashboards';
 import type { KvType } from '../model/names';
 
 export interface KestraClientOptions extends Omit<KestraClientConfig, 'tenant' | 'timeoutMs'> {
@@ -51,6 +57,12 @@ export class KestraClient {
   private readonly kv: KvApi;
   private readonly namespaces: NamespacesApi;
   private readonly triggers: TriggersApi;
+  private readonly instance: InstanceApi;
+  private readonly namespaceObjects: NamespaceObjectsApi;
+  private readonly secrets: SecretsApi;
+  private readonly apps: AppsApi;
+  private readonly testSuites: TestSuitesApi;
+  private readonly dashboards: DashboardsApi;
   private readonly validateOptions: ValidateOptions;
 
   constructor(options: KestraClientOptions) {
@@ -75,6 +87,12 @@ export class KestraClient {
     this.kv = new KvApi(this.http, pageSize);
     this.namespaces = new NamespacesApi(this.http, pageSize);
     this.triggers = new TriggersApi(this.http, pageSize);
+    this.instance = new InstanceApi(this.http);
+    this.namespaceObjects = new NamespaceObjectsApi(this.http, pageSize, this.instance);
+    this.secrets = new SecretsApi(this.http, pageSize);
+    this.apps = new AppsApi(this.http, pageSize);
+    this.testSuites = new TestSuitesApi(this.http, pageSize);
+    this.dashboards = new DashboardsApi(this.http, pageSize);
     this.validateOptions = { ...DEFAULT_VALIDATE_OPTIONS, ...options.validateBatch };
   }
 
@@ -176,6 +194,149 @@ export class KestraClient {
   /** Sets a trigger's runtime `disabled` flag, as an operator does from Kestra's Triggers page. */
   setTriggerDisabled(trigger: { namespace: string; flowId: string; triggerId: string }, disabled: boolean): Promise<void> {
     return this.triggers.setTriggerDisabled(trigger, disabled);
+  }
+
+  // Apps (Kestra Enterprise; named by the uid Kestra gives them)
+
+  /** Every app of exactly `namespace` (all pages; no sources). */
+  searchApps(namespace: string): Promise<AppSummary[]> {
+    return this.apps.searchApps(namespace);
+  }
+
+  /** The app with its source, or null when there is none with that uid. */
+  getApp(uid: string): Promise<AppWithSource | null> {
+    return this.apps.getApp(uid);
+  }
+
+  createApp(source: string): Promise<AppWithSource> {
+    return this.apps.createApp(source);
+  }
+
+  updateApp(uid: string, source: string): Promise<AppWithSource> {
+    return this.apps.updateApp(uid, source);
+  }
+
+  /** Deletes an app; one already gone is fine. */
+  deleteApp(uid: string): Promise<void> {
+    return this.apps.deleteApp(uid);
+  }
+
+  setAppEnabled(uid: string, enabled: boolean): Promise<void> {
+    return this.apps.setAppEnabled(uid, enabled);
+  }
+
+  // Unit tests (Kestra Enterprise test suites)
+
+  /** Every test suite of exactly `namespace` (not its children), with sources. */
+  searchTestSuites(namespace: string): Promise<TestSuiteInfo[]> {
+    return this.testSuites.searchTestSuites(namespace);
+  }
+
+  getTestSuite(namespace: string, id: string): Promise<TestSuiteInfo | null> {
+    return this.testSuites.getTestSuite(namespace, id);
+  }
+
+  createTestSuite(source: string): Promise<TestSuiteInfo> {
+    return this.testSuites.createTestSuite(source);
+  }
+
+  updateTestSuite(namespace: string, id: string, source: string): Promise<TestSuiteInfo> {
+    return this.testSuites.updateTestSuite(namespace, id, source);
+  }
+
+  /** Deletes a test suite; one already gone is fine. */
+  deleteTestSuite(namespace: string, id: string): Promise<void> {
+    return this.testSuites.deleteTestSuite(namespace, id);
+  }
+
+  /** Kestra's problems with the source, in its words; undefined when it takes it. */
+  validateTestSuite(source: string): Promise<string | undefined> {
+    return this.testSuites.validateTestSuite(source);
+  }
+
+  /** Runs the suite's test cases (Kestra executes the flow) and answers the result. */
+  runTestSuite(namespace: string, id: string): Promise<TestSuiteRunResult> {
+    return this.testSuites.runTestSuite(namespace, id);
+  }
+
+  // Dashboards (tenant-wide)
+
+  /** Every dashboard, with sources (all pages). */
+  searchDashboards(): Promise<DashboardInfo[]> {
+    return this.dashboards.searchDashboards();
+  }
+
+  getDashboard(id: string): Promise<DashboardInfo | null> {
+    return this.dashboards.getDashboard(id);
+  }
+
+  /** Creates a dashboard; on Kestra 1.x the answer's id is the one Kestra made up. */
+  createDashboard(source: string): Promise<DashboardInfo> {
+    return this.dashboards.createDashboard(source);
+  }
+
+  updateDashboard(id: string, source: string): Promise<DashboardInfo> {
+    return this.dashboards.updateDashboard(id, source);
+  }
+
+  /** Deletes a dashboard; one already gone is fine. */
+  deleteDashboard(id: string): Promise<void> {
+    return this.dashboards.deleteDashboard(id);
+  }
+
+  /** Kestra's problems with the source, in its words; undefined when it takes it. */
+  validateDashboard(source: string): Promise<string | undefined> {
+    return this.dashboards.validateDashboard(source);
+  }
+
+  // The instance (outside the tenant)
+
+  /** The server's edition (`OSS` or `EE`) and version, from GET /api/v1/configs (asked once per client). */
+  getEdition(): Promise<KestraEdition> {
+    return this.instance.getEdition();
+  }
+
+  // Namespace objects (Kestra Enterprise)
+
+  /** The namespace object, or null when there is none (EE: 404); open-source Kestra's `{id}` as it answers it. */
+  getNamespace(id: string): Promise<NamespaceObject | null> {
+    return this.namespaceObjects.getNamespace(id);
+  }
+
+  createNamespace(ns: NamespaceObject): Promise<NamespaceObject> {
+    return this.namespaceObjects.createNamespace(ns);
+  }
+
+  /** Replaces the whole namespace object. */
+  updateNamespace(ns: NamespaceObject): Promise<NamespaceObject> {
+    return this.namespaceObjects.updateNamespace(ns);
+  }
+
+  /** Deletes a namespace object; one already gone is fine. */
+  deleteNamespace(id: string): Promise<void> {
+    return this.namespaceObjects.deleteNamespace(id);
+  }
+
+  /** Every namespace object (all pages), of `prefix` and below when given; none on open-source Kestra. */
+  searchNamespaceObjects(prefix?: string): Promise<NamespaceObject[]> {
+    return this.namespaceObjects.searchNamespaceObjects(prefix);
+  }
+
+  // Secrets (values are never read back)
+
+  /** The secrets of exactly `namespace` (all pages): keys and metadata, and whether Kestra may write them. */
+  listSecrets(namespace: string): Promise<SecretListing> {
+    return this.secrets.listSecrets(namespace);
+  }
+
+  /** Creates or replaces a secret (Kestra Enterprise). */
+  putSecret(namespace: string, secret: SecretToPut): Promise<void> {
+    return this.secrets.putSecret(namespace, secret);
+  }
+
+  /** Deletes a secret; one already gone is fine. */
+  deleteSecret(namespace: string, key: string): Promise<void> {
+    return this.secrets.deleteSecret(namespace, key);
   }
 
   /** Releases pooled connections. The client must not be used afterwards. */

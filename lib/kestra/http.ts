@@ -26,8 +26,10 @@ export type QueryParams = ReadonlyArray<readonly [string, string]>;
 
 export interface RequestSpec {
   method: HttpMethod;
-  /** Path below `/api/v1/{tenant}`, already encoded, e.g. `/flows/company.team`. */
+  /** Path below `/api/v1/{tenant}`, already encoded, e.g. `/flows/company.team` (below `/api/v1` when `instance`). */
   path: string;
+  /** An instance endpoint, outside any tenant (`/api/v1/configs`): `path` is below `/api/v1`. */
+  instance?: boolean;
   query?: QueryParams;
   headers?: Record<string, string>;
   body?: { data: Buffer | string; contentType: string };
@@ -143,7 +145,7 @@ export class HttpTransport {
   }
 
   private async attemptNow(spec: RequestSpec, attempt: number): Promise<HttpResponse> {
-    const fullPath = `/api/v1/${this.options.tenant}${spec.path}`;
+    const fullPath = spec.instance ? `/api/v1${spec.path}` : `/api/v1/${this.options.tenant}${spec.path}`;
     const query = encodeQuery(spec.query);
     const identity: RequestIdentity = { method: spec.method, path: fullPath, target: spec.target };
     const bodyBytes = typeof spec.body?.data === 'string' ? Buffer.from(spec.body.data) : spec.body?.data;

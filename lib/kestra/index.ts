@@ -20,6 +20,12 @@ export type { FlowValidation, ValidateOptions } from './flow-validate';
 export { checkFilePath, type DirectoryEntry, type NamespaceFileInfo } from './files';
 export type { KvEntryInfo, KvLiveValue, PutKvOptions } from './kv';
 export type { TriggerRuntimeState } from './triggers';
+export type { KestraEdition } from './instance';
+export type { NamespaceObject } from './namespace-objects';
+export type { SecretListing, SecretMeta, SecretTag, SecretToPut } from './secrets';
+export type { AppSummary, AppWithSource } from './apps';
+export type { TestSuiteInfo, TestSuiteRunResult, UnitTestResult, AssertionResult, AssertionRunError, TestState } from './tests';
+export type { DashboardInfo } from './dashboards';
 export {
   encodeKvBody,
   expectedLiveKv,

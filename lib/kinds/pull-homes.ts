@@ -17,16 +17,32 @@ export class PullHomes {
 
   /** The file for a new flow `id` of `namespace`. */
   flow(namespace: string, id: string): Home {
-    const found = this.homes.filter((h) => h.kind === 'flow' && h.namespace === namespace) as Extract<PullHomeSetting, { kind: 'flow' }>[];
+    return this.inFolder('flow', namespace, id, {
+      none: `stack "${this.stack}" names no folder for new flows of namespace ${namespace} — add a Flows source bound to it (\`namespace: '${namespace}'\`), or \`newFlows: { '${namespace}': '<folder>' }\` on a Flows source`,
+      several: (dirs) => `the flows of namespace ${namespace} live in several folders (${dirs}), so a new one has no obvious place — name one with \`newFlows: { '${namespace}': '<folder>' }\` on its Flows source`,
+    });
+  }
+
+  /** The file for a new app, unit test or dashboard `id` (dashboards: namespace TENANT_SCOPE), beside those of its kind the stack already reads. */
+  object(kind: 'app' | 'test' | 'dashboard', namespace: string, id: string): Home {
+    const what = { app: 'apps', test: 'unit tests', dashboard: 'dashboards' }[kind];
+    const of = kind === 'dashboard' ? '' : ` of namespace ${namespace}`;
+    return this.inFolder(kind, namespace, id, {
+      none: `stack "${this.stack}" names no folder for new ${what}${of} — keep them in Kestra's layout (${kind === 'dashboard' ? '_global/dashboards/' : `<namespace>/${kind === 'app' ? 'apps' : 'tests'}/`} of a NamespaceTree), or write the file yourself and import it`,
+      several: (dirs) => `the ${what}${of} live in several folders (${dirs}), so a new one has no obvious place — write it where it belongs, then import it`,
+    });
+  }
+
+  /** `<dir>/<id><extension>` of the one folder the stack keeps objects of a kind and namespace in. */
+  private inFolder(kind: 'flow' | 'app' | 'test' | 'dashboard', namespace: string, id: string, words: { none: string; several(dirs: string): string }): Home {
+    const found = this.homes.filter((h) => h.kind === kind && h.namespace === namespace) as Array<{ dir: string; extension: string } | { candidates: string[] } | { refused: string }>;
     const refusal = found.find((h) => 'refused' in h);
     if (refusal && 'refused' in refusal) return { refused: refusal.refused };
     const dirs = [...new Set(found.flatMap((h) => ('dir' in h ? [h.dir] : 'candidates' in h ? h.candidates : [])))].sort();
     const single = dirs.length === 1 && found.every((h) => 'dir' in h) ? (found[0] as { dir: string; extension: string }) : undefined;
     if (single) return { file: this.abs(single.dir, `${id}${single.extension}`) };
-    if (!found.length) {
-      return { refused: `stack "${this.stack}" names no folder for new flows of namespace ${namespace} — add a Flows source bound to it (\`namespace: '${namespace}'\`), or \`newFlows: { '${namespace}': '<folder>' }\` on a Flows source` };
-    }
-    return { refused: `the flows of namespace ${namespace} live in several folders (${dirs.map((d) => d || '.').join(', ')}), so a new one has no obvious place — name one with \`newFlows: { '${namespace}': '<folder>' }\` on its Flows source` };
+    if (!found.length) return { refused: words.none };
+    return { refused: words.several(dirs.map((d) => d || '.').join(', ')) };
   }
 
   /** The file for a new namespace file `kestraPath` of `namespace`: the folder mapped to the longest prefix of it. */

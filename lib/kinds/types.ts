@@ -91,6 +91,12 @@ export interface ObjectView {
   ttl?: string;
   /** Local resources. */
   triggers?: Record<string, string>;
+  /** A namespace object's properties (Kestra's names), those the stack manages. */
+  properties?: Record<string, unknown>;
+  /** A secret: the environment variable its value comes from, and what is known of the value. */
+  valueFrom?: string;
+  valueStatus?: 'changed' | 'unchanged' | 'unknown';
+  tags?: Record<string, string>;
 }
 
 /** How a change or a drift shows, kind-neutral: renderers draw these without knowing the kind. */
@@ -140,6 +146,8 @@ export interface RefreshContext {
   remove(address: string): void;
   /** The desired objects of a namespace, every kind (a kind decides from them what else is worth reading). */
   declared(namespace: string): readonly DesiredBase[];
+  /** State's entries of a namespace (or of the tenant scope), every kind. */
+  recorded(namespace: string): readonly StateEntry[];
   /** Content reads go through this bound (the client bounds requests as a whole). */
   read<T>(fn: () => Promise<T>): Promise<T>;
   now(): number;
@@ -192,6 +200,8 @@ export interface WriteContext {
   client: unknown;
   /** The Kestra line the stack targets (its `kestraVersion`); 2 when not given. */
   kestraMajor?: 1 | 2;
+  /** State's entry at an address, as apply keeps it (e.g. the id Kestra gave an object on create). */
+  entry?(address: string): StateEntry | undefined;
 }
 
 /** State as apply keeps it, as far as a kind's follow-up reads need it. */
@@ -242,6 +252,21 @@ export interface KindHandler<D extends DesiredBase = DesiredBase, L extends Live
   readonly noun: { one: string; many: string; column: string };
   /** Terraform-local resources have no live side in Kestra (null_resource, terraform_data). */
   readonly localOnly?: boolean;
+  /**
+   * `tenant`: the objects are tenant-wide (dashboards), addressed in the reserved scope
+   * TENANT_SCOPE and refreshed once for it; every other kind lives in namespaces.
+   */
+  readonly scope?: 'namespace' | 'tenant';
+  /**
+   * The edition of Kestra the kind needs on a Kestra line (`'ee'`: Enterprise only), if any. A stack
+   * declaring such objects fails before any request against a server of another edition.
+   */
+  requiredEdition?(kestraMajor: 1 | 2): 'ee' | undefined;
+  /**
+   * `prune` never deletes objects of this kind kestraform did not create (secrets, whose values
+   * cannot be read back; namespace objects; tenant-wide dashboards): they are reported only.
+   */
+  readonly neverPruned?: boolean;
   /** Apply phase of its writes and of its removals (a phase starts when the previous is done). */
   readonly phases: { write: number; remove: number };
   /** The attribute names whose `lifecycle.ignore_changes` stops an update. */

@@ -2,12 +2,21 @@
  * Natural-key addresses, the one way kestraform names a Kestra object in plans, state and
  * messages: `<kind>:<namespace><separator><name>` — `flow:company.team/hello`,
  * `file:company.team:/scripts/etl.py`, `kv:company.team/api_url`. A namespace never holds "/" or
- * ":", so the first separator after it ends it. Terraform-local resources (null_resource,
- * terraform_data) keep their Terraform address, `<type>.<logical id>`, which holds no ":".
+ * ":", so the first separator after it ends it. A namespace object is named by its namespace
+ * alone (`namespace:company.team`); tenant-wide objects (dashboards) live in the reserved scope
+ * `_global` (`dashboard:_global/overview`), which no namespace can be named (a namespace starts
+ * with a lowercase letter or digit). Terraform-local resources (null_resource, terraform_data)
+ * keep their Terraform address, `<type>.<logical id>`, which holds no ":".
  */
 
 /** The character between namespace and name, per kind ("/" unless said here). */
 const SEPARATORS: Record<string, '/' | ':'> = { file: ':' };
+
+/** Kinds whose one object per namespace is named by the namespace itself. */
+const SELF_NAMED = new Set(['namespace']);
+
+/** The scope of tenant-wide objects (dashboards), in place of a namespace; Kestra's Git layout calls its folder `_global`. */
+export const TENANT_SCOPE = '_global';
 
 export interface ObjectAddress {
   kind: string;
@@ -17,6 +26,7 @@ export interface ObjectAddress {
 }
 
 export function formatAddress(kind: string, namespace: string, name: string): string {
+  if (SELF_NAMED.has(kind)) return `${kind}:${namespace}`;
   return `${kind}:${namespace}${SEPARATORS[kind] ?? '/'}${name}`;
 }
 
@@ -26,6 +36,10 @@ export function parseAddress(address: string): ObjectAddress | undefined {
   if (colon <= 0) return undefined;
   const kind = address.slice(0, colon);
   if (!/^[a-z][a-z0-9_-]*$/.test(kind)) return undefined;
+  if (SELF_NAMED.has(kind)) {
+    const namespace = address.slice(colon + 1);
+    return namespace === '' || /[/:]/.test(namespace) ? undefined : { kind, namespace, name: namespace };
+  }
   const sep = SEPARATORS[kind] ?? '/';
   const end = address.indexOf(sep, colon + 1);
   if (end <= colon + 1) return undefined;
@@ -43,8 +57,13 @@ export function namespaceOfAddress(address: string): string | undefined {
 }
 
 /** How to write an address of each built-in kind, for messages about a malformed one. */
-export const ADDRESS_FORMS = 'flow:NAMESPACE/ID, file:NAMESPACE:/PATH or kv:NAMESPACE/KEY';
+export const ADDRESS_FORMS = 'flow:NAMESPACE/ID, file:NAMESPACE:/PATH, kv:NAMESPACE/KEY, app:NAMESPACE/ID, test:NAMESPACE/ID, dashboard:_global/ID, namespace:NAMESPACE or secret:NAMESPACE/KEY';
 
 export const flowAddress = (namespace: string, id: string): string => formatAddress('flow', namespace, id);
 export const fileAddress = (namespace: string, path: string): string => formatAddress('file', namespace, path);
 export const kvAddress = (namespace: string, key: string): string => formatAddress('kv', namespace, key);
+export const appAddress = (namespace: string, id: string): string => formatAddress('app', namespace, id);
+export const testAddress = (namespace: string, id: string): string => formatAddress('test', namespace, id);
+export const dashboardAddress = (id: string): string => formatAddress('dashboard', TENANT_SCOPE, id);
+export const namespaceObjectAddress = (namespace: string): string => formatAddress('namespace', namespace, namespace);
+export const secretAddress = (namespace: string, key: string): string => formatAddress('secret', namespace, key);

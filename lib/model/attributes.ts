@@ -52,3 +52,49 @@ export type KvAttributes = KvPair & {
   /** The environment whose KV overlay gave the pair a value, type or description its file does not hold. */
   rewritten_for?: string;
 };
+
+/** A Kestra Enterprise app: its YAML source as Kestra stores it (the app's `namespace` and `id` are in it). */
+export type AppAttributes = {
+  namespace: string;
+  app_id: string;
+  source: string;
+  source_file?: string;
+};
+
+/** A Kestra Enterprise unit test (TestSuite) of flow `flow_id` in its namespace: its YAML source. */
+export type TestAttributes = {
+  namespace: string;
+  test_id: string;
+  flow_id: string;
+  content: string;
+  source_file?: string;
+};
+
+/** A dashboard (tenant-wide): its YAML source, as Kestra returns it in `sourceCode`. */
+export type DashboardAttributes = {
+  dashboard_id: string;
+  source_code: string;
+  source_file?: string;
+};
+
+/**
+ * The Kestra Enterprise namespace object: Kestra's Namespace fields but `id` and `deleted`, named
+ * as Kestra takes them (camelCase: description, variables, allowedNamespaces, …).
+ */
+export type NamespaceAttributes = {
+  namespace_id: string;
+  properties: Record<string, unknown>;
+  source_file?: string;
+};
+
+/**
+ * A namespace secret. Its value is never in cdk.tf.json: `value_from_env` names the environment
+ * variable that holds it when kestraform runs.
+ */
+export type SecretAttributes = {
+  namespace: string;
+  secret_key: string;
+  value_from_env: string;
+  secret_description?: string;
+  secret_tags?: Record<string, string>;
+};

@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import { FLOW_ID_PATTERN, NAMESPACE_PATTERN } from '../flowrules';
-import { FILE_TYPE, FLOW_TYPE, KV_KEY_PATTERN, KV_TYPE, KV_TYPES } from './names';
+import { APP_TYPE, DASHBOARD_TYPE, FILE_TYPE, FLOW_TYPE, KV_KEY_PATTERN, KV_TYPE, KV_TYPES, NAMESPACE_TYPE, SECRET_TYPE, TEST_TYPE } from './names';
 import { namespaceFilePathProblem } from './file-paths';
-import type { FileAttributes, FlowAttributes, KvAttributes } from './attributes';
+import type { AppAttributes, DashboardAttributes, FileAttributes, FlowAttributes, KvAttributes, NamespaceAttributes, SecretAttributes, TestAttributes } from './attributes';
 
 export * from './names';
 
@@ -58,13 +58,57 @@ export const kvAttributes = z.object({
   rewritten_for: z.string().optional(),
 });
 
+const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable');
+
+// Kestra's id patterns: TestSuite ids hold no ".", flow ids (and the flows a test names) may.
+const objectId = z.string().min(1).max(100).regex(FLOW_ID_PATTERN, 'must match ^[a-zA-Z0-9][a-zA-Z0-9._-]*');
+
+export const appAttributes = z.object({
+  namespace,
+  app_id: objectId,
+  source: z.string().min(1, 'must not be empty'),
+  source_file: z.string().optional(),
+});
+
+export const testAttributes = z.object({
+  namespace,
+  test_id: z.string().min(1).max(100).regex(/^[a-zA-Z0-9][a-zA-Z0-9_-]*$/, 'must match ^[a-zA-Z0-9][a-zA-Z0-9_-]* (a TestSuite id holds no ".")'),
+  flow_id: objectId,
+  content: z.string().min(1, 'must not be empty'),
+  source_file: z.string().optional(),
+});
+
+export const dashboardAttributes = z.object({
+  dashboard_id: z.string().min(1).regex(/^[^/\s]+$/, 'must hold no "/" and no white space'),
+  source_code: z.string().min(1, 'must not be empty'),
+  source_file: z.string().optional(),
+});
+
+export const namespaceAttributes = z.object({
+  namespace_id: namespace,
+  properties: z.record(z.string(), z.unknown()).superRefine((p, ctx) => {
+    for (const key of ['id', 'deleted']) {
+      if (key in p) ctx.addIssue({ code: 'custom', message: `must not hold \`${key}\` (kestraform sets it: the namespace is namespace_id)` });
+    }
+  }),
+  source_file: z.string().optional(),
+});
+
+export const secretAttributes = z.object({
+  namespace,
+  secret_key: z.string().min(1).regex(/^[^/\s]+$/, 'must hold no "/" and no white space'),
+  value_from_env: envVarName,
+  secret_description: z.string().optional(),
+  secret_tags: z.record(z.string(), z.string()).optional(),
+});
+
 export const localAttributes = z.object({
   triggers: z.record(z.string(), z.string()).optional(),
   triggers_replace: z.unknown().optional(),
   input: z.unknown().optional(),
 });
 
-export type { FlowAttributes, FileAttributes, KvAttributes } from './attributes';
+export type { FlowAttributes, FileAttributes, KvAttributes, AppAttributes, TestAttributes, DashboardAttributes, NamespaceAttributes, SecretAttributes } from './attributes';
 
 // The schemas describe exactly the plain attribute types of ./attributes (a compile-time check).
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -72,7 +116,12 @@ const schemasMatchTypes: [
   Same<z.infer<typeof flowAttributes>, FlowAttributes>,
   Same<z.infer<typeof fileAttributes>, FileAttributes>,
   Same<z.infer<typeof kvAttributes>, KvAttributes>,
-] = [true, true, true];
+  Same<z.infer<typeof appAttributes>, AppAttributes>,
+  Same<z.infer<typeof testAttributes>, TestAttributes>,
+  Same<z.infer<typeof dashboardAttributes>, DashboardAttributes>,
+  Same<z.infer<typeof namespaceAttributes>, NamespaceAttributes>,
+  Same<z.infer<typeof secretAttributes>, SecretAttributes>,
+] = [true, true, true, true, true, true, true, true];
 void schemasMatchTypes;
 
 /** Formats zod issues as `attr: message` lines. */
@@ -81,4 +130,13 @@ export function describeIssues(error: z.ZodError): string[] {
 }
 
 /** Each Kestra resource type's attribute schema. */
-export const attributeSchemas: Record<string, z.ZodType> = { [FLOW_TYPE]: flowAttributes, [FILE_TYPE]: fileAttributes, [KV_TYPE]: kvAttributes };
+export const attributeSchemas: Record<string, z.ZodType> = {
+  [FLOW_TYPE]: flowAttributes,
+  [FILE_TYPE]: fileAttributes,
+  [KV_TYPE]: kvAttributes,
+  [APP_TYPE]: appAttributes,
+  [TEST_TYPE]: testAttributes,
+  [DASHBOARD_TYPE]: dashboardAttributes,
+  [NAMESPACE_TYPE]: namespaceAttributes,
+  [SECRET_TYPE]: secretAttributes,
+};

@@ -10,14 +10,22 @@ export type BackendSettings = { type: 'local'; path?: string } | { type: 'kestra
 
 /** A Kestra object a source found in the repository that the stack does not deploy. */
 export type FoundSetting = {
-  kind: 'flow' | 'app' | 'test' | 'dashboard' | 'blueprint';
+  /** `namespace`: a namespace object (a tree's `<ns>/namespace.yaml`). */
+  kind: 'flow' | 'app' | 'test' | 'dashboard' | 'blueprint' | 'namespace';
   /** Project-relative file, and the line of its `id`. */
   file: string;
   line: number;
   id?: string;
   namespace?: string;
-  /** Why it is not deployed: a kind kestraform does not manage, or a protected namespace. */
+  /** Why it is not deployed: a kind kestraform does not manage (here), or a protected namespace. */
   reason: 'kind-not-managed' | 'protected-namespace';
+  /**
+   * `ee`: kestraform deploys it to Kestra Enterprise only, and the stack does not say `edition:
+   * 'ee'` (an app, a unit test, a namespace object; a dashboard on Kestra 2.x).
+   */
+  edition?: 'ee';
+  /** What keeps it out, in words, with what to do about it (e.g. not a Kestra TestSuite: no `testCases`). */
+  why?: string;
 };
 
 /**
@@ -30,7 +38,16 @@ export type PullHomeSetting =
   /** New flows of this namespace have no home: why (an environment that renames namespaces). */
   | { kind: 'flow'; namespace: string; refused: string }
   | { kind: 'file'; namespace: string; dir: string; prefix: string }
-  | { kind: 'kv'; namespace: string; file: string };
+  | { kind: 'kv'; namespace: string; file: string }
+  /**
+   * New apps, unit tests and dashboards go to `<dir>/<id><extension>` (as flows do; dashboards
+   * are tenant-wide: their namespace is the reserved scope `_global`).
+   */
+  | { kind: 'app' | 'test' | 'dashboard'; namespace: string; dir: string; extension: '.yml' | '.yaml' }
+  | { kind: 'app' | 'test' | 'dashboard'; namespace: string; candidates: string[] }
+  | { kind: 'app' | 'test'; namespace: string; refused: string }
+  /** A namespace object new in Kestra (Enterprise) goes to this file (`<ns>/namespace.yaml`). */
+  | { kind: 'namespace'; namespace: string; file: string };
 
 /**
  * Where a stack deploys: the name of that Kestra (`dev`, `prod`; stacks naming the same one share
@@ -76,6 +93,8 @@ export type StackSettings = {
   target: TargetSettings;
   /** Absent: every runtime value is handled by its default (`keep`). */
   runtime_state?: RuntimeStateSettings;
+  /** The Kestra edition the stack says it deploys to (absent: not said, which deploys as `oss`). */
+  edition?: 'oss' | 'ee';
 };
 
 /** Namespaces a stack never writes unless it names others: Kestra's own. */

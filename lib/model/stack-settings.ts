@@ -25,12 +25,14 @@ const diagnostic = z.object({
 });
 
 const found = z.object({
-  kind: z.enum(['flow', 'app', 'test', 'dashboard', 'blueprint']),
+  kind: z.enum(['flow', 'app', 'test', 'dashboard', 'blueprint', 'namespace']),
   file: z.string(),
   line: z.number(),
   id: z.string().optional(),
   namespace: z.string().optional(),
   reason: z.enum(['kind-not-managed', 'protected-namespace']),
+  edition: z.literal('ee').optional(),
+  why: z.string().optional(),
 });
 
 const pullHome = z.union([
@@ -39,6 +41,10 @@ const pullHome = z.union([
   z.object({ kind: z.literal('flow'), namespace: z.string(), refused: z.string() }),
   z.object({ kind: z.literal('file'), namespace: z.string(), dir: z.string(), prefix: z.string() }),
   z.object({ kind: z.literal('kv'), namespace: z.string(), file: z.string() }),
+  z.object({ kind: z.enum(['app', 'test', 'dashboard']), namespace: z.string(), dir: z.string(), extension: z.enum(['.yml', '.yaml']) }),
+  z.object({ kind: z.enum(['app', 'test', 'dashboard']), namespace: z.string(), candidates: z.array(z.string()) }),
+  z.object({ kind: z.enum(['app', 'test']), namespace: z.string(), refused: z.string() }),
+  z.object({ kind: z.literal('namespace'), namespace: z.string(), file: z.string() }),
 ]);
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable');
@@ -72,6 +78,7 @@ export const stackSettings = z.object({
   environment: simpleName.optional(),
   target: targetSettings.default({}),
   runtime_state: runtimeStateSettings.optional(),
+  edition: z.enum(['oss', 'ee']).optional(),
 });
 
 // The schema describes exactly the plain types of ./settings (a compile-time check).

@@ -90,7 +90,9 @@ function driftLines(items: DriftItem[], p: Paint, kinds: KindRegistry): string[]
     } else if (d.drift === 'deleted') {
       out.push(p.red(`  # ${d.address} has been deleted outside kestraform`));
     } else {
-      out.push(p.cyan(`  # ${d.address} was created outside kestraform (not managed; left alone unless the stack prunes)`));
+      const h = kinds.has(d.kind) ? kinds.of(d.kind) : undefined;
+      const fate = h?.neverPruned ? `left alone: prune never deletes a ${h.noun.one} kestraform did not create` : 'left alone unless the stack prunes';
+      out.push(p.cyan(`  # ${d.address} was created outside kestraform (not managed; ${fate})`));
     }
     out.push('');
   }

@@ -3,6 +3,8 @@
  * the in-memory or on-disk store. Test knobs are not here: see test-knobs.ts.
  */
 import { Router } from './router';
+import { KESTRA_PATHS } from './kestra-paths';
+import { editionHeaders, offerGate, type Edition } from './edition';
 import { Store } from './store';
 import { DiskStore } from './persist';
 import { RequestLog } from './request-log';
@@ -13,7 +15,12 @@ import { flowRoutes } from './routes/flows';
 import { fileRoutes } from './routes/files';
 import { kvRoutes } from './routes/kv';
 import { namespaceRoutes } from './routes/namespaces';
+import { secretRoutes } from './routes/secrets';
+import { instanceRoutes } from './routes/instance';
 import { triggerRoutes } from './routes/triggers';
+import { appRoutes } from './routes/apps';
+import { testSuiteRoutes } from './routes/tests';
+import { dashboardRoutes } from './routes/dashboards';
 
 export interface KestraHandlerOptions extends Credentials {
   /** Keep the data in this folder (default: in memory). */
@@ -28,6 +35,14 @@ export interface KestraHandlerOptions extends Credentials {
    * flow's namespace, or one of its ancestors, starts with (FlowRepositoryInterface.isNamespaceExists).
    */
   requireExistingNamespace?: boolean;
+  /**
+   * The edition played (default `oss`): in `oss`, the operations only Kestra's Enterprise Edition
+   * has are answered as open-source Kestra answers an operation it lacks (edition.ts); in `ee`,
+   * the EE routes the emulator implements are served (namespace objects, secrets, apps, tests…).
+   */
+  edition?: Edition;
+  /** `oss`: the keys of the server's `SECRET_<KEY>` environment variables, which OSS lists as its (read-only) secrets. */
+  ossSecrets?: readonly string[];
 }
 
 const DEFAULT_MAX_BODY_BYTES = 512 * 1024 * 1024;
@@ -35,9 +50,16 @@ const DEFAULT_MAX_BODY_BYTES = 512 * 1024 * 1024;
 export function createKestraHandler(opts: KestraHandlerOptions = {}): KestraHandler {
   const major = opts.kestraMajor ?? 2;
   const tenant = opts.tenant ?? 'main';
-  const router = kestraRouter(new Store(opts.dataDir ? new DiskStore(opts.dataDir) : undefined), major, { requireExistingNamespace: opts.requireExistingNamespace ?? false });
+  const edition = opts.edition ?? 'oss';
+  const router = kestraRouter(new Store(opts.dataDir ? new DiskStore(opts.dataDir) : undefined), major, {
+    requireExistingNamespace: opts.requireExistingNamespace ?? false,
+    edition,
+    ossSecrets: opts.ossSecrets ?? [],
+    basicAuth: !!opts.basicAuth,
+  });
   const steps = [
     sendReply(),
+    ...(edition === 'ee' ? [editionHeaders(edition)] : []),
     answerErrors(major),
     readBody(opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
     checkApiPrefix(),
@@ -49,12 +71,25 @@ export function createKestraHandler(opts: KestraHandlerOptions = {}): KestraHand
   return assembleHandler(steps, new RequestLog(), router.list());
 }
 
-function kestraRouter(store: Store, major: 1 | 2, settings: { requireExistingNamespace: boolean }): Router {
-  const router = new Router();
+interface RouterSettings {
+  requireExistingNamespace: boolean;
+  edition: Edition;
+  ossSecrets: readonly string[];
+  basicAuth: boolean;
+}
+
+function kestraRouter(store: Store, major: 1 | 2, settings: RouterSettings): Router {
+  // Whoever registers a route, one the edition does not offer is never served.
+  const router = new Router(KESTRA_PATHS, offerGate(KESTRA_PATHS, settings.edition, major));
   flowRoutes(router, store, major, settings);
   fileRoutes(router, store, major);
   kvRoutes(router, store, major);
-  namespaceRoutes(router, store);
+  namespaceRoutes(router, store, { major, edition: settings.edition });
+  secretRoutes(router, store, { major, edition: settings.edition, ossSecrets: settings.ossSecrets });
+  instanceRoutes(router, { major, edition: settings.edition, basicAuth: settings.basicAuth });
   triggerRoutes(router, store, major);
+  appRoutes(router, store, major);
+  testSuiteRoutes(router, store, major);
+  dashboardRoutes(router, store, major);
   return router;
 }

@@ -1,9 +1,10 @@
 /**
  * The embedded Kestra server: the subset of Kestra's REST API kestraform uses (flows, namespace
  * files, KV, namespaces), with Kestra's paths, statuses and bodies, in memory or on disk, in the
- * 1.x or 2.x line (`kestraMajor`) and optionally with the operator setting
- * kestra.require-existing-namespace; every other path of Kestra's specs is answered as Kestra
- * answers an operation it does not offer (router.ts). It serves `kestraform` without KESTRA_URL,
+ * 1.x or 2.x line (`kestraMajor`), as open-source Kestra or its Enterprise Edition (`edition`,
+ * edition.ts: in `oss` the EE-only operations are not offered) and optionally with the operator
+ * setting kestra.require-existing-namespace; every other path of Kestra's specs is answered as
+ * Kestra answers an operation it does not offer (router.ts). It serves `kestraform` without KESTRA_URL,
  * the tests and the benchmarks; it is not a Kestra.
  *
  * A plain handler (handler.ts) served over HTTP (listen.ts); the test knobs (test-knobs.ts) wrap
@@ -22,6 +23,7 @@ export type { RequestLogEntry } from './request-log';
 export { RequestLog } from './request-log';
 export type { KestraHandler, Step, Exchange } from './pipeline';
 export { createKestraHandler, type KestraHandlerOptions } from './handler';
+export { parseEdition, EDITIONS, type Edition } from './edition';
 export { listen, type ListenOptions, type Listening } from './listen';
 export type { KnobbedHandler, ServerKnobs, ResponseOverride, TestKnobOptions } from './test-knobs';
 

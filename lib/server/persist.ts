@@ -12,9 +12,13 @@ import { sweepAtomicTemps, writeFileAtomic } from '../util/atomic-write';
 // emulated write, never tears one).
 const WRITE = { syncDirectory: false };
 
+/** The document folders, one per kind of object. */
+const DOC_KINDS = ['flows', 'files', 'kv', 'dirs', 'apps', 'tests', 'dashboards', 'namespaces', 'secrets'] as const;
+export type DocKind = (typeof DOC_KINDS)[number];
+
 export class DiskStore {
   constructor(readonly dir: string) {
-    for (const sub of ['flows', 'files', 'kv', 'dirs', 'blobs']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
+    for (const sub of [...DOC_KINDS, 'blobs']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
     this.sweepTemps();
   }
 
@@ -22,15 +26,15 @@ export class DiskStore {
     return createHash('sha256').update(parts.join('\u0000')).digest('hex') + '.json';
   }
 
-  writeDoc(kind: 'flows' | 'files' | 'kv' | 'dirs', name: string, doc: unknown): void {
+  writeDoc(kind: DocKind, name: string, doc: unknown): void {
     writeFileAtomic(path.join(this.dir, kind, name), JSON.stringify(doc), WRITE);
   }
 
-  removeDoc(kind: 'flows' | 'files' | 'kv' | 'dirs', name: string): void {
+  removeDoc(kind: DocKind, name: string): void {
     fs.rmSync(path.join(this.dir, kind, name), { force: true });
   }
 
-  readAll<T>(kind: 'flows' | 'files' | 'kv' | 'dirs'): T[] {
+  readAll<T>(kind: DocKind): T[] {
     const dir = path.join(this.dir, kind);
     const out: T[] = [];
     for (const name of fs.readdirSync(dir)) {
@@ -54,6 +58,6 @@ export class DiskStore {
 
   /** Temp files of writes that a crash interrupted are garbage: the renamed documents are whole. */
   private sweepTemps(): void {
-    for (const sub of ['flows', 'files', 'kv', 'dirs', 'blobs']) sweepAtomicTemps(path.join(this.dir, sub));
+    for (const sub of [...DOC_KINDS, 'blobs']) sweepAtomicTemps(path.join(this.dir, sub));
   }
 }

@@ -14,10 +14,13 @@
  *   (TenantAliasingRooter, kestra-io/kestra 3d9ad1b9: `/api/v1/flows/x` is `/api/v1/main/flows/x`;
  *   never for `/api/v1/main/…` or `/api/v1/configs`);
  * - when nothing serves the path for this method: 405 if a served route has the path for another
- *   method (Micronaut's onRouteMiss), else 404.
+ *   method (Micronaut's onRouteMiss), else 404;
+ * - a route whose operation the edition does not offer (edition.ts: EE-only operations in `oss`)
+ *   is never added, whoever registers it: its path stays reserved, so it is answered as not offered.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { KESTRA_PATHS } from './kestra-paths';
+import type { OfferGate, ReservedRows } from './edition';
 
 export interface RequestContext {
   method: string;
@@ -44,8 +47,10 @@ export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;
 
 export interface Route {
   method: string;
-  /** Template below /api/v1/{tenant}, e.g. `/flows/{namespace}/{id}`. */
+  /** Template below /api/v1/{tenant}, e.g. `/flows/{namespace}/{id}` (below /api/v1 for an instance route). */
   template: string;
+  /** An instance route, outside any tenant (`/api/v1/configs`): `template` is below /api/v1. */
+  instance?: boolean;
   operationId: string;
   /** Query parameters the handler reads (the contract test checks them against Kestra's spec). */
   query: string[];
@@ -70,6 +75,11 @@ interface Compiled {
 
 const TENANT_PREFIX = '/api/v1/{tenant}';
 
+/** The route's full path template, as Kestra's specs write it (`/api/v1/{tenant}/flows/{namespace}`, `/api/v1/configs`). */
+export function fullTemplate(route: Pick<Route, 'template' | 'instance'>): string {
+  return (route.instance ? '/api/v1' : TENANT_PREFIX) + route.template;
+}
+
 function compile(fullTemplate: string): Compiled {
   const parts = fullTemplate.split('/').filter(Boolean);
   const segments = parts.map((p) => (p.startsWith('{') ? null : p));
@@ -92,7 +102,14 @@ export class Router {
   /** Kestra's paths by segment count: method and compiled template. */
   private readonly reserved = new Map<number, Array<{ method: string; template: string; c: Compiled }>>();
 
-  constructor(reserved: ReadonlyArray<readonly [template: string, methods: string]> = KESTRA_PATHS) {
+  /** Routes the edition does not offer: registered, never served. */
+  private readonly withheld: Route[] = [];
+
+  /** `offers`: whether the edition offers an operation (default: every one). */
+  constructor(
+    reserved: ReservedRows = KESTRA_PATHS,
+    private readonly offers: OfferGate = () => true,
+  ) {
     for (const [template, methods] of reserved) {
       const c = compile(template);
       const list = this.reserved.get(c.segments.length) ?? [];
@@ -102,26 +119,36 @@ export class Router {
   }
 
   add(route: Route): void {
-    this.served.push({ route, c: compile(TENANT_PREFIX + route.template) });
+    const template = fullTemplate(route);
+    if (!this.offers(route.method, template)) {
+      this.withheld.push(route);
+      return;
+    }
+    this.served.push({ route, c: compile(template) });
   }
 
   list(): Route[] {
     return this.served.map((s) => s.route);
   }
 
+  /** Routes registered for operations the edition does not offer (answered as not offered). */
+  listWithheld(): Route[] {
+    return [...this.withheld];
+  }
+
   /** How a request for `pathname` (the full URL path) is routed; `tenant` is the tenant an aliased path gets. */
   resolve(method: string, pathname: string, tenant: string): Resolution {
     const parts = pathname.split('/').filter(Boolean).map(safeDecode);
-    const direct = this.closest(method, parts);
+    const direct = this.closest(method, parts, tenant);
     if (direct) return direct;
     if (pathname.startsWith('/api/v1/') && !/^\/api\/v1\/main\/.*$/.test(pathname) && pathname !== `/api/v1/${tenant}` && !pathname.startsWith(`/api/v1/${tenant}/`) && pathname !== '/api/v1/configs') {
-      const aliased = this.closest(method, ['api', 'v1', tenant, ...parts.slice(2)]);
+      const aliased = this.closest(method, ['api', 'v1', tenant, ...parts.slice(2)], tenant);
       if (aliased) return aliased;
     }
     return { kind: 'miss', allowed: this.served.filter((s) => s.route.method !== method && matches(s.c, parts)).map((s) => s.route.method) };
   }
 
-  private closest(method: string, parts: string[]): Resolution | undefined {
+  private closest(method: string, parts: string[], servedTenant: string): Resolution | undefined {
     let best: { literals: number; served?: { route: Route; c: Compiled }; reserved?: { template: string; c: Compiled } } | undefined;
     for (const s of this.served) {
       if (s.route.method !== method || !matches(s.c, parts)) continue;
@@ -140,6 +167,8 @@ export class Router {
         if (name !== undefined) params[name] = parts[i];
       });
       const { tenant, ...own } = params;
+      // An instance route names no tenant: it runs as the served one.
+      if (route.instance) return { kind: 'route', route, params, tenant: servedTenant, subPath: '/' + parts.slice(2).join('/') };
       return { kind: 'route', route, params: own, tenant, subPath: '/' + parts.slice(3).join('/') };
     }
     const shape = best.reserved!.c.shape;

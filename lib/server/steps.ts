@@ -5,7 +5,7 @@
  * tenant the route names (TenantValidationFilter runs after routing), call the route's handler.
  */
 import type * as http from 'node:http';
-import type { Reply, RequestContext, Router } from './router';
+import { fullTemplate, type Reply, type RequestContext, type Router } from './router';
 import type { Exchange, Step } from './pipeline';
 import { authProblem, type Credentials } from './auth';
 import { HttpError, badRequest, errorBody, internalError, methodNotAllowed, payloadTooLarge, routeMiss, unauthenticated } from './errors';
@@ -89,7 +89,7 @@ export function matchRoute(router: Router, tenant: string): Step {
       if (found.kind !== 'route') throw found.allowed.length ? methodNotAllowed(ex.method, ex.url.pathname + ex.url.search, found.allowed) : routeMiss();
       ex.api = { tenant: found.tenant, subPath: found.subPath };
       ex.matched = { route: found.route, params: found.params };
-      ex.record.route = `/api/v1/{tenant}${found.route.template}`;
+      ex.record.route = fullTemplate(found.route);
       ex.record.operationId = found.route.operationId;
       return next();
     },

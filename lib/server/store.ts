@@ -1,6 +1,7 @@
 /**
  * The embedded server's data: flows with revisions, namespace files with revisions and
- * directories, typed KV entries with expiry. In memory, optionally backed by a DiskStore.
+ * directories, typed KV entries with expiry, apps, test suites and dashboards, EE namespace objects
+ * and secrets (their metadata). In memory, optionally backed by a DiskStore.
  */
 import { createHash } from 'node:crypto';
 import { DiskStore } from './persist';
@@ -52,10 +53,81 @@ export interface KvRecord {
   revision: number;
 }
 
+/** An EE app: its source and what Kestra's ApiApp / ApiAppSource say of it, read once at write time. */
+export interface AppRecord {
+  /** Kestra's handle of the app, made up on create (IdUtils.create). */
+  uid: string;
+  namespace: string;
+  id: string;
+  type: string;
+  /** `displayName`. */
+  name?: string;
+  flowId?: string;
+  tags: string[];
+  source: string;
+  /** Set by enable/disable, not by the source. */
+  disabled: boolean;
+  created: string;
+  updated: string;
+}
+
+/** An EE test suite (TestSuite): the source and its model. */
+export interface TestSuiteRecord {
+  namespace: string;
+  id: string;
+  flowId: string;
+  description?: string;
+  /** The model's `testCases`, as Kestra's TestSuite JSON carries them. */
+  testCases: unknown[];
+  disabled: boolean;
+  source: string;
+}
+
+/** A dashboard: the source and the model fields of DashboardResponse. */
+export interface DashboardRecord {
+  id: string;
+  title: string;
+  description?: string;
+  timeWindow: { default: string; max: string };
+  charts?: unknown[];
+  source: string;
+  created: string;
+  updated: string;
+}
+
+/** An EE namespace object: Kestra's Namespace as the API answers it, but `deleted` (always false while it exists). */
+export interface NamespaceObjectRecord {
+  id: string;
+  /** The other fields sent, as sent (those of the line's Namespace schema). */
+  properties: Record<string, unknown>;
+}
+
+/**
+ * An EE namespace secret: its metadata and a digest of its value. The value itself is never kept
+ * (nothing returns it, and the data folder must not hold it).
+ */
+export interface SecretRecord {
+  namespace: string;
+  key: string;
+  description?: string;
+  tags: Array<{ key: string; value: string }>;
+  valueSha256: string;
+}
+
 export class Store {
   readonly flows = new Map<string, FlowRecord>();
   readonly files = new Map<string, FileRecord>();
   readonly kv = new Map<string, KvRecord>();
+  /** Apps by uid. */
+  readonly apps = new Map<string, AppRecord>();
+  /** Test suites by testSuiteKey. */
+  readonly testSuites = new Map<string, TestSuiteRecord>();
+  /** Dashboards by id (tenant-wide). */
+  readonly dashboards = new Map<string, DashboardRecord>();
+  /** EE namespace objects by id. */
+  readonly namespaceObjects = new Map<string, NamespaceObjectRecord>();
+  /** EE namespace secrets by secretKey. */
+  readonly secrets = new Map<string, SecretRecord>();
   /**
    * Directory entries per namespace (no trailing slash, never the root): made for every parent of
    * an upload and by createDirectory, as Kestra's metadata index does, and kept when their files
@@ -79,6 +151,11 @@ export class Store {
     for (const f of disk.readAll<FlowRecord>('flows')) this.indexFlow(f);
     for (const f of disk.readAll<FileRecord>('files')) this.indexFile(f);
     for (const k of disk.readAll<KvRecord>('kv')) this.kv.set(kvKey(k.namespace, k.key), k);
+    for (const a of disk.readAll<AppRecord>('apps')) this.apps.set(a.uid, a);
+    for (const t of disk.readAll<TestSuiteRecord>('tests')) this.testSuites.set(testSuiteKey(t.namespace, t.id), t);
+    for (const d of disk.readAll<DashboardRecord>('dashboards')) this.dashboards.set(d.id, d);
+    for (const n of disk.readAll<NamespaceObjectRecord>('namespaces')) this.namespaceObjects.set(n.id, n);
+    for (const x of disk.readAll<SecretRecord>('secrets')) this.secrets.set(secretKey(x.namespace, x.key), x);
     for (const d of disk.readAll<{ namespace: string; dirs: string[] }>('dirs')) for (const dir of d.dirs) this.addDir(d.namespace, dir);
     // Data written before directory entries were kept: every parent of a live file is one.
     for (const f of this.files.values()) if (!currentFile(f).deleted) for (const dir of ancestorDirectories(f.path)) this.addDir(f.namespace, dir);
@@ -200,6 +277,63 @@ export class Store {
     return existed;
   }
 
+  // apps, test suites, dashboards
+  saveApp(a: AppRecord): void {
+    this.apps.set(a.uid, a);
+    this.disk?.writeDoc('apps', DiskStore.keyName(a.uid), a);
+  }
+
+  removeApp(uid: string): boolean {
+    const existed = this.apps.delete(uid);
+    this.disk?.removeDoc('apps', DiskStore.keyName(uid));
+    return existed;
+  }
+
+  saveTestSuite(t: TestSuiteRecord): void {
+    this.testSuites.set(testSuiteKey(t.namespace, t.id), t);
+    this.disk?.writeDoc('tests', DiskStore.keyName(t.namespace, t.id), t);
+  }
+
+  removeTestSuite(namespace: string, id: string): boolean {
+    const existed = this.testSuites.delete(testSuiteKey(namespace, id));
+    this.disk?.removeDoc('tests', DiskStore.keyName(namespace, id));
+    return existed;
+  }
+
+  saveDashboard(d: DashboardRecord): void {
+    this.dashboards.set(d.id, d);
+    this.disk?.writeDoc('dashboards', DiskStore.keyName(d.id), d);
+  }
+
+  removeDashboard(id: string): boolean {
+    const existed = this.dashboards.delete(id);
+    this.disk?.removeDoc('dashboards', DiskStore.keyName(id));
+    return existed;
+  }
+
+  // EE namespace objects and secrets
+  saveNamespaceObject(n: NamespaceObjectRecord): void {
+    this.namespaceObjects.set(n.id, n);
+    this.disk?.writeDoc('namespaces', DiskStore.keyName(n.id), n);
+  }
+
+  removeNamespaceObject(id: string): boolean {
+    const existed = this.namespaceObjects.delete(id);
+    this.disk?.removeDoc('namespaces', DiskStore.keyName(id));
+    return existed;
+  }
+
+  saveSecret(x: SecretRecord): void {
+    this.secrets.set(secretKey(x.namespace, x.key), x);
+    this.disk?.writeDoc('secrets', DiskStore.keyName(x.namespace, x.key), x);
+  }
+
+  removeSecret(namespace: string, key: string): boolean {
+    const existed = this.secrets.delete(secretKey(namespace, key));
+    this.disk?.removeDoc('secrets', DiskStore.keyName(namespace, key));
+    return existed;
+  }
+
   /** Every namespace that holds anything. */
   namespaces(): Set<string> {
     const out = new Set<string>();
@@ -213,6 +347,8 @@ export class Store {
 export const flowKey = (ns: string, id: string) => `${ns}\u0000${id}`;
 export const fileKey = (ns: string, p: string) => `${ns}\u0000${p}`;
 export const kvKey = (ns: string, k: string) => `${ns}\u0000${k}`;
+export const testSuiteKey = (ns: string, id: string) => `${ns}\u0000${id}`;
+export const secretKey = (ns: string, key: string) => `${ns}\u0000${key}`;
 
 export function currentRevision(f: FlowRecord): FlowRevision {
   return f.revisions[f.revisions.length - 1];

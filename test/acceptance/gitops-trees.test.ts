@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startKestraServer, type RunningKestraServer } from '../../lib/server';
+import { KestraClient } from '../../lib/kestra';
 import { describeWithShared, SHARED } from '../support/shared';
 import { packedTarball, userRepo, type UserRepo } from './packaged';
 
@@ -56,12 +57,20 @@ function enablePrune(repo: UserRepo): void {
   fs.writeFileSync(file, text.replace('// prune: true,', 'prune: true,'));
 }
 
+/** Sets the stack's edition to Kestra Enterprise, as a user would by uncommenting the line init wrote. */
+function enableEnterprise(repo: UserRepo): void {
+  const file = path.join(repo.dir, 'stacks', 'main.ts');
+  const text = fs.readFileSync(file, 'utf8');
+  expect(text).toContain("// edition: 'ee',");
+  fs.writeFileSync(file, text.replace("// edition: 'ee',", "edition: 'ee',"));
+}
+
 describeWithShared('corpus/gitops-trees', 'real repositories, kestraform installed from npm pack', () => {
   let server: RunningKestraServer;
   let env: Record<string, string>;
   /** An embedded Kestra of the line the repository's flows need (init picks it: 1.x for flows with taskDefaults or ForEach). */
-  const kestra = async (kestraMajor: 1 | 2) => {
-    server = await startKestraServer({ port: 0, kestraMajor });
+  const kestra = async (kestraMajor: 1 | 2, edition: 'oss' | 'ee' = 'oss') => {
+    server = await startKestraServer({ port: 0, kestraMajor, edition });
     env = { KESTRA_URL: server.url };
   };
   beforeAll(() => {
@@ -133,8 +142,8 @@ describeWithShared('corpus/gitops-trees', 'real repositories, kestraform install
     }
   });
 
-  it('guglxni/lighthouse-kestra: flows in layer folders, namespace only in the YAML; apps and flow tests listed as not managed', async () => {
-    await kestra(1);
+  it('guglxni/lighthouse-kestra: flows in layer folders, namespace only in the YAML; apps deployed to Kestra Enterprise, flow tests that are no TestSuite listed', async () => {
+    await kestra(1, 'ee');
     const repo = userRepo(path.join(TREES, 'guglxni__lighthouse-kestra'));
     try {
       const init = await repo.run(['init', '--files', 'flows/_namespace_files=company.team.lighthouse']);
@@ -143,21 +152,43 @@ describeWithShared('corpus/gitops-trees', 'real repositories, kestraform install
       const folders = ['flows', 'apps', 'tests', 'flow-tests', 'ingest', 'process', 'serve', 'deliver', 'monitors', 'maintenance', 'sql', 'topics', 'prompts'];
       await seedFolderNamespaces(server, folders);
       enablePrune(repo);
+      // Without an edition the apps are listed, with the hint to set one.
+      const before = await repo.run(['plan'], env);
+      expect(before.code).toBe(0);
+      expect(before.stdout).toMatch(/app \(Kestra Enterprise\)\s+company\.team\.lighthouse\.serve\/chat\s+flows\/apps\/chat\.yaml:1\s+— Kestra Enterprise only: set edition: 'ee'/);
+      enableEnterprise(repo);
       const plan = await planJson(repo, env);
       expect(flowsOf(plan)).toHaveLength(16);
       expect(namespacesOf(flowsOf(plan))).toEqual(['deliver', 'ingest', 'maintenance', 'monitors', 'process', 'serve'].map((l) => `company.team.lighthouse.${l}`));
       expect(filesOf(plan)).toEqual(['/prompts/system.md', '/topics/agentic-eng.yaml', '/topics/data-eng-ai.yaml', '/topics/indie-saas.yaml', '/topics/solana-zk.yaml'].map((p) => `company.team.lighthouse:${p}`));
+      expect(acting(plan).filter((a) => a.startsWith('create app:'))).toEqual(['chat', 'dashboard', 'deepdive'].map((a) => `create app:company.team.lighthouse.serve/${a}`));
       expect(acting(plan).filter((a) => a.startsWith('delete'))).toEqual([]);
       const text = await repo.run(['plan'], env);
       expect(text.code).toBe(0);
       expect(text.stderr).not.toMatch(/error/i);
       const notManaged = text.stdout.slice(text.stdout.indexOf('Not managed by this stack'));
-      for (const app of ['chat', 'dashboard', 'deepdive']) expect(notManaged).toMatch(new RegExp(`app \\(Kestra Enterprise\\)\\s+company\\.team\\.lighthouse\\.serve/${app}\\s+flows/apps/${app}\\.yaml:1`));
-      for (const t of ['test_brief_shape', 'test_classify_schema', 'test_rss_dedup']) expect(notManaged).toMatch(new RegExp(`unit test \\(Kestra Enterprise\\)\\s+company\\.team\\.lighthouse\\.tests/${t}\\s+tests/flow_tests/${t}\\.yaml:1`));
+      for (const t of ['test_brief_shape', 'test_classify_schema', 'test_rss_dedup']) expect(notManaged).toMatch(new RegExp(`unit test \\(Kestra Enterprise\\)\\s+company\\.team\\.lighthouse\\.tests/${t}\\s+tests/flow_tests/${t}\\.yaml:1\\s+— not a Kestra TestSuite`));
+      expect(text.stdout).toMatch(/apps\s+/);
       expect((await repo.run(['validate'])).code).toBe(0);
       expect((await repo.run(['apply', '--auto-approve'], env)).code).toBe(0);
       expect(await stillThere(server, folders)).toEqual([]);
       expect((await repo.run(['plan', '--detailed-exitcode'], env)).code).toBe(0);
+
+      // An app edited through the API is drift, with its diff.
+      const client = new KestraClient({ url: server.url });
+      const chat = (await client.searchApps('company.team.lighthouse.serve')).find((a) => a.id === 'chat')!;
+      const source = (await client.getApp(chat.uid))!.source;
+      await client.updateApp(chat.uid, source.replace('# Chat the brief', '# Chat the brief (edited in the UI)'));
+      await client.close();
+      const drift = await repo.run(['drift'], env);
+      expect(drift.code).toBe(2);
+      expect(drift.stdout).toContain('# app:company.team.lighthouse.serve/chat has changed outside kestraform');
+      expect(drift.stdout).toContain('+      # Chat the brief (edited in the UI)');
+
+      // The embedded server cannot execute flows, so it runs no test.
+      const test = await repo.run(['test'], { KESTRA_URL: undefined });
+      expect(test.code).toBe(1);
+      expect(test.stderr).toContain('the embedded local Kestra server cannot execute flows, so it cannot run unit tests');
     } finally {
       repo.cleanup();
     }

@@ -51,12 +51,29 @@ describe('kestraform server', () => {
     try {
       expect(banner).toContain('Embedded Kestra 2.x API');
       expect(banner).not.toContain('require-existing-namespace');
+      expect(banner).toContain('open-source edition');
+      expect(await (await fetch(`${url}/api/v1/configs`)).json()).toMatchObject({ edition: 'OSS' });
       expect((await fetch(`${url}/api/v1/main/flows`, { method: 'POST', body: FLOW, headers: { 'Content-Type': 'application/x-yaml' } })).status).toBe(200);
       expect((await fetch(`${url}/api/v1/main/namespaces/brand.new/kv`)).status).toBe(405);
       expect((await fetch(`${url}/api/v1/main/flows/brand.new/nope`)).headers.get('content-type')).toBe('application/problem+json');
     } finally {
       await stop(child);
     }
+  });
+
+  it('--edition ee plays the Enterprise Edition (said at start-up and by /api/v1/configs); --edition is checked', async () => {
+    const { url, banner, child } = await startServer(['--edition', 'ee']);
+    try {
+      expect(banner).toContain('Enterprise Edition');
+      expect(await (await fetch(`${url}/api/v1/configs`)).json()).toMatchObject({ edition: 'EE' });
+      const created = await fetch(`${url}/api/v1/main/namespaces`, { method: 'POST', body: JSON.stringify({ id: 'company', deleted: false }), headers: { 'Content-Type': 'application/json' } });
+      expect(created.status).toBe(200);
+    } finally {
+      await stop(child);
+    }
+    const bad = await runCli(REPO, ['server', '--port', '0', '--edition', 'enterprise'], {});
+    expect(bad.code).not.toBe(0);
+    expect(bad.stdout + bad.stderr).toContain('--edition must be oss or ee, not "enterprise"');
   });
 
   it("makes apply against a server with the setting on stop before any write, saying what the setting is and what to do", async () => {

@@ -11,7 +11,7 @@ import { App, Aspects, Fn, Lazy, TerraformElement, TerraformOutput, TerraformSta
 import { Construct, type IConstruct } from 'constructs';
 import { Resource as NullResource } from '@cdktf/provider-null/lib/resource';
 import { NullProvider } from '@cdktf/provider-null/lib/provider';
-import { KestraFlow, KestraKv, KestraNamespaceFile, KestraProvider, KestraStack, NamespaceTree, type KestraStackOptions } from 'kestraform';
+import { KestraApp, KestraDashboard, KestraFlow, KestraKv, KestraNamespace, KestraNamespaceFile, KestraProvider, KestraStack, KestraTestSuite, NamespaceSecrets, NamespaceTree, type KestraStackOptions } from 'kestraform';
 import { DataResource } from '../../lib/constructs/cdk';
 import { INDENTED_UP_TO } from '../../lib/constructs/fast-synth/json-writer';
 import { PLAIN_SYNTH_ENV, type SynthesisMode } from '../../lib/constructs/fast-synth/guard';
@@ -64,6 +64,37 @@ function buildMoves(stack: KestraStack): void {
   new KestraKv(stack, 'unmoved', { namespace: 'company.team', key: 'U', type: 'STRING', value: 'u' });
 }
 
+/** Kestra's layout with an app, a TestSuite, a dashboard and a namespace.yaml of nested properties. */
+function enterpriseTree(): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kf-direct-ee-'));
+  const files: Record<string, string> = {
+    'company.team/flows/hello.yml': flow('hello'),
+    'company.team/apps/form.yaml': 'id: form\nnamespace: company.team\ntype: io.kestra.plugin.ee.apps.App\nblocks: []\n',
+    'company.team/tests/hello_works.yaml': 'id: hello_works\nnamespace: company.team\nflowId: hello\ntestCases:\n  - id: c\n    type: io.kestra.core.tests.flow.UnitTest\n    assertions: []\n',
+    'company.team/namespace.yaml': 'description: Team\nvariables:\n  empty: {}\n  list: []\n  none: null\n  deep: {b: [1, {c: "${not.a.token}"}], a: true}\nallowedNamespaces:\n  - namespace: company.other\n',
+    '_global/dashboards/overview.yaml': 'id: overview\ntitle: Overview\ncharts: []\n',
+  };
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), text);
+  }
+  return root;
+}
+
+/** The Enterprise kinds from a tree and from code: bare, with meta-arguments, with an override. */
+function buildEnterprise(stack: KestraStack, tree: string): void {
+  new KestraProvider(stack, 'kestra');
+  new NamespaceTree(stack, 'tree', { root: tree });
+  const ns = new KestraNamespace(stack, 'ns', { namespace: 'company.data', properties: { description: 'Data', variables: { z: { y: [] }, a: {} }, concurrency: { limit: 2, behavior: 'QUEUE' } } });
+  new KestraApp(stack, 'app', { namespace: 'company.data', appId: 'form', source: 'id: form\nnamespace: company.data\ntype: io.kestra.plugin.ee.apps.App\n', dependsOn: [ns] });
+  new KestraTestSuite(stack, 'test', { namespace: 'company.data', testId: 't', flowId: 'f', content: 'id: t\nnamespace: company.data\nflowId: f\ntestCases: [{id: c, type: io.kestra.core.tests.flow.UnitTest, assertions: []}]\n', lifecycle: { preventDestroy: true } });
+  const dashboard = new KestraDashboard(stack, 'dashboard', { dashboardId: 'ops', sourceCode: 'id: ops\ntitle: Ops\ncharts: []\n' });
+  dashboard.addOverride('source_file', 'dashboards/ops.yaml');
+  const overridden = new KestraNamespace(stack, 'overridden', { namespace: 'company.ops', properties: { variables: { a: 1 } } });
+  overridden.addOverride('properties.variables.b', 2);
+  new NamespaceSecrets(stack, 'secrets', { namespace: 'company.data', secrets: { DB: { fromEnv: 'CI_DB', tags: { team: 'data' } }, API: { fromEnv: 'CI_API', description: 'api' } } });
+}
+
 interface Synthesized {
   /** cdk.tf.json of each stack, by stack name. */
   texts: Record<string, string>;
@@ -113,6 +144,30 @@ describe('fast synthesis of token-free Kestra resources', () => {
     expect(resources.kestra_flow.numbered.content).toMatch(/# 5\n$/);
     expect(resources.kestra_kv.kv.description).toBe('${lower("TOKEN")}');
     expect(Object.keys(resources.null_resource)).toHaveLength(2);
+  });
+
+  it('writes the Enterprise kinds exactly as cdktf does, from a tree and from code', () => {
+    const tree = enterpriseTree();
+    try {
+      const synthesize = (mode: SynthesisMode) =>
+        synthesizeApp((app) => {
+          const stack = new KestraStack(app, 'ee', { synthesis: mode, edition: 'ee' });
+          buildEnterprise(stack, tree);
+          return [stack];
+        });
+      const { fast, plain } = bothModes(synthesize);
+      expect(fast).toEqual(plain);
+      const sameLayout = (t: string) => t.replace(/\{\s+\}/g, '{}').replace(/\[\s+\]/g, '[]');
+      expect(sameLayout(synthesize('fast').texts.ee)).toBe(sameLayout(synthesize('plain').texts.ee));
+      const resources = (fast.ee as { resource: Record<string, Record<string, Record<string, unknown>>> }).resource;
+      expect(Object.keys(resources).sort()).toEqual(['kestra_app', 'kestra_dashboard', 'kestra_flow', 'kestra_namespace', 'kestra_namespace_secret', 'kestra_test']);
+      const fromTree = Object.values(resources.kestra_namespace).find((n) => n.namespace_id === 'company.team')!;
+      expect(fromTree.properties).toEqual({ description: 'Team', variables: { empty: {}, list: [], none: null, deep: { b: [1, { c: '${not.a.token}' }], a: true } }, allowedNamespaces: [{ namespace: 'company.other' }] });
+      expect(Object.values(resources.kestra_namespace).find((n) => n.namespace_id === 'company.ops')!.properties).toEqual({ variables: { a: 1, b: 2 } });
+      expect(Object.keys(resources.kestra_namespace_secret)).toHaveLength(2);
+    } finally {
+      fs.rmSync(tree, { recursive: true, force: true });
+    }
   });
 
   it('writes the same text as cdktf, but for whitespace inside empty objects and lists', () => {

@@ -109,7 +109,7 @@ describe('source constructs', () => {
     const out = synth((s) => new NamespaceTree(s, 'tree', { root: 'kestra' }));
     expect(out.kestraform.namespaces).toEqual([]);
     expect(addresses(out)).toEqual(['kestra_flow a.b f <- kestra/a.b/flows/f.yml']);
-    expect(out.kestraform.found).toEqual([{ kind: 'app', file: 'kestra/a.b/apps/x.yaml', line: 1, id: 'x', namespace: 'a.b', reason: 'kind-not-managed' }]);
+    expect(out.kestraform.found).toEqual([{ kind: 'app', file: 'kestra/a.b/apps/x.yaml', line: 1, id: 'x', namespace: 'a.b', reason: 'kind-not-managed', edition: 'ee', why: "Kestra Enterprise only: set edition: 'ee' on the stack to deploy apps" }]);
     expect(out.kestraform.pull_homes).toContainEqual({ kind: 'flow', namespace: 'empty.ns', dir: 'kestra/empty.ns/flows', extension: '.yml' });
   });
 });

@@ -15,6 +15,10 @@ type Json = Record<string, unknown>;
 function convert(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(convert);
   if (!node || typeof node !== 'object') return node;
+  // A bare `{type: object}` is how Micronaut's generator writes Java's Object (the values of a
+  // Map<String, Object>: a namespace's variables, a filter's value): any JSON value.
+  const keys = Object.keys(node);
+  if (keys.length === 1 && (node as Json).type === 'object') return {};
   const o: Json = {};
   for (const [k, v] of Object.entries(node as Json)) {
     if (k === '$ref' && typeof v === 'string' && v.startsWith('#/')) o[k] = `spec${v}`;
@@ -70,5 +74,34 @@ export class OpenApiValidator {
     const fn = this.cache.get(key);
     if (!fn) return null;
     return fn(body) ? [] : (fn.errors ?? []).map((e) => `${e.instancePath || '(body)'} ${e.message}`);
+  }
+
+  /** Errors of a JSON request `body` against the operation's application/json request schema; null = none declared. */
+  validateRequest(template: string, method: string, body: unknown): string[] | null {
+    const key = `request ${method} ${template}`;
+    if (!this.cache.has(key)) {
+      const op = this.operation(template, method);
+      const schema = ((op?.requestBody as Json | undefined)?.content as Record<string, Json> | undefined)?.['application/json']?.schema;
+      this.cache.set(key, schema ? this.ajv.compile(convert(schema) as Json) : null);
+    }
+    const fn = this.cache.get(key);
+    if (!fn) return null;
+    return fn(body) ? [] : (fn.errors ?? []).map((e) => `${e.instancePath || '(body)'} ${e.message}`);
+  }
+
+  /** A component schema's own property names (`allOf` parts included), e.g. of `Namespace`. */
+  schemaProperties(name: string): string[] {
+    const schemas = (this.doc.components.schemas ?? {}) as Record<string, Json>;
+    const out = new Set<string>();
+    const visit = (s: Json | undefined) => {
+      if (!s) return;
+      for (const p of Object.keys((s.properties ?? {}) as Json)) out.add(p);
+      for (const part of (s.allOf ?? []) as Json[]) {
+        const ref = part.$ref;
+        visit(typeof ref === 'string' ? schemas[ref.replace('#/components/schemas/', '')] : part);
+      }
+    };
+    visit(schemas[name]);
+    return [...out].sort();
   }
 }

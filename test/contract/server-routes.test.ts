@@ -7,6 +7,7 @@
  * Micronaut's 405 when the path is served for other methods), never taken by another route.
  */
 import { startKestraServer, type RunningKestraServer } from '../../lib/server';
+import { fullTemplate } from '../../lib/server/router';
 import { describeWithShared } from '../support/shared';
 import { OpenApiValidator } from './openapi-validator';
 import { SPEC_DIR } from './client-spec';
@@ -27,7 +28,7 @@ describeWithShared('kestra-api', 'embedded server ⇄ Kestra OpenAPI spec', () =
     const [own, other] = major === 2 ? [specs[2], specs[1]] : [specs[1], specs[2]];
     const problems: string[] = [];
     for (const r of servers[major].routes) {
-      const template = `/api/v1/{tenant}${r.template}`;
+      const template = fullTemplate(r);
       const op = own.operation(template, r.method);
       if (!op) {
         problems.push(`${r.method} ${template} is not in Kestra's ${major}.x spec`);
@@ -54,7 +55,7 @@ describeWithShared('kestra-api', 'embedded server ⇄ Kestra OpenAPI spec', () =
       const server = servers[major];
       const spec = file === 'openapi-ee.yml' ? specs[2] : specs[1];
       const shape = (t: string) => t.replace(/\{[^}]+\}/g, '{}');
-      const served = new Map(server.routes.map((r) => [`${r.method} ${shape(`/api/v1/{tenant}${r.template}`)}`, r.operationId]));
+      const served = new Map(server.routes.map((r) => [`${r.method} ${shape(fullTemplate(r))}`, r.operationId]));
       const ops: Array<{ method: string; template: string; operationId: string }> = [];
       for (const template of spec.templates()) {
         for (const method of ['get', 'post', 'put', 'patch', 'delete']) {
@@ -82,7 +83,7 @@ describeWithShared('kestra-api', 'embedded server ⇄ Kestra OpenAPI spec', () =
             problems.push(`${label} (${operationId}, not offered) was taken by ${entry.operationId}`);
             return;
           }
-          const allowed = server.routes.filter((r) => shape(`/api/v1/{tenant}${r.template}`) === shape(template)).map((r) => r.method);
+          const allowed = server.routes.filter((r) => shape(fullTemplate(r)) === shape(template)).map((r) => r.method);
           if (allowed.length) {
             if (res.status !== 405 || (res.headers.get('allow') ?? '').split(',').sort().join() !== [...allowed].sort().join()) problems.push(`${label}: ${res.status} Allow ${res.headers.get('allow')}, expected 405 Allow ${allowed}`);
             const doc = JSON.parse(body);

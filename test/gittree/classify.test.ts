@@ -19,6 +19,13 @@ describe('classifying YAML', () => {
     expect(kindOf('id: b\nnamespace: company.team\nextend:\n  title: x\ntasks: []\n')).toMatchObject({ kind: 'blueprint' });
   });
 
+  it('takes a unit test for a Kestra TestSuite only with `testCases`, and says why otherwise', () => {
+    expect(kindOf('id: t1\nnamespace: company.team\nflowId: f\ntestCases:\n  - id: c\n')).toEqual({ kind: 'test', id: 't1', namespace: 'company.team', flowId: 'f' });
+    const flowTest = kindOf('id: t2\nnamespace: company.team\ntype: io.kestra.core.tests.Flow\nflowId: f\nfixtures: {}\nassertions: []\n');
+    expect(flowTest).toEqual({ kind: 'test', id: 't2', namespace: 'company.team', flowId: 'f', why: expect.stringMatching(/^not a Kestra TestSuite \(no `testCases`\)/) });
+    expect(kindOf('id: t3\nnamespace: company.team\nflowId: f\nassertions: []\n')).toMatchObject({ kind: 'test', why: expect.any(String) });
+  });
+
   it('tells a Terraform templatefile template from a flow (kestra-io/kestra-flows-template keeps modules of them)', () => {
     const why = (text: string) => {
       const k = classifyYaml(parseYamlDocs(text), 'modules/m/tasks.yml', text);

@@ -61,20 +61,54 @@ describe('flows from a folder', () => {
     expect(r.messages).toEqual(['flows/b/two.yml:1:1: flow x/same is also defined in flows/a/one.yml — each flow (namespace and id) may be defined in one file only: rename or delete one of them']);
   });
 
-  it('lists apps, unit tests and blueprints as found, and warns of other YAML', () => {
+  it('keeps apps, TestSuites and dashboards with their sources, lists other unit tests and blueprints as found, and warns of other YAML', () => {
+    const app = 'id: chat\nnamespace: x\ntype: io.kestra.plugin.ee.apps.App\nblocks: []\n';
+    const suite = 'id: t\nnamespace: x\nflowId: f\ntestCases:\n  - id: c\n    type: io.kestra.core.tests.flow.UnitTest\n    assertions: []\n';
+    const dashboard = '# overview\nid: overview\ntitle: Overview\ncharts: []\n';
     const r = read({
       'f.yml': FLOW('f', 'x'),
-      'apps/chat.yaml': 'id: chat\nnamespace: x\ntype: io.kestra.plugin.ee.apps.App\nblocks: []\n',
-      'tests/t.yaml': 'id: t\nnamespace: x\nflowId: f\ntestCases: []\n',
+      'apps/chat.yaml': app,
+      'tests/t.yaml': suite,
+      'tests/flow_test.yaml': 'id: flow_test\nnamespace: x\ntype: io.kestra.core.tests.Flow\nflowId: f\nfixtures: {}\nassertions: []\n',
+      'dash/overview.yaml': dashboard,
       'topics/a.yaml': 'id: topic\nname: A\n',
       'notes.md': '# not YAML: ignored quietly',
     });
     expect(r.flows).toEqual(['x/f flows/f.yml:1']);
-    expect(r.ctx.found).toEqual([
-      { kind: 'app', file: 'flows/apps/chat.yaml', line: 1, id: 'chat', namespace: 'x' },
-      { kind: 'test', file: 'flows/tests/t.yaml', line: 1, id: 't', namespace: 'x' },
-    ]);
+    expect(r.ctx.objects).toEqual({
+      apps: [{ namespace: 'x', id: 'chat', file: 'flows/apps/chat.yaml', source: app, line: 1 }],
+      tests: [{ namespace: 'x', id: 't', flowId: 'f', file: 'flows/tests/t.yaml', source: suite, line: 1 }],
+      dashboards: [{ id: 'overview', file: 'flows/dash/overview.yaml', source: dashboard, line: 2 }],
+    });
+    expect(r.ctx.found).toEqual([{ kind: 'test', file: 'flows/tests/flow_test.yaml', line: 1, id: 'flow_test', namespace: 'x', why: expect.stringMatching(/^not a Kestra TestSuite \(no `testCases`\)/) }]);
     expect(r.messages).toEqual(["flows/topics/a.yaml: warning: is not a Kestra flow (has an `id` but no `namespace`, so it is no Kestra flow); ignored — keep only flows in this folder, or leave the file out with the source's `exclude`"]);
+  });
+
+  it('holds apps and TestSuites to the namespace of the source or folder, and refuses what Kestra would not take, at its line', () => {
+    const APP = (id: string, ns: string) => `id: ${id}\nnamespace: ${ns}\ntype: io.kestra.plugin.ee.apps.App\n`;
+    const bound = read({ 'a.yaml': APP('a', 'company.team'), 'b.yaml': APP('b', 'other.team') }, { from: 'yaml', namespace: 'company.team' });
+    expect(bound.ctx.objects.apps.map((a) => a.id)).toEqual(['a']);
+    expect(bound.messages).toEqual(['flows/b.yaml:2:1: namespace "other.team" differs from the namespace of its source, "company.team" — set `namespace: company.team`, or read this file with another source']);
+    const byFolder = read({ 'prod/a.yaml': APP('a', 'prod'), 'top.yaml': APP('top', 'prod') }, { from: 'folder' });
+    expect(byFolder.ctx.objects.apps.map((a) => a.id)).toEqual(['a']);
+    expect(byFolder.messages).toEqual([expect.stringMatching(/^flows\/top\.yaml: app directly in flows, whose namespace comes from its folders below flows/)]);
+    const bad = read({
+      'dotted.yaml': 'id: my.test\nnamespace: x\nflowId: f\ntestCases: [{id: c, type: io.kestra.core.tests.flow.UnitTest, assertions: []}]\n',
+      'empty.yaml': 'id: empty\nnamespace: x\nflowId: f\ntestCases: []\n',
+      'noflow.yaml': 'id: noflow\nnamespace: x\ntestCases: [{id: c}]\n',
+      'two.yaml': `${APP('one', 'x')}---\n${APP('two', 'x')}`,
+      'dup1.yaml': APP('same', 'x'),
+      'dup2.yaml': APP('same', 'x'),
+    });
+    expect(bad.ctx.objects.apps.map((a) => a.file)).toEqual(['flows/dup1.yaml']);
+    expect(bad.ctx.objects.tests).toEqual([]);
+    expect(bad.messages.map((m) => m.replace(/ — .*/, ''))).toEqual([
+      'flows/dotted.yaml:1:1: unit test id "my.test" does not match ^[a-zA-Z0-9][a-zA-Z0-9_-]* (a TestSuite id holds no ".")',
+      'flows/dup2.yaml:1:1: app x/same is also defined in flows/dup1.yaml',
+      'flows/empty.yaml:4:1: `testCases` is empty: a TestSuite holds at least one test case',
+      'flows/noflow.yaml: unit test has no `flowId` (the flow it tests, a string)',
+      'flows/two.yaml: app file holds 2 YAML documents',
+    ]);
   });
 
   it('warns of Terraform templatefile placeholders, naming the line, but not of shell code', () => {

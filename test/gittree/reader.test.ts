@@ -136,21 +136,78 @@ describe("Kestra's layout, as NamespaceSync and TenantSync read it", () => {
     expect(r.diagnostics.map((d) => d.message)).toEqual([expect.stringMatching(/^flow f of namespace a\.b is also in .*a[./]b\/flows\/f\.yml \(folders .*a[./]b and .*a[./]b both hold namespace a\.b\)$/)]);
   });
 
-  it('lists apps, unit tests, dashboards and blueprints as found, never as flows', () => {
+  it('reads apps, TestSuites, dashboards and namespace properties with their sources; lists blueprints and other unit tests, never as flows', () => {
+    const app = 'id: app\nnamespace: a.b\ntype: io.kestra.plugin.ee.apps.App\n';
+    const suite = 'id: t\nnamespace: a.b\nflowId: f\ntestCases:\n  - id: c\n    type: io.kestra.core.tests.flow.UnitTest\n    assertions: []\n';
+    const dashboard = 'id: d\ntitle: D\ncharts: []\n';
     const r = readTreeSync(tree({
       'a.b/flows/f.yml': FLOW('f'),
-      'a.b/apps/app.yaml': 'id: app\nnamespace: a.b\ntype: io.kestra.plugin.ee.apps.App\n',
-      'a.b/tests/t.yaml': 'id: t\nnamespace: a.b\nflowId: f\ntestCases: []\n',
-      '_global/dashboards/d.yaml': 'id: d\ntitle: D\ncharts: []\n',
+      'a.b/apps/app.yaml': app,
+      'a.b/tests/t.yaml': suite,
+      'a.b/tests/flow_test.yaml': 'id: flow_test\nnamespace: a.b\nflowId: f\n',
+      'a.b/namespace.yaml': 'description: The team\nvariables:\n  region: eu\nallowedNamespaces:\n  - namespace: c.d\n',
+      '_global/dashboards/d.yaml': dashboard,
       '_global/blueprints/b.yaml': 'id: b\ntitle: B\n',
     }), { displayRoot: 'kestra' });
     expect(r.diagnostics).toEqual([]);
-    expect(r.found.map((f) => `${f.kind} ${f.namespace ?? '-'}/${f.id} ${f.file}`)).toEqual([
-      'dashboard -/d kestra/_global/dashboards/d.yaml',
+    expect(r.objects).toEqual({
+      apps: [{ namespace: 'a.b', id: 'app', file: 'kestra/a.b/apps/app.yaml', source: app, line: 1 }],
+      tests: [{ namespace: 'a.b', id: 't', flowId: 'f', file: 'kestra/a.b/tests/t.yaml', source: suite, line: 1 }],
+      dashboards: [{ id: 'd', file: 'kestra/_global/dashboards/d.yaml', source: dashboard, line: 1 }],
+    });
+    expect(r.namespaces[0].properties).toEqual({ namespace: 'a.b', file: 'kestra/a.b/namespace.yaml', line: 1, properties: { description: 'The team', variables: { region: 'eu' }, allowedNamespaces: [{ namespace: 'c.d' }] } });
+    expect(r.found.map((f) => `${f.kind} ${f.namespace ?? '-'}/${f.id} ${f.file}${f.why ? ` (${f.why.slice(0, 22)})` : ''}`)).toEqual([
       'blueprint -/b kestra/_global/blueprints/b.yaml',
-      'app a.b/app kestra/a.b/apps/app.yaml',
-      'test a.b/t kestra/a.b/tests/t.yaml',
+      'test a.b/flow_test kestra/a.b/tests/flow_test.yaml (not a Kestra TestSuite)',
     ]);
+  });
+
+  it("holds apps and tests to their namespace folder, and says what Kestra's layout would not take, at its line", () => {
+    const r = readTreeSync(tree({
+      'a.b/apps/other.yaml': 'id: other\nnamespace: c.d\ntype: io.kestra.plugin.ee.apps.App\n',
+      'a.b/apps/renamed.yaml': 'id: real\nnamespace: a.b\ntype: io.kestra.plugin.ee.apps.App\n',
+      'a.b/apps/nested/x.yaml': 'id: x\nnamespace: a.b\n',
+      'a.b/apps/readme.md': '# apps',
+      'a.b/tests/broken.yaml': 'id: [unclosed\n',
+      '_global/dashboards/noid.yaml': 'title: No id\ncharts: []\n',
+    }));
+    expect(r.objects.apps.map((a) => a.id)).toEqual(['real']);
+    expect(r.diagnostics.map((d) => `${path.basename(d.file)}:${d.line}: ${d.severity}: ${d.message}`)).toEqual([
+      'noid.yaml:0: error: dashboard has no `id` (a string)',
+      'nested:0: warning: folders inside apps/ are not read',
+      'other.yaml:2: error: namespace "c.d" differs from its folder "a.b"',
+      'readme.md:0: warning: is not a .yml/.yaml file; ignored',
+      'renamed.yaml:1: warning: file name "renamed.yaml" differs from the app id "real"',
+      expect.stringMatching(/^broken\.yaml:0: error: is not valid YAML: /),
+    ]);
+  });
+
+  it('reads namespace.yaml as the namespace object: every unknown key or wrong type at its line, for the Kestra line', () => {
+    const text = 'description: 3\nvariables: [a]\nconcurrency:\n  limit: 0\n  behavior: QUEUE\npluginDefaults: []\ncolour: blue\nsdkDefaultAuthentication:\n  username: bot\n  password: hunter2\n';
+    const r = readTreeSync(tree({ 'a.b/namespace.yaml': text, 'a.b/flows/f.yml': FLOW('f') }));
+    expect(r.namespaces[0].properties).toBeUndefined();
+    expect(r.diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`)).toEqual([
+      '1:14 `description` must be a string, not number 3',
+      '2:12 `variables` must be a mapping, not a list',
+      '4:10 `concurrency.limit` must be a whole number of at least 1, not number 0',
+      '6:1 `pluginDefaults` is a namespace property of Kestra 1.x only, not of the 2.x this stack targets',
+      "7:1 `colour` is not a property of Kestra's Namespace",
+      '10:13 `sdkDefaultAuthentication.password` holds a credential written out: kestraform puts no secret into Git, cdk.tf.json, state or plans',
+    ]);
+    // On 1.x, concurrency is the unknown one and pluginDefaults is fine.
+    const v1 = readTreeSync(tree({ 'a.b/namespace.yaml': 'concurrency: {limit: 1, behavior: QUEUE}\npluginDefaults:\n  - type: io.kestra.plugin.core.log.Log\n    values: {level: INFO}\n' }), { kestraMajor: 1 });
+    expect(v1.diagnostics.map((d) => `${d.line} ${d.message}`)).toEqual(['1 `concurrency` is a namespace property of Kestra 2.x only, not of the 1.x this stack targets']);
+  });
+
+  it('takes a folder holding only namespace.yaml for a namespace, but never a Kubernetes manifest for one', () => {
+    const r = readTreeSync(tree({ 'a.b/namespace.yaml': 'description: only properties\n', 'k8s/namespace.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: kestra\n', 'c.d/namespace.yml': 'description: x\n', 'c.d/flows/f.yml': FLOW('f', 'c.d') }));
+    expect(r.namespaces.map((n) => `${n.name}: ${JSON.stringify(n.properties?.properties)}`)).toEqual(['a.b: {"description":"only properties"}', 'c.d: undefined']);
+    expect(r.diagnostics.map((d) => `${d.severity}: ${d.file.slice(d.file.lastIndexOf('/', d.file.lastIndexOf('/') - 1) + 1)} ${d.message}`)).toEqual(["warning: c.d/namespace.yml is not read: the namespace's properties are read from namespace.yaml"]);
+  });
+
+  it('says when two folders of one namespace both hold its properties', () => {
+    const r = readTreeSync(tree({ 'a.b/namespace.yaml': 'description: one\n', 'a/b/namespace.yaml': 'description: two\n' }));
+    expect(r.diagnostics.map((d) => d.message)).toEqual([expect.stringMatching(/^the properties \(namespace\.yaml\) of namespace a\.b is also in /)]);
   });
 
   it('refuses a folder with Kestra content whose name is no namespace, and warns of a flow beside flows/', () => {

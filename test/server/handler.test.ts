@@ -86,11 +86,14 @@ describe('the plain Kestra handler', () => {
     expect(aliased.status).toBe(200);
     expect((await aliased.json()).map((f: { id: string }) => f.id)).toEqual(['a']);
     // Instance paths are no tenant: /api/v1/me (EE) is not tenant "me" (400) but an operation this server lacks.
-    for (const p of ['/api/v1/me', '/api/v1/configs', '/api/v1/users/u1', '/login']) {
+    for (const p of ['/api/v1/me', '/api/v1/configs/login', '/api/v1/users/u1', '/login']) {
       const r = await fetch(`${server.url}${p}`);
       expect([p, r.status]).toEqual([p, 404]);
       expect(await r.json()).toMatchObject({ title: 'Resource not found', detail: 'Resource not found' });
     }
+    // …and /api/v1/configs, which the server has, is the instance's, never the tenant alias's.
+    expect(await (await fetch(`${server.url}/api/v1/configs`)).json()).toMatchObject({ edition: 'OSS', version: '2.0.0' });
+    expect((await fetch(`${server.url}/api/v1/main/configs`)).status).toBe(404);
   });
 
   it('speaks Kestra 1.x errors and serves another tenant when configured so', async () => {

@@ -15,7 +15,7 @@ import { executePullWrites, planPullWrites } from '../../pull/pull';
 export function register(program: Command): void {
   program
     .command('import')
-    .description('Adopt live Kestra objects into state (flow:NS/ID, file:NS:/PATH, kv:NS/KEY); one not in Git yet is first written into the repository where the stack keeps new objects of its namespace')
+    .description(`Adopt live Kestra objects into state (${ADDRESS_FORMS}); one not in Git yet is first written into the repository where the stack keeps new objects of its namespace`)
     .argument('<address...>', 'addresses to adopt')
     .option('--stack <name>', 'the stack that declares them (or owns their namespace); repeat for several', (name: string, names: string[]) => [...names, name], [] as string[])
     .action(async (addresses: string[], opts: { stack: string[] }) => {

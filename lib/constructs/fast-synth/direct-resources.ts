@@ -6,7 +6,7 @@
 import { TerraformStack, type Construct, type TerraformResource } from '../cdk';
 import { KestraResource } from '../resource';
 import { constructNodeMetadataOf, isImportedOrMoved, overridesOf } from './internals';
-import { sortedObject } from './stable-json';
+import { sortedObject } from '../../util/stable-json';
 import { asResolved, isTokenFree } from './token-free';
 
 export type AnyKestraResource = KestraResource<Record<string, unknown>>;

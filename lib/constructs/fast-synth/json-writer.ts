@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { IStackSynthesizer, ISynthesisSession, TerraformStack } from '../cdk';
-import { stableJson } from './stable-json';
+import { stableJson } from '../../util/stable-json';
 
 /**
  * Stacks of more resources are written without indentation: a sixth less to write, read and

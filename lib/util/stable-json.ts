@@ -5,7 +5,7 @@
  * from cdktf's only in whitespace inside empty objects and in the order of integer-like keys (V8
  * puts them first), never in what it parses to.
  */
-import { byCodePoint } from '../../util/order';
+import { byCodePoint } from './order';
 
 export function stableJson(value: unknown, indent = true): string {
   return JSON.stringify(sortedCopy(value), null, indent ? 2 : undefined);

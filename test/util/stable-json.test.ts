@@ -1,6 +1,6 @@
 /** stableJson writes what cdktf's json-stable-stringify writes, but for whitespace in empty containers. */
 import * as path from 'node:path';
-import { stableJson } from '../../lib/constructs/fast-synth/stable-json';
+import { stableJson } from '../../lib/util/stable-json';
 
 // The serializer cdktf itself uses: a dependency of cdktf, required from cdktf's own folder
 // (it is not kestraform's, so it cannot be imported by name).
