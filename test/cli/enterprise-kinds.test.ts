@@ -106,6 +106,27 @@ describe('Enterprise kinds through the CLI', () => {
     context();
   });
 
+  it('pulls an app and a dashboard changed in Kestra into their files, and a new app into its namespace\'s apps folder', async () => {
+    expect((await run(['apply', '--auto-approve'])).code).toBe(0); // the secret the last test took out is back
+    const client = new KestraClient({ url: ee.url });
+    const greeter = (await client.searchApps('company.team')).find((a) => a.id === 'greeter')!;
+    const edited = (await client.getApp(greeter.uid))!.source.replace('displayName: Greeter', 'displayName: Greeter (from the UI)');
+    await client.updateApp(greeter.uid, edited);
+    const dashboard = 'id: overview\ntitle: Team overview (from the UI)\ncharts:\n  - id: executions\n    type: io.kestra.plugin.core.dashboard.chart.TimeSeries\n';
+    await client.updateDashboard('overview', dashboard);
+    const made = 'id: made-in-ui\nnamespace: company.team\ntype: io.kestra.plugin.ee.apps.Execution\nflowId: hello-world\n';
+    await client.createApp(made);
+    await client.close();
+    const pull = await run(['pull', '--include-unmanaged']);
+    expect(pull.code).toBe(0);
+    expect(fs.readFileSync(project.at('company.team', 'apps', 'greeter.yaml'), 'utf8')).toBe(edited);
+    expect(fs.readFileSync(project.at('_global', 'dashboards', 'overview.yaml'), 'utf8')).toBe(dashboard);
+    expect(fs.readFileSync(project.at('company.team', 'apps', 'made-in-ui.yaml'), 'utf8')).toBe(made);
+    const after = await run(['plan', '--detailed-exitcode']);
+    expect(after.stdout).toContain('No changes.');
+    expect(after.code).toBe(0);
+  });
+
   it('runs no unit test on the embedded server, and says so', async () => {
     const test = await run(['test', '--junit', 'reports/junit.xml']);
     expect(test.code).toBe(1);
