@@ -2,21 +2,25 @@
  * `npm run bench`: kestraform's benchmarks. Each scenario prints a table row and a final JSON
  * line with requests by kind, bytes, wall time, peak RSS, its computed lower bound and the ratios.
  *
- *   npm run bench -- --scenario plan,drift,apply,cpu,synth,synth-large,example --flows 5000 --files 5000 --kv 1000 --namespaces 100 --latency 20 --runs 3
+ *   npm run bench -- --scenario cli,cli-example,plan,drift,apply,cpu,synth,synth-large --flows 5000 --files 5000 --kv 1000 --namespaces 100 --latency 20 --runs 3
+ *
+ * `cli` and `cli-example` time whole commands (a fresh CLI process per run); the others time the
+ * engine inside one process. `example` is the former name of `cli-example`.
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { runServerScenarios } from './scenarios/server';
 import { runCpuScenario } from './scenarios/cpu';
 import { runSynthScenario } from './scenarios/synth';
-import { runExampleScenario } from './scenarios/example';
+import { runCliExampleScenario, runCliPlanScenarios } from './scenarios/cli';
+import { runServerApplyScenario } from './scenarios/server-apply';
 import type { ScenarioResult } from './report';
 import { printTable } from './report';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      scenario: { type: 'string', default: 'plan,drift,apply,cpu,synth,synth-large,example' },
+      scenario: { type: 'string', default: 'cli,cli-example,plan,drift,apply,apply-durable,cpu,synth,synth-large' },
       flows: { type: 'string', default: '5000' },
       files: { type: 'string', default: '5000' },
       kv: { type: 'string', default: '1000' },
@@ -31,11 +35,11 @@ async function main(): Promise<void> {
     },
     allowPositionals: false,
   });
-  const wanted = new Set(String(values.scenario).split(','));
+  const wanted = new Set(String(values.scenario).split(',').map((n) => (n === 'example' ? 'cli-example' : n)));
   // Each group of scenarios runs in a fresh process, so one's memory and JIT state never count
   // against the next; the child prints its result lines, the parent prints the table.
   if (!values.child) {
-    const groups = [['plan', 'drift', 'apply'], ['cpu'], ['synth'], ['synth-large'], ['example']].map((g) => g.filter((n) => wanted.has(n))).filter((g) => g.length);
+    const groups = [['cli'], ['cli-example'], ['plan', 'drift', 'apply'], ['apply-durable'], ['cpu'], ['synth'], ['synth-large']].map((g) => g.filter((n) => wanted.has(n))).filter((g) => g.length);
     const results: ScenarioResult[] = [];
     for (const group of groups) {
       const args = process.argv.slice(2).filter((a, i, all) => a !== '--scenario' && all[i - 1] !== '--scenario' && !a.startsWith('--scenario='));
@@ -54,9 +58,12 @@ async function main(): Promise<void> {
   };
   const results: ScenarioResult[] = [];
   const sizes = { flows: num('flows'), files: num('files'), kv: num('kv'), namespaces: num('namespaces') };
+  if (wanted.has('cli')) results.push(...(await runCliPlanScenarios({ sizes, latencyMs: num('latency'), concurrency: num('concurrency'), runs: num('runs') })));
+  if (wanted.has('cli-example')) results.push(await runCliExampleScenario(num('runs')));
   if (wanted.has('plan') || wanted.has('drift') || wanted.has('apply')) {
     results.push(...(await runServerScenarios({ sizes, latencyMs: num('latency'), concurrency: num('concurrency'), applyFlows: num('apply-flows'), runs: num('runs'), wanted })));
   }
+  if (wanted.has('apply-durable')) results.push(await runServerApplyScenario({ sizes, runs: num('runs') }));
   if (wanted.has('cpu')) results.push(await runCpuScenario(num('cpu-flows')));
   if (wanted.has('synth')) {
     const n = num('synth-resources');
@@ -64,7 +71,6 @@ async function main(): Promise<void> {
   }
   // The foundation's scale check: a tree of 10,000 flows and 10,000 files synthesizes.
   if (wanted.has('synth-large')) results.push(await runSynthScenario(10000, 10000, 1));
-  if (wanted.has('example')) results.push(await runExampleScenario());
   for (const r of results) process.stdout.write(JSON.stringify(r) + '\n');
 }
 

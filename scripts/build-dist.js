@@ -9,3 +9,6 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+// Plain JavaScript that tsc does not copy: the input recorder, loaded into the app's processes
+// (NODE_OPTIONS=--require) before any TypeScript loader.
+fs.copyFileSync(path.join(root, 'lib', 'project', 'input-recorder.js'), path.join(root, 'dist', 'project', 'input-recorder.js'));

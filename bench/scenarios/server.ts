@@ -30,7 +30,7 @@ interface Options {
 }
 
 const KV_PAGE = 100;
-interface BenchServer {
+export interface BenchServer {
   url: string;
   close(): Promise<void>;
 }
@@ -40,7 +40,7 @@ const target = (server: BenchServer) => ({ url: server.url, tenant: 'main' });
  * The embedded server runs in its own process (`kestraform server --latency-ms N`), as a real
  * Kestra would: its CPU and memory are not counted as kestraform's.
  */
-async function spawnServer(latencyMs: number): Promise<BenchServer> {
+export async function spawnServer(latencyMs: number): Promise<BenchServer> {
   const bin = path.resolve(__dirname, '../../bin/kestraform.js');
   const child: ChildProcess = spawn(process.execPath, [bin, 'server', '--port', '0', '--latency-ms', String(latencyMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
@@ -136,7 +136,7 @@ const runsNote = (m: { coldMs: number; runs: number }) => (m.runs > 1 ? `median 
  * depth in sequence) and the KV listing pages; plus, per namespace with objects changed outside,
  * one export of the changed sources after the listing.
  */
-function planLowerBound(stack: DesiredStack, o: Options, namespacesWithReads: number) {
+export function planLowerBound(stack: DesiredStack, o: Pick<Options, 'concurrency' | 'latencyMs'>, namespacesWithReads: number) {
   let requests = 0;
   let critical = 1;
   for (const ns of stack.settings.namespaces) {
@@ -168,7 +168,7 @@ async function transportFloor(server: BenchServer, stack: DesiredStack, requests
 }
 
 /** Terraform's refresh: one GET per managed resource, contents included, 10 at a time. */
-async function terraformRefreshBaseline(server: BenchServer, stack: DesiredStack): Promise<{ wallMs: number; requests: number }> {
+export async function terraformRefreshBaseline(server: BenchServer, stack: DesiredStack): Promise<{ wallMs: number; requests: number }> {
   const tally = newTally();
   const c = new KestraClient({ url: server.url, onRequest: (e) => countRequest(tally, e) });
   const limit = pLimit(10);

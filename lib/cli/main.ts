@@ -1,10 +1,9 @@
 /**
  * kestraform's command line: one commander program, one module per command under ./commands.
+ * Only what starts the app is loaded before the app is started; a command's module (and what it
+ * needs) loads only when that command runs.
  */
-import { Command, CommanderError } from 'commander';
-import { reportFatal } from './errors';
-import { loadProject } from '../project/config';
-import { abandonEarlyApp, startAppEarly } from '../project/run-app';
+import type { Command } from 'commander';
 import { KESTRAFORM_VERSION } from '../version';
 
 /** Commands that begin with a synth: their app run starts before the rest of the CLI loads. */
@@ -13,13 +12,19 @@ const SYNTHESIZING = new Set(['synth', 'validate', 'plan', 'apply', 'destroy', '
 /** Each command module exports `register(program)`; the list keeps `--help` in contract order. */
 const COMMANDS = ['init', 'synth', 'validate', 'plan', 'apply', 'destroy', 'drift', 'status', 'import', 'pull', 'test', 'server'];
 
-export function buildProgram(): Command {
+/**
+ * The program with every command (`only` given: that command alone — what running it needs;
+ * null: none, for `--version`).
+ */
+export function buildProgram(only?: string | null): Command {
+  const { Command } = require('commander') as typeof import('commander');
   const program = new Command('kestraform')
     .description('Reconcile a Kestra server with what Git holds: flows, namespace files, KV pairs, and (Kestra Enterprise) apps, unit tests, dashboards, namespaces and secrets.')
     .version(KESTRAFORM_VERSION, '-V, --version', 'print the version of kestraform that runs')
     .showHelpAfterError()
     .exitOverride();
   for (const name of COMMANDS) {
+    if (only !== undefined && name !== only) continue;
     let mod: { register?: (p: Command) => void };
     try {
       mod = require(`./commands/${name}`);
@@ -35,27 +40,46 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<void> {
   startSynthEarly(argv);
   try {
-    await buildProgram().parseAsync(argv, { from: 'user' });
+    await buildProgram(commandsNeeded(argv)).parseAsync(argv, { from: 'user' });
   } catch (e) {
-    if (e instanceof CommanderError) {
+    if (e instanceof (require('commander') as typeof import('commander')).CommanderError) {
       process.exitCode = e.exitCode === 0 ? 0 : 1;
       return;
     }
-    process.exitCode = reportFatal(e);
+    process.exitCode = (require('./errors') as typeof import('./errors')).reportFatal(e);
   } finally {
-    abandonEarlyApp();
+    earlyApp?.abandonEarlyApp();
   }
 }
 
 /**
+ * Which commands to register: the one named first (its help, options and errors need no other),
+ * none for a bare `--version`, and all of them otherwise (the program's help, suggestions for a
+ * mistyped command).
+ */
+function commandsNeeded(argv: string[]): string | null | undefined {
+  if (COMMANDS.includes(argv[0])) return argv[0];
+  if (argv.length === 1 && (argv[0] === '-V' || argv[0] === '--version')) return null;
+  return undefined;
+}
+
+/** The app runner, once a command that synthesizes started the app early (loaded only then). */
+let earlyApp: typeof import('../project/run-app') | undefined;
+
+/**
  * The app (cdktf synth, a child process) runs on another core while this process loads the
  * engine, the Kestra client and the embedded server; the command then takes the finished run.
- * Anything unusual (help, no cdktf.json) leaves the normal path to do and report it.
+ * First, the output folder's synth is checked (a stat per input the app read): when nothing
+ * changed, no app starts at all (`--no-cache`: it always starts). Anything unusual (help, no
+ * cdktf.json) leaves the normal path to do and report it.
  */
 function startSynthEarly(argv: string[]): void {
   if (!SYNTHESIZING.has(argv[0]) || argv.some((a) => a === '-h' || a === '--help')) return;
   try {
-    startAppEarly(loadProject());
+    const args = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+    const { loadProject } = require('../project/config') as typeof import('../project/config');
+    earlyApp = require('../project/run-app') as typeof import('../project/run-app');
+    earlyApp.startAppEarly(loadProject(), { reuse: !args.includes('--no-cache') });
   } catch {
     // the command reports the problem itself
   }

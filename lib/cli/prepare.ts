@@ -24,12 +24,14 @@ export interface PrepareOptions {
   selection?: SelectionDefault;
   /** The command, for the message that asks for stacks to be named. */
   command?: string;
+  /** false (`--no-cache`): run the app even when its last synth could be reused. */
+  cache?: boolean;
 }
 
 export async function prepareStacks(opts: PrepareOptions = {}): Promise<Prepared> {
   const project = loadProject();
   const sel = { stack: opts.stack === undefined ? [] : Array.isArray(opts.stack) ? opts.stack : [opts.stack], allStacks: opts.allStacks };
-  const desired = await synthesize(project, { stacks: requestedStacks(sel) });
+  const desired = await synthesize(project, { stacks: requestedStacks(sel), noCache: opts.cache === false });
   checkSelection(sel, desired.stacks.map((s) => s.name), opts.selection ?? 'all', opts.command ?? 'work on');
   const sorted = projectDiagnostics(project, desired);
   const errors = sorted.filter((d) => d.severity === 'error');

@@ -9,6 +9,8 @@ import { UserError } from './errors';
 export interface StackSelection {
   stack: string[];
   allStacks?: boolean;
+  /** false with `--no-cache`: run the app even when its last synth could be reused. */
+  cache?: boolean;
 }
 
 /** Whether the command may default to every stack (plan, drift, validate, status) or wants them named when there are several (apply, destroy, pull). */

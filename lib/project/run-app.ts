@@ -8,7 +8,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Project } from './config';
-import { discardStaged, newStagingDir, publishStaged } from './staging';
+import { discardStaged, newInputsDir, newStagingDir, publishStaged } from './staging';
+import { appBaseEnvironment, beginRecording, cacheOffByEnv, checkSynthCache, finishRecording, recordedEnvironment, type Recording } from './synth-cache';
 import { UserFacingError } from '../util/errors';
 
 export class SynthError extends UserFacingError {
@@ -17,6 +18,11 @@ export class SynthError extends UserFacingError {
 export interface AppRunOptions {
   /** Extra context entries (override cdktf.json's). */
   context?: Record<string, unknown>;
+  /**
+   * Reuse the output folder's synth when nothing the app read changed since it ran (see
+   * ./synth-cache); default: only for the early start, which the CLI makes.
+   */
+  reuse?: boolean;
 }
 
 /** What one app run wrote: read it from `dir`, then publish it as the output folder. */
@@ -24,6 +30,8 @@ export interface StagedSynth {
   dir: string;
   /** Makes this run's output the project's output folder (cdktf.out). */
   publish(): void;
+  /** Set when no app ran: `dir` is the output folder, whose synth was reused. */
+  reused?: { synthId: string; createdAt: Date };
 }
 
 interface EarlyRun {
@@ -36,12 +44,20 @@ interface EarlyRun {
 let early: EarlyRun | undefined;
 
 /**
- * Starts the app now; the next runApp for the same project and context takes this run instead of
- * starting another. Errors wait for that call (or vanish with abandonEarlyApp).
+ * Starts the app now — unless the output folder's synth can be reused (`reuse`, default true):
+ * the check is a stat per input, done before anything is spawned. The next runApp for the same
+ * project and context takes this run instead of starting another. Errors wait for that call (or
+ * vanish with abandonEarlyApp).
  */
 export function startAppEarly(project: Project, opts: AppRunOptions = {}): void {
   if (early) return;
   const run = { key: runKey(project, opts) } as EarlyRun;
+  const reused = opts.reuse === false ? undefined : reusable(project, opts);
+  if (reused) {
+    run.done = Promise.resolve(reused);
+    early = run;
+    return;
+  }
   run.done = spawnApp(project, opts, (child, staging) => Object.assign(run, { child, staging }));
   run.done.catch(() => undefined); // reported when taken
   early = run;
@@ -58,29 +74,53 @@ export async function runApp(project: Project, opts: AppRunOptions = {}): Promis
   if (early && early.key === runKey(project, opts)) {
     const taken = early;
     early = undefined;
-    return taken.done;
+    const staged = await taken.done;
+    if (!staged.reused || opts.reuse !== false) return staged;
   }
-  return spawnApp(project, opts);
+  const reused = opts.reuse ? reusable(project, opts) : undefined;
+  return reused ?? spawnApp(project, opts);
 }
 
 function runKey(project: Project, opts: AppRunOptions): string {
   return JSON.stringify([project.dir, project.app, project.outDir, { ...project.context, ...opts.context }]);
 }
 
+function reusable(project: Project, opts: AppRunOptions): StagedSynth | undefined {
+  const started = process.hrtime.bigint();
+  const check = checkSynthCache(project, { ...project.context, ...opts.context });
+  if (process.env.KESTRAFORM_SYNTH_CACHE_DEBUG) {
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    process.stderr.write(`Synth cache: ${check.hit ? `reusing synth ${check.synthId}` : `running the app: ${check.reason}`} (checked in ${ms.toFixed(1)} ms)\n`);
+  }
+  if (!check.hit) return undefined;
+  return { dir: project.outDir, publish: () => undefined, reused: { synthId: check.synthId, createdAt: check.createdAt } };
+}
+
 async function spawnApp(project: Project, opts: AppRunOptions, started?: (child: ChildProcess, staging: string) => void): Promise<StagedSynth> {
+  const context = { ...project.context, ...opts.context };
   const staging = newStagingDir(project.outDir);
-  const env = {
-    ...process.env,
-    // As npm runs scripts: the project's own bins (kestraform-app among them) come first, also when
-    // kestraform was started without npx.
-    PATH: [path.join(project.dir, 'node_modules', '.bin'), process.env.PATH].filter(Boolean).join(path.delimiter),
-    CDKTF_OUTDIR: staging,
-    CDKTF_CONTEXT_JSON: JSON.stringify({ ...project.context, ...opts.context }),
-  };
+  const base = appBaseEnvironment(project, context);
+  let env: NodeJS.ProcessEnv = { ...base, CDKTF_OUTDIR: staging };
+  // What the app reads is recorded for the next command (KESTRAFORM_SYNTH_CACHE=0: not at all).
+  let recording: Recording | undefined;
+  if (!cacheOffByEnv()) {
+    let dir: string | undefined;
+    try {
+      dir = newInputsDir(project.outDir);
+      recording = beginRecording(project, context, dir, base);
+      env = recordedEnvironment(env, recording);
+    } catch {
+      // e.g. a read-only project folder: the app runs unrecorded
+      recording = undefined;
+      if (dir) discardStaged(dir);
+    }
+  }
   const stderr: Buffer[] = [];
+  let rootPid: number | undefined;
   try {
     const code = await new Promise<number>((resolve, reject) => {
       const child = spawn(project.app, { cwd: project.dir, env, shell: true, stdio: ['ignore', 'inherit', 'pipe'] });
+      rootPid = child.pid;
       started?.(child, staging);
       child.stderr.on('data', (b: Buffer) => stderr.push(b));
       child.on('error', reject);
@@ -93,8 +133,18 @@ async function spawnApp(project: Project, opts: AppRunOptions, started?: (child:
     if (!fs.existsSync(path.join(staging, 'manifest.json'))) {
       throw new SynthError(`synth wrote no ${path.relative(project.dir, project.outDir)}/manifest.json — the app command must call app.synth()`);
     }
+    if (recording) {
+      try {
+        const t = process.hrtime.bigint();
+        finishRecording(recording, staging, rootPid, project, base);
+        if (process.env.KESTRAFORM_SYNTH_CACHE_DEBUG) process.stderr.write(`Synth cache: recorded what the app read (merged in ${(Number(process.hrtime.bigint() - t) / 1e6).toFixed(1)} ms)\n`);
+      } catch {
+        // no manifest: the next command runs the app
+      }
+    }
   } catch (e) {
     discardStaged(staging);
+    if (recording) discardStaged(recording.recordDir);
     throw e;
   }
   return { dir: staging, publish: () => publishStaged(staging, project.outDir) };

@@ -11,11 +11,19 @@ import { removeLeftoversOfDeadProcesses } from '../util/process';
 
 const STAGING = 'synth';
 const RETIRED = 'retired';
+const INPUTS = 'inputs';
 
 /** A new, empty folder for one synth of `outDir`. */
 export function newStagingDir(outDir: string): string {
   sweepDeadFolders(outDir);
   const dir = siblingName(outDir, STAGING);
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** A new folder beside `outDir` where the processes of one app run report what they read (see ./synth-cache). */
+export function newInputsDir(outDir: string): string {
+  const dir = siblingName(outDir, INPUTS);
   fs.mkdirSync(dir, { recursive: true });
   return dir;
 }
@@ -59,7 +67,7 @@ function siblingName(outDir: string, kind: string): string {
 /** Staging and retired folders of `outDir` whose process is gone. */
 function sweepDeadFolders(outDir: string): void {
   removeLeftoversOfDeadProcesses(path.dirname(outDir), `.${path.basename(outDir)}.`, (rest) => {
-    const m = /^(?:synth|retired)-(\d+)-[0-9a-f]+$/.exec(rest);
+    const m = /^(?:synth|retired|inputs)-(\d+)-[0-9a-f]+$/.exec(rest);
     return m ? Number(m[1]) : undefined;
   });
 }

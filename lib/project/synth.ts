@@ -1,9 +1,13 @@
 /**
  * Runs the app command of cdktf.json as the cdktf CLI does (context in CDKTF_CONTEXT_JSON, output
- * folder in CDKTF_OUTDIR), then reads the result. Only the synthesized JSON crosses into the engine.
+ * folder in CDKTF_OUTDIR), then reads the result — or reuses the output folder's synth when
+ * nothing the app read changed since it ran (./synth-cache). Only the synthesized JSON crosses
+ * into the engine.
  */
+import * as path from 'node:path';
 import type { Project } from './config';
 import { runApp } from './run-app';
+import { stillPublished } from './synth-cache';
 import { readDesired } from '../desired/read';
 import type { DesiredState } from '../desired/types';
 
@@ -14,14 +18,33 @@ export interface SynthOptions {
   stacks?: readonly string[];
   /** Extra context entries (override cdktf.json's). */
   context?: Record<string, unknown>;
+  /** Run the app even when its last synth could be reused (`--no-cache`). */
+  noCache?: boolean;
+  /** Where the line saying a synth was reused goes (default: stderr). */
+  report?: (line: string) => void;
 }
 
 /**
  * Runs the app and reads what it wrote, from its own staging folder; that folder then becomes
- * cdktf.out (also when reading it found errors, so it can be looked at).
+ * cdktf.out (also when reading it found errors, so it can be looked at). A reused synth is read
+ * in place, and kept only if the output folder still holds it once read (another command may
+ * publish a synth meanwhile); else the app runs.
  */
 export async function synthesize(project: Project, opts: SynthOptions = {}): Promise<DesiredState> {
-  const staged = await runApp(project, opts);
+  const staged = await runApp(project, { context: opts.context, reuse: !opts.noCache });
+  if (staged.reused) {
+    let desired: DesiredState | undefined;
+    try {
+      desired = readDesired(staged.dir, project.dir, { stacks: opts.stacks, shownAs: project.outDir });
+    } catch {
+      desired = undefined;
+    }
+    if (desired && stillPublished(project, staged.reused.synthId)) {
+      (opts.report ?? ((l: string) => process.stderr.write(l + '\n')))(reusedLine(project, staged.reused.createdAt));
+      return desired;
+    }
+    return synthesize(project, { ...opts, noCache: true });
+  }
   try {
     return readDesired(staged.dir, project.dir, { stacks: opts.stacks, shownAs: project.outDir });
   } finally {
@@ -29,3 +52,14 @@ export async function synthesize(project: Project, opts: SynthOptions = {}): Pro
   }
 }
 
+/** The line reusedLine writes (for whoever reads stderr: tests, wrappers). */
+export const REUSED_LINE = /^Synth: reused .* \(nothing the app read changed since [^)]*\)\n/m;
+
+/** "Synth: reused cdktf.out (nothing the app read changed since 13:42:05)" — the date too when it is not today's. */
+export function reusedLine(project: Project, at: Date, now = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const time = `${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`;
+  const sameDay = at.toDateString() === now.toDateString();
+  const when = sameDay ? time : `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${time}`;
+  return `Synth: reused ${path.relative(project.dir, project.outDir) || '.'} (nothing the app read changed since ${when}; --no-cache runs the app)`;
+}

@@ -10,7 +10,7 @@ import { DiskStore } from './persist';
 import { RequestLog } from './request-log';
 import { assembleHandler, type KestraHandler } from './pipeline';
 import type { Credentials } from './auth';
-import { answerErrors, authenticate, checkApiPrefix, checkTenant, invokeRoute, matchRoute, readBody, sendReply } from './steps';
+import { answerErrors, authenticate, awaitDurable, checkApiPrefix, checkTenant, invokeRoute, matchRoute, readBody, sendReply } from './steps';
 import { flowRoutes } from './routes/flows';
 import { fileRoutes } from './routes/files';
 import { kvRoutes } from './routes/kv';
@@ -51,7 +51,8 @@ export function createKestraHandler(opts: KestraHandlerOptions = {}): KestraHand
   const major = opts.kestraMajor ?? 2;
   const tenant = opts.tenant ?? 'main';
   const edition = opts.edition ?? 'oss';
-  const router = kestraRouter(new Store(opts.dataDir ? new DiskStore(opts.dataDir) : undefined), major, {
+  const store = new Store(opts.dataDir ? new DiskStore(opts.dataDir) : undefined);
+  const router = kestraRouter(store, major, {
     requireExistingNamespace: opts.requireExistingNamespace ?? false,
     edition,
     ossSecrets: opts.ossSecrets ?? [],
@@ -61,6 +62,8 @@ export function createKestraHandler(opts: KestraHandlerOptions = {}): KestraHand
     sendReply(),
     ...(edition === 'ee' ? [editionHeaders(edition)] : []),
     answerErrors(major),
+    // On disk, an answer waits for the journal's group commit of what it changed (persist.ts).
+    ...(opts.dataDir ? [awaitDurable(() => store.durable())] : []),
     readBody(opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
     checkApiPrefix(),
     authenticate({ basicAuth: opts.basicAuth, tokens: opts.tokens }),
@@ -68,7 +71,7 @@ export function createKestraHandler(opts: KestraHandlerOptions = {}): KestraHand
     checkTenant(tenant),
     invokeRoute(tenant),
   ];
-  return assembleHandler(steps, new RequestLog(), router.list());
+  return assembleHandler(steps, new RequestLog(), router.list(), () => store.close());
 }
 
 interface RouterSettings {

@@ -68,6 +68,13 @@ export async function startKestraServer(opts: KestraServerOptions = {}): Promise
     get knobs() {
       return knobs();
     },
-    close: server.close,
+    // The data folder goes last: its pending commits finish before it is let go.
+    close: async () => {
+      try {
+        await server.close();
+      } finally {
+        await plain.close();
+      }
+    },
   };
 }

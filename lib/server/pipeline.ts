@@ -41,14 +41,17 @@ export interface KestraHandler {
   /** Routes served, for contract tests. */
   readonly routes: Route[];
   handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void>;
+  /** Lets the handler's data go (a data folder: its pending writes synced, then released). */
+  close(): Promise<void>;
 }
 
-export function assembleHandler(steps: readonly Step[], log: RequestLog, routes: Route[]): KestraHandler {
+export function assembleHandler(steps: readonly Step[], log: RequestLog, routes: Route[], close: () => Promise<void> = () => Promise.resolve()): KestraHandler {
   return {
     steps,
     log,
     routes,
     handle: (req, res) => runSteps(steps, newExchange(req, res, log)),
+    close,
   };
 }
 

@@ -25,6 +25,26 @@ export function sendReply(): Step {
   };
 }
 
+/**
+ * Lets the reply go only once what the request changed, and whatever was changed before it, is
+ * durable (`--data`: the journal's group fdatasync, persist.ts): an answer never acknowledges or
+ * shows a change that a kill could still lose. Inside answerErrors, so a data folder that cannot
+ * be written is answered as a 500 that says so.
+ */
+export function awaitDurable(durable: () => Promise<void>): Step {
+  return {
+    name: 'awaitDurable',
+    async run(_ex, next) {
+      try {
+        await next();
+      } finally {
+        // A route that failed part-way may have changed something too.
+        await durable();
+      }
+    },
+  };
+}
+
 /** Answers an HttpError with Kestra's error body for `major`; any other exception is a 500. */
 export function answerErrors(major: 1 | 2): Step {
   return {

@@ -1,7 +1,8 @@
 /**
  * The embedded server's data: flows with revisions, namespace files with revisions and
  * directories, typed KV entries with expiry, apps, test suites and dashboards, EE namespace objects
- * and secrets (their metadata). In memory, optionally backed by a DiskStore.
+ * and secrets (their metadata). In memory, optionally backed by a DiskStore (its journal makes
+ * each change durable a moment later: `durable()`).
  */
 import { createHash } from 'node:crypto';
 import { DiskStore } from './persist';
@@ -332,6 +333,19 @@ export class Store {
     const existed = this.secrets.delete(secretKey(namespace, key));
     this.disk?.removeDoc('secrets', DiskStore.keyName(namespace, key));
     return existed;
+  }
+
+  /**
+   * Resolves once every change made so far is durable (at once in memory); a request is answered
+   * only after it (steps.ts `awaitDurable`).
+   */
+  durable(): Promise<void> {
+    return this.disk ? this.disk.durable() : Promise.resolve();
+  }
+
+  /** Lets the data folder go once the pending changes are on disk. */
+  close(): Promise<void> {
+    return this.disk ? this.disk.close() : Promise.resolve();
   }
 
   /** Every namespace that holds anything. */

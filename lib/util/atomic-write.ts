@@ -49,6 +49,41 @@ export function writeFileAtomic(file: string, data: string | Buffer, opts: Atomi
 }
 
 /**
+ * writeFileAtomic with its I/O off the event loop: while the bytes are written and fsynced,
+ * other work goes on (apply's state saves coalesce the actions that finish meanwhile).
+ */
+export async function writeFileAtomicAsync(file: string, data: string | Buffer, opts: AtomicWriteOptions = {}): Promise<void> {
+  const dir = path.dirname(file);
+  if (opts.makeParents) await fs.promises.mkdir(dir, { recursive: true });
+  const tmp = tempNameFor(file);
+  try {
+    const handle = await fs.promises.open(tmp, 'wx', opts.mode ?? 0o644);
+    try {
+      await handle.writeFile(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.promises.rename(tmp, file);
+  } catch (e) {
+    await fs.promises.rm(tmp, { force: true });
+    throw e;
+  }
+  if (opts.syncDirectory ?? true) {
+    try {
+      const handle = await fs.promises.open(dir, 'r');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    } catch {
+      // Some file systems refuse fsync on a folder; the rename is still atomic.
+    }
+  }
+}
+
+/**
  * Removes the temp files in `dir` that writers which are gone left behind — only those of `file`
  * when given (a folder shared by several owners, each sweeping its own).
  */

@@ -147,11 +147,13 @@ describe('directory entries on disk', () => {
       await k.upload('one', '/solo/c.txt', 'c');
       await k.upload('one', '/solo/d.txt', 'd');
       await k.remove('one', '/shared/a.txt');
+      await k.close();
       const again = emulator(2, dir);
       expect(await again.list('one')).toEqual(['shared/', 'solo/']);
       // After the restart the parent of /solo/d.txt still counts two entries: only d goes.
       await again.remove('one', '/solo/d.txt');
       expect(await again.list('one', '/solo')).toEqual(['c.txt']);
+      await again.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -39,12 +39,13 @@ export function register(program: Command): void {
     .argument('[planfile]', 'a plan saved with `kestraform plan --out FILE` (or `plan --destroy --out FILE`)')
     .option('--auto-approve', 'do not ask for approval (required without a terminal)')
     .option('--refresh-only', 'accept changes made outside kestraform into state; write nothing to Kestra')
+    .option('--no-cache', 'run the app even when nothing it read changed since its last synth')
     .action(async (planfile: string | undefined, opts: ApplyFlags) => {
       const { parallelism, lockWaitMs } = parseWriteFlags(opts);
       const saved = planfile ? readPlanFile(planfile) : undefined;
       if (saved && opts.refreshOnly) throw new UserError('--refresh-only makes its own plan; do not pass a plan file with it');
       if (saved && opts.stack.length && (opts.stack.length > 1 || opts.stack[0] !== saved.stack)) throw new UserError(`plan file ${planfile} is for stack "${saved.stack}" only`);
-      const { project, stacks } = await prepareStacks({ stack: saved ? [saved.stack] : opts.stack, allStacks: opts.allStacks, selection: 'named-when-several', command: 'apply' });
+      const { project, stacks } = await prepareStacks({ stack: saved ? [saved.stack] : opts.stack, allStacks: opts.allStacks, cache: opts.cache, selection: 'named-when-several', command: 'apply' });
       if (saved && stacks.length !== 1) throw new UserError(`plan file ${planfile} is for stack "${saved.stack}" only`);
       const targets = await openTargets(project, stacks, process.env, { maxInFlight: parallelism, writes: true });
       const rows: OutcomeRow[] = stacks.map((s) => ({ stack: s.name, environment: s.settings.environment, outcome: 'not run: a stack before it did not complete' }));

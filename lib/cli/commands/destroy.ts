@@ -31,9 +31,10 @@ export function register(program: Command): void {
   addWriteOptions(addStackOptions(program.command('destroy')))
     .description("Delete every object the stack's state manages from Kestra (objects it does not manage stay); `plan --destroy` previews it")
     .option('--auto-approve', 'do not ask for approval (required without a terminal)')
+    .option('--no-cache', 'run the app even when nothing it read changed since its last synth')
     .action(async (flags: DestroyFlags) => {
       const opts = { ...parseWriteFlags(flags), autoApprove: !!flags.autoApprove };
-      const { project, stacks } = await prepareStacks({ stack: flags.stack, allStacks: flags.allStacks, selection: 'named-when-several', command: 'destroy' });
+      const { project, stacks } = await prepareStacks({ stack: flags.stack, allStacks: flags.allStacks, cache: flags.cache, selection: 'named-when-several', command: 'destroy' });
       const targets = await openTargets(project, stacks, process.env, { maxInFlight: opts.parallelism, writes: true });
       process.exitCode = await withTargets(targets, async () => {
         const ordered = [...stacks].reverse();

@@ -18,6 +18,7 @@ export function register(program: Command): void {
   addStackOptions(program.command('drift'))
     .description('Report objects changed in Kestra outside kestraform (edited, deleted, or created in owned namespaces), and runtime state set there (disabled flows and triggers); never writes. Exit 2 on drift; runtime state alone exits 0')
     .option('--format <format>', 'text, markdown or json', 'text')
+    .option('--no-cache', 'run the app even when nothing it read changed since its last synth')
     .action(async (opts: StackSelection & { format: string }) => {
       if (!['text', 'markdown', 'json'].includes(opts.format)) throw new UserError(`--format must be text, markdown or json, not "${opts.format}"`);
       const { project, stacks } = await prepareStacks({ ...opts, command: 'check' });

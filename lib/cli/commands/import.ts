@@ -18,7 +18,8 @@ export function register(program: Command): void {
     .description(`Adopt live Kestra objects into state (${ADDRESS_FORMS}); one not in Git yet is first written into the repository where the stack keeps new objects of its namespace`)
     .argument('<address...>', 'addresses to adopt')
     .option('--stack <name>', 'the stack that declares them (or owns their namespace); repeat for several', (name: string, names: string[]) => [...names, name], [] as string[])
-    .action(async (addresses: string[], opts: { stack: string[] }) => {
+    .option('--no-cache', 'run the app even when nothing it read changed since its last synth')
+    .action(async (addresses: string[], opts: { stack: string[]; cache: boolean }) => {
       for (const a of addresses) {
         const p = parseAddress(a);
         if (!p || !builtinKinds.has(p.kind) || builtinKinds.of(p.kind).localOnly) throw new UserError(`"${a}" is not an address of a Kestra object: write ${ADDRESS_FORMS}`);

@@ -3,11 +3,10 @@ import { prepareStacks } from '../prepare';
 import { openTargets } from '../target';
 import { planStacks, withTargets } from '../session';
 import { addStackOptions, type StackSelection } from '../stack-selection';
-import { stacksTableMarkdown, stacksTableText, type StackRow } from '../../render/stacks-table';
-import { writePlanFile } from '../../engine/saved-plan';
-import { planDestroy } from '../../engine/plan-destroy';
+import type { StackRow } from '../../render/stacks-table';
 import { hasChanges, type Plan } from '../../engine/plan-types';
-import { renderPlanJson, renderPlanMarkdown, renderPlanText, shouldColor } from '../../render';
+import { shouldColor } from '../../render/color';
+import { renderPlanText } from '../../render/text';
 import { UserError } from '../errors';
 import { summarizeStack } from '../summary';
 
@@ -25,6 +24,7 @@ export function register(program: Command): void {
     .option('--format <format>', 'text, markdown (pull-request comment) or json', 'text')
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
     .option('--destroy', 'plan the deletion of every object the state manages (what `destroy` would do)')
+    .option('--no-cache', 'run the app even when nothing it read changed since its last synth')
     .action(async (opts: PlanOptions) => {
       if (!['text', 'markdown', 'json'].includes(opts.format)) throw new UserError(`--format must be text, markdown or json, not "${opts.format}"`);
       const { project, stacks } = await prepareStacks({ ...opts, command: 'plan' });
@@ -32,11 +32,13 @@ export function register(program: Command): void {
       if (opts.out && stacks.length !== 1) throw new UserError(`--out saves one stack's plan; name it with --stack (stacks: ${stacks.map((s) => s.name).join(', ')})`);
       const targets = await openTargets(project, stacks);
       const current = await withTargets(targets, () => planStacks(project, stacks, targets));
-      const plans: Plan[] = current.map((c, i) => (opts.destroy ? planDestroy(c.plan, stacks[i], c.live, c.state) : c.plan));
+      // What only some runs need (--destroy, --out, other formats, several stacks) loads when asked for.
+      const planDestroy = opts.destroy ? (require('../../engine/plan-destroy') as typeof import('../../engine/plan-destroy')).planDestroy : undefined;
+      const plans: Plan[] = current.map((c, i) => (planDestroy ? planDestroy(c.plan, stacks[i], c.live, c.state) : c.plan));
       const rows: StackRow[] = stacks.map((s, i) => ({ stack: s.name, environment: s.settings.environment, plan: plans[i] }));
       process.stdout.write(render(plans, opts.format, rows));
       if (opts.out) {
-        writePlanFile(opts.out, plans[0]);
+        (require('../../engine/saved-plan') as typeof import('../../engine/saved-plan')).writePlanFile(opts.out, plans[0]);
         if (opts.format === 'text') process.stdout.write(`\nSaved the plan to ${opts.out}. To perform exactly these actions, run:\n  kestraform apply ${opts.out}\n`);
       }
       if (plans.some((p) => p.errors.length)) process.exitCode = 1;
@@ -45,18 +47,21 @@ export function register(program: Command): void {
 }
 
 function render(plans: Plan[], format: string, rows: StackRow[]): string {
+  const several = plans.length > 1;
+  const tables = () => require('../../render/stacks-table') as typeof import('../../render/stacks-table');
   if (format === 'json') {
+    const { renderPlanJson } = require('../../render/json') as typeof import('../../render/json');
     const docs = plans.map((p) => renderPlanJson(p));
     return JSON.stringify(docs.length === 1 ? docs[0] : docs, null, 2) + '\n';
   }
-  const several = plans.length > 1;
   if (format === 'markdown') {
+    const { renderPlanMarkdown } = require('../../render/markdown') as typeof import('../../render/markdown');
     // One marker for the whole comment first (a CI step finds the comment to update by it).
-    const table = several ? `<!-- kestraform-plan:${rows.map((r) => r.stack).join(',')} -->\n${stacksTableMarkdown(rows)}` : '';
+    const table = several ? `<!-- kestraform-plan:${rows.map((r) => r.stack).join(',')} -->\n${tables().stacksTableMarkdown(rows)}` : '';
     const budget = Math.floor((65000 - table.length) / plans.length);
     return [...(several ? [table] : []), ...plans.map((p) => renderPlanMarkdown(p, { maxChars: budget }))].join('\n\n') + '\n';
   }
   const color = shouldColor(process.stdout, process.env);
   const each = plans.map((p) => (several ? `Stack "${p.stack}":\n` : '') + renderPlanText(p, { color })).join('\n');
-  return each + (several ? `\n\n${stacksTableText(rows)}` : '') + '\n';
+  return each + (several ? `\n\n${tables().stacksTableText(rows)}` : '') + '\n';
 }

@@ -35,6 +35,7 @@ export function register(program: Command): void {
     .option('--author <"Name <email>">', 'commit author and committer (with --commit; default: your Git identity)')
     .option('--branch <name>', 'commit on this new branch, made from the current one (with --commit; default: the current branch)')
     .option('--lock-timeout <seconds>', 'wait this long for the state lock', '0')
+    .option('--no-cache', 'run the app even when nothing it read changed since its last synth')
     .action(async (addresses: string[], opts: PullOptions) => {
       if (!opts.commit && (opts.message || opts.author || opts.branch)) throw new UserError('--message, --author and --branch go with --commit');
       const lockWaitMs = parseLockTimeout(opts.lockTimeout);

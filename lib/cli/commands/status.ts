@@ -12,6 +12,7 @@ export function register(program: Command): void {
   addStackOptions(program.command('status'))
     .description('Show, per object of the tree, whether each environment (stack) is in sync with Git, has a change pending, or drifted; never writes')
     .option('--format <format>', 'text, markdown or json', 'text')
+    .option('--no-cache', 'run the app even when nothing it read changed since its last synth')
     .action(async (opts: StackSelection & { format: string }) => {
       if (!['text', 'markdown', 'json'].includes(opts.format)) throw new UserError(`--format must be text, markdown or json, not "${opts.format}"`);
       const { project, stacks } = await prepareStacks({ ...opts, command: 'show' });

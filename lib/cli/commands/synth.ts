@@ -9,9 +9,10 @@ export function register(program: Command): void {
     .command('synth')
     .description('Run the app of cdktf.json (main.ts) and read the synthesized stacks from cdktf.out/')
     .option('--stack <name>', 'only this stack (repeat for several)', (name: string, names: string[]) => [...names, name], [] as string[])
-    .action(async (opts: { stack: string[] }) => {
+    .option('--no-cache', 'run the app even when nothing it read changed since its last synth')
+    .action(async (opts: { stack: string[]; cache: boolean }) => {
       const project = loadProject();
-      const desired = await synthesize(project, { stacks: opts.stack.length ? opts.stack : undefined });
+      const desired = await synthesize(project, { stacks: opts.stack.length ? opts.stack : undefined, noCache: !opts.cache });
       for (const stack of desired.stacks) process.stdout.write(summarizeStack(stack) + '\n');
       for (const d of sortDiagnostics(desired.diagnostics)) process.stderr.write(formatDiagnostic(d) + '\n');
       process.stdout.write(`Synthesized to ${require('node:path').relative(project.dir, project.outDir) || '.'}/\n`);

@@ -28,6 +28,7 @@ export function register(program: Command): void {
   addStackOptions(program.command('test'))
     .description("Run the stacks' unit tests (Kestra Enterprise test suites) in Kestra and report the results; exit 1 when any fails. Apply first: the suites run as Kestra holds them")
     .option('--junit <file>', 'also write the results as JUnit XML to this file (for CI test reports)')
+    .option('--no-cache', 'run the app even when nothing it read changed since its last synth')
     .action(async (opts: StackSelection & { junit?: string }) => {
       const { project, stacks } = await prepareStacks({ ...opts, command: 'test' });
       const declared = stacks.map((s) => ({ stack: s, suites: s.resources.filter((r): r is DesiredTestSuite => r.kind === 'test') }));

@@ -9,9 +9,10 @@ import { formatDiagnostic, hasErrors } from '../../util/diagnostics';
 export function register(program: Command): void {
   addStackOptions(program.command('validate'))
     .description('Synthesize and check the stacks and their Git trees offline; lists every error with file and line')
+    .option('--no-cache', 'run the app even when nothing it read changed since its last synth')
     .action(async (opts: StackSelection) => {
       const project = loadProject();
-      const desired = await synthesize(project, { stacks: requestedStacks(opts) });
+      const desired = await synthesize(project, { stacks: requestedStacks(opts), noCache: opts.cache === false });
       for (const stack of desired.stacks) process.stdout.write(summarizeStack(stack) + '\n');
       const sorted = projectDiagnostics(project, desired);
       for (const d of sorted) process.stderr.write(formatDiagnostic(d) + '\n');

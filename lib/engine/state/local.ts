@@ -1,5 +1,5 @@
 /**
- * The local backend: `.kestraform/state/<stack>.json`, written atomically (lib/util/atomic-write) with the previous version kept as `<stack>.json.backup`, and a
+ * The local backend: `.kestraform/state/<stack>.json`, written atomically (lib/util/atomic-write) with the state as the command found it kept as `<stack>.json.backup`, and a
  * lock file created exclusively. A lock left by a process that died on this host is taken over.
  */
 import * as fs from 'node:fs';
@@ -10,7 +10,7 @@ import type { StateFile } from '../state-types';
 import { StateError, StateLockedError, type StateBackend, type StateLock, type StateLockInfo } from './types';
 import { checkSuccession, parseState } from './validate';
 import { processAlive } from '../../util/process';
-import { sweepAtomicTemps, writeFileAtomic } from '../../util/atomic-write';
+import { sweepAtomicTemps, writeFileAtomicAsync } from '../../util/atomic-write';
 
 export interface LocalBackendOptions {
   file: string;
@@ -43,9 +43,15 @@ export class LocalStateBackend implements StateBackend {
     checkSuccession(await this.storedHead(), state, this.opts.file);
     const dir = path.dirname(this.opts.file);
     fs.mkdirSync(dir, { recursive: true });
-    if (fs.existsSync(this.opts.file)) fs.copyFileSync(this.opts.file, `${this.opts.file}.backup`);
+    // The backup is the state as this process found it (before its first write), not the state of
+    // one action ago: copied once, it costs nothing per save.
+    if (!this.backedUp) {
+      if (fs.existsSync(this.opts.file)) await fs.promises.copyFile(this.opts.file, `${this.opts.file}.backup`);
+      this.backedUp = true;
+    }
     try {
-      writeFileAtomic(this.opts.file, JSON.stringify(state), { mode: 0o600 });
+      // Off the event loop: actions finishing meanwhile are coalesced into the next save.
+      await writeFileAtomicAsync(this.opts.file, JSON.stringify(state), { mode: 0o600 });
     } catch (e) {
       throw new StateError(`cannot write state ${this.opts.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} — the previous state is intact; free disk space or fix permissions and run again`);
     }
@@ -54,6 +60,7 @@ export class LocalStateBackend implements StateBackend {
   }
 
   private lastWritten: { state: StateFile; mtimeMs: number; size: number } | undefined;
+  private backedUp = false;
 
   /** What is stored, without re-reading a file this process wrote last and nobody touched since. */
   private async storedHead(): Promise<StateFile | undefined> {
