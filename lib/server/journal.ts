@@ -16,6 +16,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
+import { syncDirectory } from '../util/atomic-write';
 
 /** Bytes before a record's payload: its length and checksum. */
 export const FRAME_BYTES = 8;
@@ -391,28 +392,3 @@ function unwritten(buffers: Buffer[], n: number): Buffer[] {
   return next;
 }
 
-/** fsyncs a folder, so a file created or renamed in it stays after a power loss (where allowed). */
-export async function syncDirectory(dir: string): Promise<void> {
-  let handle: fs.promises.FileHandle | undefined;
-  try {
-    handle = await fs.promises.open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // Some file systems refuse fsync on a folder; the rename itself is still atomic.
-  } finally {
-    await handle?.close();
-  }
-}
-
-export function syncDirectorySync(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    // as above
-  }
-}

@@ -27,7 +27,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { sweepAtomicTemps, tempNameFor } from '../util/atomic-write';
+import { sweepAtomicTemps, syncDirectory, syncDirectorySync, tempNameFor } from '../util/atomic-write';
 import { processAlive } from '../util/process';
 import {
   BLOB_DATA_OFFSET,
@@ -39,8 +39,6 @@ import {
   jsonRecord,
   readExactly,
   scanRecords,
-  syncDirectory,
-  syncDirectorySync,
   textRecord,
   type ScannedRecord,
 } from './journal';

@@ -45,7 +45,7 @@ export function writeFileAtomic(file: string, data: string | Buffer, opts: Atomi
     fs.rmSync(tmp, { force: true });
     throw e;
   }
-  if (opts.syncDirectory ?? true) syncDirectory(dir);
+  if (opts.syncDirectory ?? true) syncDirectorySync(dir);
 }
 
 /**
@@ -69,18 +69,7 @@ export async function writeFileAtomicAsync(file: string, data: string | Buffer, 
     await fs.promises.rm(tmp, { force: true });
     throw e;
   }
-  if (opts.syncDirectory ?? true) {
-    try {
-      const handle = await fs.promises.open(dir, 'r');
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-    } catch {
-      // Some file systems refuse fsync on a folder; the rename is still atomic.
-    }
-  }
+  if (opts.syncDirectory ?? true) await syncDirectory(dir);
 }
 
 /**
@@ -95,7 +84,8 @@ export function sweepAtomicTemps(dir: string, file?: string): void {
   });
 }
 
-function syncDirectory(dir: string): void {
+/** fsyncs a folder, so a file created or renamed in it stays after a power loss (where the file system allows it). */
+export function syncDirectorySync(dir: string): void {
   try {
     const fd = fs.openSync(dir, 'r');
     try {
@@ -105,5 +95,18 @@ function syncDirectory(dir: string): void {
     }
   } catch {
     // Some file systems refuse fsync on a folder; the rename is still atomic.
+  }
+}
+
+/** syncDirectorySync off the event loop. */
+export async function syncDirectory(dir: string): Promise<void> {
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    handle = await fs.promises.open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // as above
+  } finally {
+    await handle?.close();
   }
 }
