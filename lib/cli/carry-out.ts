@@ -15,25 +15,40 @@ import type { StateFile } from '../engine/state-types';
 import type { DesiredStack } from '../desired/types';
 
 export interface WriteFlags {
-  parallelism: string;
+  parallelism?: string;
   lockTimeout: string;
 }
 
 export interface WriteOptions {
-  parallelism: number;
+  /** Undefined: the default of the target (writeParallelism). */
+  parallelism?: number;
   lockWaitMs: number;
 }
 
 export function addWriteOptions(command: Command): Command {
   return command
-    .option('--parallelism <n>', 'concurrent API writes', '8')
+    .option('--parallelism <n>', `concurrent API writes (default ${DEFAULT_WRITE_PARALLELISM}; ${EMBEDDED_WRITE_PARALLELISM} against the embedded local server)`)
     .option('--lock-timeout <seconds>', 'wait this long for the state lock', '0');
 }
 
+export const DEFAULT_WRITE_PARALLELISM = 8;
+/**
+ * The embedded local server runs in this process with no network between: more writes in flight
+ * only let one fsync of its journal cover more of them (group commit).
+ */
+export const EMBEDDED_WRITE_PARALLELISM = 32;
+
 export function parseWriteFlags(flags: WriteFlags): WriteOptions {
+  const lockWaitMs = parseLockTimeout(flags.lockTimeout);
+  if (flags.parallelism === undefined) return { lockWaitMs };
   const parallelism = Number(flags.parallelism);
   if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > 64) throw new UserError(`--parallelism must be a whole number from 1 to 64, not "${flags.parallelism}"`);
-  return { parallelism, lockWaitMs: parseLockTimeout(flags.lockTimeout) };
+  return { parallelism, lockWaitMs };
+}
+
+/** The writes in flight at once: as asked, else the target's default. */
+export function writeParallelism(asked: number | undefined, target: Target): number {
+  return asked ?? (target.embedded ? EMBEDDED_WRITE_PARALLELISM : DEFAULT_WRITE_PARALLELISM);
 }
 
 /** `--lock-timeout <seconds>` as milliseconds. */
@@ -49,7 +64,8 @@ export interface CarryOut {
   state: StateFile;
   backend: StateBackend;
   target: Target;
-  parallelism: number;
+  /** Undefined: the target's default. */
+  parallelism?: number;
   interrupt: Interrupt;
   /** The command, as its messages name it. */
   command: 'apply' | 'destroy';
@@ -64,7 +80,7 @@ export async function carryOut(c: CarryOut): Promise<{ result: ApplyResult; code
     stack: c.stack,
     plan: c.plan,
     state: new LiveState(c.state, c.backend),
-    parallelism: c.parallelism,
+    parallelism: writeParallelism(c.parallelism, c.target),
     shouldStop: () => c.interrupt.requested,
     onProgress: (done, _total, step, error) => {
       if (error) failed++;

@@ -41,6 +41,8 @@ export interface TargetOptions {
 
 /** Requests kestraform ever has in flight at one Kestra (apply raises it to its --parallelism). */
 export const DEFAULT_REQUESTS_IN_FLIGHT = 16;
+/** The same for the embedded local server (no network between; its journal's group commit gains from more writes at once). */
+const EMBEDDED_REQUESTS_IN_FLIGHT = 32;
 
 /**
  * Opens every target `stacks` need: a client per URL and tenant, or an embedded local server per
@@ -110,7 +112,8 @@ async function openOne(project: Project, stacks: readonly DesiredStack[], env: N
     release();
     throw e;
   }
-  const config = { ...clientConfigFromEnv({ ...env, KESTRA_URL: server.url })!, maxInFlight };
+  // In-process, apply's writes go at the embedded default parallelism (carry-out.ts): let them all be in flight.
+  const config = { ...clientConfigFromEnv({ ...env, KESTRA_URL: server.url })!, maxInFlight: Math.max(maxInFlight, EMBEDDED_REQUESTS_IN_FLIGHT) };
   const client = new KestraClient(config);
   const shown = path.relative(process.cwd(), dataDir) || dataDir;
   const unset = settings.url_env ? `neither KESTRA_URL nor ${settings.url_env} is set` : 'no KESTRA_URL set';

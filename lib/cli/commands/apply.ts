@@ -25,7 +25,7 @@ interface ApplyFlags extends StackSelection, WriteFlags {
 interface StackApplyOptions {
   autoApprove?: boolean;
   refreshOnly?: boolean;
-  parallelism: number;
+  parallelism?: number;
   lockWaitMs: number;
   saved?: Plan;
   planfile?: string;
