@@ -11,7 +11,6 @@
  * emulator implements is served. The Enterprise Edition's source is not public: the EE routes
  * follow the specs, and say where they had to pick.
  */
-import type { Step } from './pipeline';
 
 export type Edition = 'oss' | 'ee';
 
@@ -72,20 +71,4 @@ export function notOfferedOperations(rows: ReservedRows, edition: Edition, major
 export function offerGate(rows: ReservedRows, edition: Edition, major: 1 | 2): OfferGate {
   const withheld = notOfferedOperations(rows, edition, major);
   return (method, fullTemplate) => !withheld.has(`${method} ${fullTemplate}`);
-}
-
-/**
- * Kestra 2.x stamps `X-Kestra-Edition` on every 404 (NotFoundHeadersFilter, with the edition's
- * name); the error bodies (errors.ts) put the open-source value there. An EE server says EE.
- * Nothing else is added, and nothing on 1.x (which has no such filter).
- */
-export function editionHeaders(edition: Edition): Step {
-  return {
-    name: 'editionHeaders',
-    async run(ex, next) {
-      await next();
-      const headers = ex.reply?.headers;
-      if (headers && 'X-Kestra-Edition' in headers) headers['X-Kestra-Edition'] = editionName(edition);
-    },
-  };
 }

@@ -4,13 +4,13 @@
  */
 import { Router } from './router';
 import { KESTRA_PATHS } from './kestra-paths';
-import { editionHeaders, offerGate, type Edition } from './edition';
+import { offerGate, type Edition } from './edition';
 import { Store } from './store';
 import { DiskStore } from './persist';
 import { RequestLog } from './request-log';
 import { assembleHandler, type KestraHandler } from './pipeline';
 import type { Credentials } from './auth';
-import { answerErrors, authenticate, awaitDurable, checkApiPrefix, checkTenant, invokeRoute, matchRoute, readBody, sendReply } from './steps';
+import { answerErrors, authenticate, awaitDurable, checkApiPrefix, checkTenant, editionHeaders, invokeRoute, matchRoute, readBody, sendReply } from './steps';
 import { flowRoutes } from './routes/flows';
 import { fileRoutes } from './routes/files';
 import { kvRoutes } from './routes/kv';

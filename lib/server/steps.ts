@@ -9,6 +9,7 @@ import { fullTemplate, type Reply, type RequestContext, type Router } from './ro
 import type { Exchange, Step } from './pipeline';
 import { authProblem, type Credentials } from './auth';
 import { HttpError, badRequest, errorBody, internalError, methodNotAllowed, payloadTooLarge, routeMiss, unauthenticated } from './errors';
+import { editionName, type Edition } from './edition';
 
 const API_PREFIX = /^\/api\/v1(\/|$)/;
 
@@ -182,4 +183,20 @@ function readLimited(req: http.IncomingMessage, max: number): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/**
+ * Kestra 2.x stamps `X-Kestra-Edition` on every 404 (NotFoundHeadersFilter, with the edition's
+ * name); the error bodies (errors.ts) put the open-source value there. An EE server says EE.
+ * Nothing else is added, and nothing on 1.x (which has no such filter).
+ */
+export function editionHeaders(edition: Edition): Step {
+  return {
+    name: 'editionHeaders',
+    async run(ex, next) {
+      await next();
+      const headers = ex.reply?.headers;
+      if (headers && 'X-Kestra-Edition' in headers) headers['X-Kestra-Edition'] = editionName(edition);
+    },
+  };
 }
