@@ -27,7 +27,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { sweepAtomicTemps, syncDirectory, syncDirectorySync, tempNameFor } from '../util/atomic-write';
+import { sweepAtomicTemps, syncDirectory, tempNameFor, writeFileAtomic } from '../util/atomic-write';
 import { processAlive } from '../util/process';
 import {
   BLOB_DATA_OFFSET,
@@ -501,24 +501,11 @@ export class DiskStore {
   /** The documents loaded so far as snapshot `generation` (opening only: the migration). */
   private writeSnapshotSync(generation: number): void {
     const file = path.join(this.dir, SNAPSHOT);
-    const tmp = tempNameFor(file);
     const records = [this.snapshotHeader(generation), ...this.documentRecords()];
     for (const [sha, place] of this.blobs) if (place.where === 'pack') records.push(jsonRecord(RECORD.blobRef, [sha, place.pack, place.offset, place.length]));
-    try {
-      const fd = fs.openSync(tmp, 'wx', 0o644);
-      try {
-        for (const r of records) fs.writeSync(fd, r);
-        fs.fsyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
-      fs.renameSync(tmp, file);
-    } catch (e) {
-      fs.rmSync(tmp, { force: true });
-      throw e;
-    }
-    syncDirectorySync(this.dir);
-    this.snapshotBytes = records.reduce((n, r) => n + r.length, 0);
+    const bytes = Buffer.concat(records);
+    writeFileAtomic(file, bytes);
+    this.snapshotBytes = bytes.length;
   }
 
   /** One server process per data folder: two would append to the same journal. */
