@@ -273,6 +273,17 @@
   // ---- whole-file reads ----
   const tracked = new Map(); // fd → { abs, st, hash, pos, mode, partial, strict }
 
+  /** The absolute path of a file about to be read, and its stat taken now (none when excluded); a failure is a doubt. */
+  function whereBeforeRead(file) {
+    let abs;
+    let st;
+    guard(() => {
+      abs = toAbs(file);
+      if (abs !== undefined && !excluded(abs)) st = statBeforeRead(abs);
+    });
+    return { abs, st };
+  }
+
   function statBeforeRead(abs) {
     try {
       return seen(orig.statSync.call(fs, abs));
@@ -300,12 +311,7 @@
       return orig.readFileSync.apply(this, arguments);
     }
     if (!isReadFlags(flagOf(options))) return orig.readFileSync.apply(this, arguments);
-    let abs;
-    let st;
-    guard(() => {
-      abs = toAbs(file);
-      if (abs !== undefined && !excluded(abs)) st = statBeforeRead(abs);
-    });
+    const { abs, st } = whereBeforeRead(file);
     busy++;
     let data;
     try {
@@ -336,12 +342,7 @@
       if (typeof file === 'number') guard(() => doubt(`readFile of file descriptor ${file}`));
       return orig.readFile.apply(this, arguments);
     }
-    let abs;
-    let st;
-    guard(() => {
-      abs = toAbs(file);
-      if (abs !== undefined && !excluded(abs)) st = statBeforeRead(abs);
-    });
+    const { abs, st } = whereBeforeRead(file);
     const flag = flagOf(options);
     const enc = encodingOf(options);
     const signal = options && typeof options === 'object' ? options.signal : undefined;
@@ -366,12 +367,7 @@
       return origP.readFile.apply(this, arguments);
     }
     if (!isReadFlags(flagOf(options))) return origP.readFile.apply(this, arguments);
-    let abs;
-    let st;
-    guard(() => {
-      abs = toAbs(file);
-      if (abs !== undefined && !excluded(abs)) st = statBeforeRead(abs);
-    });
+    const { abs, st } = whereBeforeRead(file);
     const flag = flagOf(options);
     const signal = options && typeof options === 'object' ? options.signal : undefined;
     let data;
