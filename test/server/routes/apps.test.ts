@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startKestraServer, type RunningKestraServer } from '../../../lib/server';
+import { errorTextOf } from '../support/error-text';
 
 const app = (id: string, ns = 'company.team', extra = '') =>
   `id: ${id}\ntype: io.kestra.plugin.ee.apps.Execution\ndisplayName: App ${id}\nnamespace: ${ns}\nflowId: get_data\naccess:\n  type: PRIVATE\ntags:\n  - Reporting\n${extra}layout:\n  - on: OPEN\n    blocks:\n      - type: io.kestra.plugin.ee.apps.core.blocks.Markdown\n        content: "## Hi"\n`;
@@ -19,11 +20,7 @@ describe.each([2, 1] as const)('apps on the %i.x EE emulation', (major) => {
   let base: string;
   const post = (body: string) => fetch(`${base}/apps`, { method: 'POST', body, headers: YAML });
   const put = (uid: string, body: string) => fetch(`${base}/apps/${uid}`, { method: 'PUT', body, headers: YAML });
-  /** Kestra's error text on the line: 2.x problem `detail`, 1.x `message`. */
-  const errorText = async (res: Response) => {
-    const doc = await res.json();
-    return major === 2 ? doc.detail : doc.message;
-  };
+  const errorText = async (res: Response) => errorTextOf(major, await res.json());
   beforeAll(async () => {
     s = await startKestraServer({ port: 0, kestraMajor: major, edition: 'ee' });
     base = `${s.url}/api/v1/main`;

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startKestraServer, type RunningKestraServer } from '../../../lib/server';
+import { errorTextOf } from '../support/error-text';
 
 const FLOW = (id: string, ns: string) => `id: ${id}\nnamespace: ${ns}\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`;
 const JSON_TYPE = { 'Content-Type': 'application/json' };
@@ -18,7 +19,7 @@ describe.each([2, 1] as const)('EE namespace objects on the %i.x line', (major) 
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
-  const detail = (b: { detail?: string; message?: string }) => (major === 2 ? b.detail : b.message);
+  const detail = (b: { detail?: string; message?: string }) => errorTextOf(major, b);
   beforeEach(async () => {
     s = await startKestraServer({ port: 0, kestraMajor: major, edition: 'ee' });
     base = `${s.url}/api/v1/main`;

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startKestraServer, type RunningKestraServer } from '../../../lib/server';
+import { errorTextOf } from '../support/error-text';
 
 const suite = (id: string, ns = 'company.team', flowId = 'hello') =>
   `id: ${id}\nnamespace: ${ns}\nflowId: ${flowId}\ntestCases:\n  - id: case_1\n    type: io.kestra.core.tests.flow.UnitTest\n    fixtures:\n      inputs:\n        user: Ada\n    assertions:\n      - value: "{{ outputs.hello.message }}"\n        equalTo: Hello Ada\n      - value: 42\n        greaterThan: 3\n      - value: "{{ outputs.hello.list }}"\n        in: [a, b]\n`;
@@ -18,10 +19,7 @@ describe.each([2, 1] as const)('test suites on the %i.x EE emulation', (major) =
   let s: RunningKestraServer;
   let base: string;
   const post = (body: string, p = '/tests') => fetch(`${base}${p}`, { method: 'POST', body, headers: YAML });
-  const errorText = async (res: Response) => {
-    const doc = await res.json();
-    return major === 2 ? doc.detail : doc.message;
-  };
+  const errorText = async (res: Response) => errorTextOf(major, await res.json());
   beforeAll(async () => {
     s = await startKestraServer({ port: 0, kestraMajor: major, edition: 'ee' });
     base = `${s.url}/api/v1/main`;
