@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { Project } from './config';
 import { runApp } from './run-app';
 import { stillPublished } from './synth-cache';
+import { decodedKey, loadDecoded, saveDecoded, watchedEnvironment } from './decoded-cache';
 import { readDesired } from '../desired/read';
 import type { DesiredState } from '../desired/types';
 
@@ -27,19 +28,26 @@ export interface SynthOptions {
 /**
  * Runs the app and reads what it wrote, from its own staging folder; that folder then becomes
  * cdktf.out (also when reading it found errors, so it can be looked at). A reused synth is read
- * in place, and kept only if the output folder still holds it once read (another command may
- * publish a synth meanwhile); else the app runs.
+ * in place (or taken from the last command's read of it, ./decoded-cache), and kept only if the
+ * output folder still holds it once read (another command may publish a synth meanwhile); else
+ * the app runs.
  */
 export async function synthesize(project: Project, opts: SynthOptions = {}): Promise<DesiredState> {
   const staged = await runApp(project, { context: opts.context, reuse: !opts.noCache });
   if (staged.reused) {
-    let desired: DesiredState | undefined;
-    try {
-      desired = readDesired(staged.dir, project.dir, { stacks: opts.stacks, shownAs: project.outDir });
-    } catch {
-      desired = undefined;
+    const key = decodedKey(project, staged.reused.synthId, opts.stacks);
+    let desired = loadDecoded(project, key);
+    const kept = desired !== undefined;
+    const env = watchedEnvironment(process.env);
+    if (!desired) {
+      try {
+        desired = readDesired(staged.dir, project.dir, { stacks: opts.stacks, shownAs: project.outDir, env: env.env });
+      } catch {
+        desired = undefined;
+      }
     }
     if (desired && stillPublished(project, staged.reused.synthId)) {
+      if (!kept && !env.consulted()) saveDecoded(project, key, desired);
       (opts.report ?? ((l: string) => process.stderr.write(l + '\n')))(reusedLine(project, staged.reused.createdAt));
       return desired;
     }

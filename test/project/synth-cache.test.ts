@@ -9,9 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { REPO, runCli, type CliResult } from '../cli/harness';
-import { synthesize } from '../../lib/project/synth';
 import { simpleCommand, INPUTS_FILE } from '../../lib/project/synth-cache';
-import type { Project } from '../../lib/project/config';
+import { standIn, withEnv } from '../support/stand-in-app';
 
 const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 
@@ -253,45 +252,6 @@ describe('reusing a synth: the example stack through the CLI', () => {
 });
 
 // ---- what the recorder follows, with stand-in apps (in process) ----
-
-/** A stand-in app: `body` runs first, then it writes a one-flow stack. */
-function standIn(body: string) {
-  const dir = tmp('kf-cache-app-');
-  const runs = path.join(dir, 'runs.log');
-  fs.writeFileSync(
-    path.join(dir, 'app.js'),
-    `const fs = require('fs'), path = require('path');
-fs.appendFileSync(${JSON.stringify(runs)}, 'run\\n');
-${body}
-const out = process.env.CDKTF_OUTDIR;
-fs.mkdirSync(path.join(out, 'stacks', 's'), { recursive: true });
-const content = 'id: f\\nnamespace: a.b\\ntasks:\\n  - id: log\\n    type: io.kestra.plugin.core.log.Log\\n    message: hi\\n';
-fs.writeFileSync(path.join(out, 'stacks', 's', 'cdk.tf.json'), JSON.stringify({ resource: { kestra_flow: { f: { namespace: 'a.b', flow_id: 'f', content } } } }));
-fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify({ version: '0.21.0', stacks: { s: { name: 's', synthesizedStackPath: 'stacks/s/cdk.tf.json', dependencies: [] } } }));
-`,
-  );
-  const project: Project = { dir, app: `${JSON.stringify(process.execPath)} app.js`, outDir: path.join(dir, 'cdktf.out'), context: {} };
-  const count = () => (fs.existsSync(runs) ? fs.readFileSync(runs, 'utf8').split('\n').filter(Boolean).length : 0);
-  /** Synthesizes; whether the app ran. */
-  const run = async (): Promise<boolean> => {
-    const before = count();
-    await synthesize(project, { report: () => undefined });
-    return count() > before;
-  };
-  const manifest = () => JSON.parse(fs.readFileSync(path.join(project.outDir, INPUTS_FILE), 'utf8'));
-  return { dir, project, run, manifest, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
-}
-
-function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
-  const before = { ...process.env };
-  for (const [k, v] of Object.entries(vars)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  return fn().finally(() => {
-    process.env = before;
-  });
-}
 
 describe('reusing a synth: what the recorder follows', () => {
   const made: { cleanup(): void }[] = [];
