@@ -1,6 +1,6 @@
 // Loads one of kestraform's own modules by its path below lib/ (e.g. 'cli/main'): the TypeScript
 // source through tsx in a checkout of the repository, the compiled JavaScript of dist/ in an
-// installed package (whose tarball holds dist/ and no sources).
+// installed package (whose tarball holds dist/ and no sources) — for the CLI, its one-file build.
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -13,6 +13,9 @@ function loadKestraform(name) {
     if (!require.extensions['.ts']) require('tsx/cjs');
     return require(source);
   }
+  // The CLI's one-file build (scripts/build-dist.js), when the package has it.
+  const bundled = name === 'cli/main' ? path.join(ROOT, 'dist', 'cli.js') : undefined;
+  if (bundled && fs.existsSync(bundled)) return require(bundled);
   const compiled = path.join(ROOT, 'dist', `${name}.js`);
   if (fs.existsSync(compiled)) return require(compiled);
   const error = new Error(

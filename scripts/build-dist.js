@@ -12,3 +12,20 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', pat
 // Plain JavaScript that tsc does not copy: the input recorder, loaded into the app's processes
 // (NODE_OPTIONS=--require) before any TypeScript loader.
 fs.copyFileSync(path.join(root, 'lib', 'project', 'input-recorder.js'), path.join(root, 'dist', 'project', 'input-recorder.js'));
+// The CLI as one file (dist/cli.js): loading ~470 modules one by one — resolution, package.json
+// reads, a compile each — is the largest part of a command's start; one bundle of the CLI and
+// the libraries it uses loads in a fraction of that. cdktf and its kin stay outside (the CLI
+// never loads them; the app does, in its own process). The library entry (dist/index.js, what a
+// stack imports) stays as tsc wrote it. The bundle sits in dist/ as lib/package-files.ts does in
+// lib/, so that its paths to the package and to dist/project/input-recorder.js hold.
+require('esbuild').buildSync({
+  entryPoints: [path.join(root, 'dist', 'cli', 'main.js')],
+  outfile: path.join(root, 'dist', 'cli.js'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['cdktf', 'constructs', '@cdktf/*', 'tsx', 'esbuild'],
+  legalComments: 'eof',
+  logLevel: 'warning',
+});

@@ -9,8 +9,24 @@ import { KESTRAFORM_VERSION } from '../version';
 /** Commands that begin with a synth: their app run starts before the rest of the CLI loads. */
 const SYNTHESIZING = new Set(['synth', 'validate', 'plan', 'apply', 'destroy', 'drift', 'status', 'import', 'pull', 'test']);
 
-/** Each command module exports `register(program)`; the list keeps `--help` in contract order. */
-const COMMANDS = ['init', 'synth', 'validate', 'plan', 'apply', 'destroy', 'drift', 'status', 'import', 'pull', 'test', 'server'];
+/**
+ * Each command module exports `register(program)`; the list keeps `--help` in contract order.
+ * Plain require calls, one per module, so that the one-file build (scripts/build-dist.js) holds them.
+ */
+const COMMANDS: Record<string, () => { register(p: Command): void }> = {
+  init: () => require('./commands/init'),
+  synth: () => require('./commands/synth'),
+  validate: () => require('./commands/validate'),
+  plan: () => require('./commands/plan'),
+  apply: () => require('./commands/apply'),
+  destroy: () => require('./commands/destroy'),
+  drift: () => require('./commands/drift'),
+  status: () => require('./commands/status'),
+  import: () => require('./commands/import'),
+  pull: () => require('./commands/pull'),
+  test: () => require('./commands/test'),
+  server: () => require('./commands/server'),
+};
 
 /**
  * The program with every command (`only` given: that command alone — what running it needs;
@@ -23,16 +39,9 @@ export function buildProgram(only?: string | null): Command {
     .version(KESTRAFORM_VERSION, '-V, --version', 'print the version of kestraform that runs')
     .showHelpAfterError()
     .exitOverride();
-  for (const name of COMMANDS) {
+  for (const [name, load] of Object.entries(COMMANDS)) {
     if (only !== undefined && name !== only) continue;
-    let mod: { register?: (p: Command) => void };
-    try {
-      mod = require(`./commands/${name}`);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String((e as Error).message).includes(`commands/${name}`)) continue;
-      throw e;
-    }
-    mod.register?.(program);
+    load().register(program);
   }
   return program;
 }
@@ -58,7 +67,7 @@ export async function main(argv: string[]): Promise<void> {
  * mistyped command).
  */
 function commandsNeeded(argv: string[]): string | null | undefined {
-  if (COMMANDS.includes(argv[0])) return argv[0];
+  if (Object.hasOwn(COMMANDS, argv[0])) return argv[0];
   if (argv.length === 1 && (argv[0] === '-V' || argv[0] === '--version')) return null;
   return undefined;
 }

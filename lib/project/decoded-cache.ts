@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import type { DesiredState } from '../desired/types';
 import type { Project } from './config';
 import { KESTRAFORM_VERSION } from '../version';
+import { CODE_DIR, PACKAGE_ROOT } from '../package-files';
 import { writeFileAtomic } from '../util/atomic-write';
 
 const FILE = path.join('.kestraform', 'decoded-synth.bin');
@@ -88,14 +89,13 @@ export function watchedEnvironment(env: NodeJS.ProcessEnv): { env: NodeJS.Proces
 let identity: string | undefined;
 
 /**
- * kestraform's own code as it is on disk: the size and modification time of every file of the
- * folder this module was loaded from (lib/ in a checkout, dist/ when installed), and of the
- * package's lockfile. A checkout whose reading code was edited since the read was kept reads again.
+ * kestraform's own code as it is on disk: the size and modification time of every file of its
+ * code folder (lib/ in a checkout, dist/ when installed), and of the package's lockfile. A checkout whose reading code was edited since the read was kept reads again.
  */
 function codeIdentity(): string {
   if (identity !== undefined) return identity;
   const h = createHash('sha256');
-  const tree = path.resolve(__dirname, '..');
+  const tree = CODE_DIR;
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const file = path.join(dir, entry.name);
@@ -107,7 +107,7 @@ function codeIdentity(): string {
     }
   };
   walk(tree);
-  const lock = fs.statSync(path.join(tree, '..', 'package-lock.json'), { throwIfNoEntry: false });
+  const lock = fs.statSync(path.join(PACKAGE_ROOT, 'package-lock.json'), { throwIfNoEntry: false });
   h.update(`lock\0${lock ? `${lock.size}\0${lock.mtimeMs}` : '-'}`);
   identity = h.digest('hex');
   return identity;

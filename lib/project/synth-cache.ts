@@ -25,6 +25,7 @@ import * as path from 'node:path';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Project } from './config';
 import { KESTRAFORM_VERSION } from '../version';
+import { CODE_DIR } from '../package-files';
 import { writeFileAtomic } from '../util/atomic-write';
 
 export const INPUTS_FILE = '.inputs.json';
@@ -45,7 +46,7 @@ const FAMILIES = ['NODE_', 'LC_', 'npm_config_'];
 /** Variables the run itself sets for the app, different in every run: its output folder and the recorder's. */
 const RUN_OWN = new Set(['CDKTF_OUTDIR', 'KESTRAFORM_INPUT_RECORD', 'KESTRAFORM_INPUT_OUTPUT']);
 
-export const RECORDER = path.join(__dirname, 'input-recorder.js');
+export const RECORDER = path.join(CODE_DIR, 'project', 'input-recorder.js');
 
 /** Whether KESTRAFORM_SYNTH_CACHE turns the cache off (0, false, off, no). */
 export function cacheOffByEnv(env: NodeJS.ProcessEnv = process.env): boolean {

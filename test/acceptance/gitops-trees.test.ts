@@ -4,6 +4,7 @@
  * drift, pull against an embedded Kestra server — through the installed CLI only.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { startKestraServer, type RunningKestraServer } from '../../lib/server';
 import { KestraClient } from '../../lib/kestra';
@@ -31,6 +32,24 @@ const flowsOf = (changes: Change[]) => changes.filter((c) => c.address.startsWit
 const filesOf = (changes: Change[]) => changes.filter((c) => c.address.startsWith('file:')).map((c) => c.address.slice('file:'.length)).sort();
 const namespacesOf = (ids: string[]) => [...new Set(ids.map((id) => id.slice(0, id.lastIndexOf('/'))))].sort();
 const acting = (changes: Change[]) => changes.filter((c) => c.actions.join() !== 'no-op').map((c) => `${c.actions.join('+')} ${c.address}`);
+
+/** The files of the installed kestraform package that the CLI's own process loads (not the app's: that is another process) running `args`. */
+async function kestraformModulesLoaded(repo: UserRepo, args: string[], env: Record<string, string>): Promise<string[]> {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'kf-loaded-'));
+  const probe = path.join(out, 'probe.js');
+  fs.writeFileSync(probe, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(out)} + '/' + process.pid + '.json', JSON.stringify({ argv: process.argv, loaded: Object.keys(require.cache) })));\n`);
+  try {
+    const r = await repo.run(args, { ...env, NODE_OPTIONS: `--require ${probe}` });
+    if (r.code !== 0) throw new Error(`kestraform ${args.join(' ')} failed (${r.code}):\n${r.stderr}`);
+    const pkg = fs.realpathSync(path.join(repo.dir, 'node_modules', 'kestraform')) + path.sep;
+    const records = fs.readdirSync(out).filter((f) => f !== 'probe.js').map((f) => JSON.parse(fs.readFileSync(path.join(out, f), 'utf8')) as { argv: string[]; loaded: string[] });
+    const cli = records.filter((r) => /[\\/]kestraform(\.js)?$/.test(r.argv[1] ?? ''));
+    expect(cli).toHaveLength(1);
+    return cli[0].loaded.filter((f) => f.startsWith(pkg)).map((f) => f.slice(pkg.length).split(path.sep).join('/')).sort();
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}
 
 function filesBelow(root: string, dir = root): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesBelow(root, path.join(dir, e.name)) : [path.relative(root, path.join(dir, e.name)).split(path.sep).join('/')]));
@@ -112,6 +131,8 @@ describeWithShared('corpus/gitops-trees', 'real repositories, kestraform install
       const again = await repo.run(['plan', '--detailed-exitcode'], env);
       expect(again.stdout).toContain('No changes.');
       expect(again.code).toBe(0);
+      // The installed CLI runs from its one-file build: of kestraform's own files it loads the bin and dist/cli.js.
+      expect(await kestraformModulesLoaded(repo, ['plan'], env)).toEqual(['bin/kestraform.js', 'bin/load-kestraform.js', 'dist/cli.js']);
 
       const edited = path.join(repo.dir, 'flows', 'myrootnamespace', 'flow2.yml');
       fs.writeFileSync(edited, fs.readFileSync(edited, 'utf8').replace('Hello from', 'Hello again from'));
