@@ -13,9 +13,13 @@ function loadKestraform(name) {
     if (!require.extensions['.ts']) require('tsx/cjs');
     return require(source);
   }
-  // The CLI's one-file build (scripts/build-dist.js), when the package has it.
+  // The CLI's one-file build (scripts/build-dist.js), when the package has it, with V8's code
+  // cache of the command being run (its first argument; options alone: 'options').
   const bundled = name === 'cli/main' ? path.join(ROOT, 'dist', 'cli.js') : undefined;
-  if (bundled && fs.existsSync(bundled)) return require(bundled);
+  if (bundled && fs.existsSync(bundled)) {
+    const first = process.argv[2];
+    return require('./code-cache').requireWithCodeCache(bundled, first === undefined || first.startsWith('-') ? 'options' : first);
+  }
   const compiled = path.join(ROOT, 'dist', `${name}.js`);
   if (fs.existsSync(compiled)) return require(compiled);
   const error = new Error(

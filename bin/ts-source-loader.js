@@ -7,8 +7,8 @@
 // be stale; without a writable cache folder every file is compiled each time (slower, still right).
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
+const { privateCacheDir, writePrivateFile } = require('./private-cache-dir');
 
 /**
  * Compiles every `.ts` file required from now on in this process.
@@ -31,34 +31,24 @@ function registerTsSources(root) {
     tsconfigRaw: { compilerOptions: { experimentalDecorators: true, useDefineForClassFields: true, alwaysStrict: true } },
   };
   const key = JSON.stringify([esbuildVersion, options]);
-  const cacheDir = path.join(os.tmpdir(), `kestraform-ts-${typeof process.getuid === 'function' ? process.getuid() : 'user'}`);
   // Only a folder of this user's that nobody else may write to is trusted with compiled code.
-  let cacheWritable = true;
-  let cacheTrusted = true;
-  try {
-    const st = fs.statSync(cacheDir);
-    cacheTrusted = st.isDirectory() && (typeof process.getuid !== 'function' || st.uid === process.getuid()) && (st.mode & 0o022) === 0;
-    cacheWritable = cacheTrusted;
-  } catch {
-    cacheTrusted = false; // not there yet: made by the first write, trusted from the next run on
-  }
+  const cache = privateCacheDir('kestraform-ts');
+  let cacheWritable = cache.writable;
   let esbuild;
   require.extensions['.ts'] = function compileTs(module, filename) {
     const source = fs.readFileSync(filename, 'utf8');
-    const cached = path.join(cacheDir, `${crypto.createHash('sha256').update(key).update('\0').update(filename).update('\0').update(source).digest('hex')}.js`);
+    const cached = path.join(cache.dir, `${crypto.createHash('sha256').update(key).update('\0').update(filename).update('\0').update(source).digest('hex')}.js`);
     let code;
     try {
-      if (!cacheTrusted) throw new Error('cache not trusted');
+      if (!cache.trusted) throw new Error('cache not trusted');
       code = fs.readFileSync(cached, 'utf8');
     } catch {
       esbuild ??= require(esbuildPath);
       code = esbuild.transformSync(source, { ...options, sourcefile: filename }).code;
       if (cacheWritable) {
         try {
-          fs.mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
-          const temp = `${cached}.${process.pid}.tmp`;
-          fs.writeFileSync(temp, code, { mode: 0o600 });
-          fs.renameSync(temp, cached);
+          cache.ensure();
+          writePrivateFile(cached, code);
         } catch {
           cacheWritable = false;
         }

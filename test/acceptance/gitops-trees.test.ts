@@ -131,8 +131,8 @@ describeWithShared('corpus/gitops-trees', 'real repositories, kestraform install
       const again = await repo.run(['plan', '--detailed-exitcode'], env);
       expect(again.stdout).toContain('No changes.');
       expect(again.code).toBe(0);
-      // The installed CLI runs from its one-file build: of kestraform's own files it loads the bin and dist/cli.js.
-      expect(await kestraformModulesLoaded(repo, ['plan'], env)).toEqual(['bin/kestraform.js', 'bin/load-kestraform.js', 'dist/cli.js']);
+      // The installed CLI runs from its one-file build: of kestraform's own files it loads the bin (with its code cache) and dist/cli.js.
+      expect(await kestraformModulesLoaded(repo, ['plan'], env)).toEqual(['bin/code-cache.js', 'bin/kestraform.js', 'bin/load-kestraform.js', 'bin/private-cache-dir.js', 'dist/cli.js']);
 
       const edited = path.join(repo.dir, 'flows', 'myrootnamespace', 'flow2.yml');
       fs.writeFileSync(edited, fs.readFileSync(edited, 'utf8').replace('Hello from', 'Hello again from'));
