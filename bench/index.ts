@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { runServerScenarios } from './scenarios/server';
 import { runCpuScenario } from './scenarios/cpu';
 import { runSynthScenario } from './scenarios/synth';
-import { runCliExampleScenario, runCliPlanScenarios } from './scenarios/cli';
+import { cliUnderTest, runCliExampleScenario, runCliPlanScenarios } from './scenarios/cli';
 import { runServerApplyScenario } from './scenarios/server-apply';
 import type { ScenarioResult } from './report';
 import { printTable } from './report';
@@ -31,6 +31,8 @@ async function main(): Promise<void> {
       runs: { type: 'string', default: '3' },
       'cpu-flows': { type: 'string', default: '10000' },
       'synth-resources': { type: 'string', default: '10000' },
+      // The CLI scenarios run kestraform installed from `npm pack`, as a user has it; this flag runs the checkout's bin instead.
+      'from-checkout': { type: 'boolean', default: false },
       child: { type: 'boolean', default: false },
     },
     allowPositionals: false,
@@ -58,8 +60,15 @@ async function main(): Promise<void> {
   };
   const results: ScenarioResult[] = [];
   const sizes = { flows: num('flows'), files: num('files'), kv: num('kv'), namespaces: num('namespaces') };
-  if (wanted.has('cli')) results.push(...(await runCliPlanScenarios({ sizes, latencyMs: num('latency'), concurrency: num('concurrency'), runs: num('runs') })));
-  if (wanted.has('cli-example')) results.push(await runCliExampleScenario(num('runs')));
+  if (wanted.has('cli') || wanted.has('cli-example')) {
+    const cli = cliUnderTest(Boolean(values['from-checkout']));
+    try {
+      if (wanted.has('cli')) results.push(...(await runCliPlanScenarios({ sizes, latencyMs: num('latency'), concurrency: num('concurrency'), runs: num('runs'), cli })));
+      if (wanted.has('cli-example')) results.push(await runCliExampleScenario(num('runs'), cli));
+    } finally {
+      cli.cleanup();
+    }
+  }
   if (wanted.has('plan') || wanted.has('drift') || wanted.has('apply')) {
     results.push(...(await runServerScenarios({ sizes, latencyMs: num('latency'), concurrency: num('concurrency'), applyFlows: num('apply-flows'), runs: num('runs'), wanted })));
   }

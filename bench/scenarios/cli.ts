@@ -1,6 +1,8 @@
 /**
  * Command-level scenarios: what a user waits for is the whole command, so each run is a fresh CLI
- * process (`node bin/kestraform.js …` in a generated project directory), as a user starts it.
+ * process in a generated project directory, as a user starts it — kestraform installed from
+ * `npm pack` (`--from-checkout`: this checkout's bin/kestraform.js). The app stays this
+ * checkout's main.ts: it runs only when the tree changed.
  *
  * - `cli`: a repository in Kestra's layout (`<ns>/flows/*.yml`, `<ns>/files/**`, `<ns>/kv.yaml`)
  *   generated from the bench stack, deployed by a NamespaceTree, applied once to a
@@ -38,7 +40,7 @@ import { planLowerBound, spawnServer, terraformRefreshBaseline, type BenchServer
 import { tempProject } from './synth';
 
 const REPO = path.resolve(__dirname, '../..');
-const BIN = path.join(REPO, 'bin', 'kestraform.js');
+const CHECKOUT_BIN = path.join(REPO, 'bin', 'kestraform.js');
 const PROBE = path.join(REPO, 'bench', 'cli-probe.js');
 const TIME_BIN = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
@@ -47,6 +49,39 @@ export interface CliOptions {
   latencyMs: number;
   concurrency: number;
   runs: number;
+  /** The CLI that runs: kestraform as a user installs it (`npm pack`), or this checkout's bin/kestraform.js. */
+  cli: CliUnderTest;
+}
+
+/** The kestraform CLI the scenarios run, and what it is, for the notes. */
+export interface CliUnderTest {
+  bin: string;
+  shownAs: string;
+  cleanup(): void;
+}
+
+/**
+ * kestraform as a user has it: `npm pack` of this checkout (its one-file CLI build included),
+ * unpacked into a temporary folder, its dependencies those of this checkout's node_modules (the
+ * same lockfile; a link rather than an install, which the registry would slow). `fromCheckout`:
+ * the checkout's own bin, its TypeScript compiled and cached at load, as a developer runs it.
+ */
+export function cliUnderTest(fromCheckout: boolean): CliUnderTest {
+  if (fromCheckout) return { bin: CHECKOUT_BIN, shownAs: 'this checkout (bin/kestraform.js)', cleanup: () => undefined };
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kf-bench-installed-'));
+  try {
+    const packed = spawnSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: REPO, encoding: 'utf8' });
+    const tarball = packed.stdout.trim().split('\n').pop();
+    if (packed.status !== 0 || !tarball) throw new Error(`npm pack of ${REPO} failed (exit ${packed.status}): ${packed.stderr}`);
+    const untar = spawnSync('tar', ['-xzf', path.join(work, tarball), '-C', work], { encoding: 'utf8' });
+    if (untar.status !== 0) throw new Error(`unpacking ${tarball} failed: ${untar.stderr}`);
+    const pkg = path.join(work, 'package');
+    fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(pkg, 'node_modules'), 'dir');
+    return { bin: path.join(pkg, 'bin', 'kestraform.js'), shownAs: `installed from npm pack (${tarball})`, cleanup: () => fs.rmSync(work, { recursive: true, force: true }) };
+  } catch (e) {
+    fs.rmSync(work, { recursive: true, force: true });
+    throw e;
+  }
 }
 
 /** What bench/cli-probe.js wrote at the exit of one CLI process (ms since the process started). */
@@ -71,12 +106,12 @@ interface CliRun {
 }
 
 /** One fresh CLI process in `cwd`, timed from spawn to exit, with the probe preloaded. */
-function cli(cwd: string, args: string[], env: NodeJS.ProcessEnv): CliRun {
+function cli(under: CliUnderTest, cwd: string, args: string[], env: NodeJS.ProcessEnv): CliRun {
   const probeFile = path.join(os.tmpdir(), `kf-bench-probe-${process.pid}.json`);
   const rssFile = path.join(os.tmpdir(), `kf-bench-rss-${process.pid}`);
   fs.rmSync(probeFile, { force: true });
   fs.rmSync(rssFile, { force: true });
-  const node = [process.execPath, '-r', PROBE, BIN, ...args];
+  const node = [process.execPath, '-r', PROBE, under.bin, ...args];
   const [cmd, ...argv] = TIME_BIN ? [TIME_BIN, '-f', '%M', '-o', rssFile, ...node] : node;
   const start = performance.now();
   const r = spawnSync(cmd, argv, { cwd, env: { ...env, KESTRAFORM_BENCH_PROBE: probeFile }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
@@ -108,11 +143,11 @@ const cliList = (runs: CliRun[]) => runs.map((r) => `${Math.round(r.ms)}${r.prob
  * The process's own start-up: a fresh `kestraform --version` (Node, the TypeScript loader in a
  * checkout, the CLI's entry), beside bare Node (`node -e 0`), in a folder with no project.
  */
-function measureStartup(runs: number, env: NodeJS.ProcessEnv): { version: { median: CliRun; cold: CliRun; all: CliRun[] }; nodeMs: number } {
+function measureStartup(under: CliUnderTest, runs: number, env: NodeJS.ProcessEnv): { version: { median: CliRun; cold: CliRun; all: CliRun[] }; nodeMs: number } {
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'kf-bench-empty-'));
   try {
     const version = repeat(runs, () => {
-      const r = cli(empty, ['--version'], env);
+      const r = cli(under, empty, ['--version'], env);
       expectExit(r, 0, 'kestraform --version');
       return r;
     });
@@ -259,17 +294,17 @@ export async function runCliPlanScenarios(o: CliOptions): Promise<ScenarioResult
     await seed(dir, server);
     const seedMs = performance.now() - seedStart;
 
-    const startup = measureStartup(o.runs, env);
+    const startup = measureStartup(o.cli, o.runs, env);
     const app = measureApp(dir, o.runs, env);
     const plan = repeat(o.runs, () => {
-      const r = cli(dir, ['plan', '--detailed-exitcode'], env);
+      const r = cli(o.cli, dir, ['plan', '--detailed-exitcode'], env);
       expectExit(r, 0, 'no-change plan of the generated repository');
       return r;
     });
     const baseline = await terraformRefreshBaseline(server, stack);
     const edited = repeat(o.runs, (i) => {
       editTree(tree, stack, i);
-      const r = cli(dir, ['plan', '--detailed-exitcode'], env);
+      const r = cli(o.cli, dir, ['plan', '--detailed-exitcode'], env);
       expectExit(r, 2, 'plan after 3 edits');
       if (!/0 to add, 3 to change, 0 to destroy/.test(r.stdout)) throw new Error(`plan after 3 edits did not plan 3 changes:\n${r.stdout.slice(-3000)}`);
       return r;
@@ -292,7 +327,7 @@ export async function runCliPlanScenarios(o: CliOptions): Promise<ScenarioResult
       met: speedup >= 15 && ratio <= 1.5,
       notes:
         `bound = ${rt.rounds} rounds × ${o.latencyMs} ms = ${Math.round(rt.ms)} ms of round trips + ${Math.round(startupMs)} ms start-up = ${Math.round(boundMs)} ms; ` +
-        `fresh CLI processes, median of ${plan.all.length} (${cliList(plan.all)} ms; the first is the cold one; "(app)": that run ran the app, with no synth to reuse); ${startNote}; ` +
+        `fresh CLI processes (kestraform ${o.cli.shownAs}), median of ${plan.all.length} (${cliList(plan.all)} ms; the first is the cold one; "(app)": that run ran the app, with no synth to reuse); ${startNote}; ` +
         `median run: ${breakdown(plan.median)}; peak RSS with the app ${treeRssOf(plan.all) ?? '(no /usr/bin/time)'} MB; ` +
         `per-resource model: ${baseline.requests} GETs at 10 in flight; seeding (synth + engine apply, not measured) ${ms(seedMs)}`,
     });
@@ -311,20 +346,20 @@ export async function runCliPlanScenarios(o: CliOptions): Promise<ScenarioResult
 }
 
 /** `cli example plan`: the example stack's no-change plan against the local default (the embedded server, no KESTRA_URL). */
-export async function runCliExampleScenario(runs: number): Promise<ScenarioResult> {
+export async function runCliExampleScenario(runs: number, under: CliUnderTest): Promise<ScenarioResult> {
   const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'kf-bench-example-'));
   fs.cpSync(path.join(REPO, 'examples', 'kestra'), tree, { recursive: true });
   const dir = tempProject(tree);
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   for (const k of Object.keys(env)) if (k.startsWith('KESTRA_')) delete env[k];
   try {
-    const applied = cli(dir, ['apply', '--auto-approve'], env);
+    const applied = cli(under, dir, ['apply', '--auto-approve'], env);
     expectExit(applied, 0, 'example apply');
     const objects = Number(/(\d+) added/.exec(applied.stdout)?.[1] ?? 0);
-    const startup = measureStartup(runs, env);
+    const startup = measureStartup(under, runs, env);
     const app = measureApp(dir, runs, env);
     const plan = repeat(runs, () => {
-      const r = cli(dir, ['plan', '--detailed-exitcode'], env);
+      const r = cli(under, dir, ['plan', '--detailed-exitcode'], env);
       expectExit(r, 0, 'no-change plan of the example stack');
       return r;
     });
@@ -332,7 +367,7 @@ export async function runCliExampleScenario(runs: number): Promise<ScenarioResul
       target: '≤ 500 ms wall',
       met: plan.median.ms <= 500,
       notes:
-        `fresh CLI processes against the embedded server, median of ${plan.all.length} (${cliList(plan.all)} ms; the first is the cold one); ` +
+        `fresh CLI processes (kestraform ${under.shownAs}) against the embedded server, median of ${plan.all.length} (${cliList(plan.all)} ms; the first is the cold one); ` +
         `start-up (fresh \`kestraform --version\`: ${list(startup.version.all)} ms) ${ms(startup.version.median.ms)}, Node itself ${ms(startup.nodeMs)}; ` +
         `the app alone (${list(app.all)} ms) ${ms(app.median.ms)}; median run: ${breakdown(plan.median)}; peak RSS with the app ${treeRssOf(plan.all) ?? '(no /usr/bin/time)'} MB`,
     });
