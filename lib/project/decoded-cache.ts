@@ -89,8 +89,11 @@ export function watchedEnvironment(env: NodeJS.ProcessEnv): { env: NodeJS.Proces
 let identity: string | undefined;
 
 /**
- * kestraform's own code as it is on disk: the size and modification time of every file of its
- * code folder (lib/ in a checkout, dist/ when installed), and of the package's lockfile. A checkout whose reading code was edited since the read was kept reads again.
+ * kestraform's own code as it is on disk: the size, modification and change times and inode of
+ * every file of its code folder (lib/ in a checkout, dist/ when installed), and of the package's
+ * lockfile. A checkout whose reading code was edited since the read was kept reads again; so does
+ * a reinstalled package (npm gives every installed file the same modification time, but writing
+ * the files anew changes their change time).
  */
 function codeIdentity(): string {
   if (identity !== undefined) return identity;
@@ -102,13 +105,15 @@ function codeIdentity(): string {
       if (entry.isDirectory()) walk(file);
       else if (entry.isFile()) {
         const st = fs.statSync(file);
-        h.update(`${path.relative(tree, file)}\0${st.size}\0${st.mtimeMs}\n`);
+        h.update(`${path.relative(tree, file)}\0${stamp(st)}\n`);
       }
     }
   };
   walk(tree);
   const lock = fs.statSync(path.join(PACKAGE_ROOT, 'package-lock.json'), { throwIfNoEntry: false });
-  h.update(`lock\0${lock ? `${lock.size}\0${lock.mtimeMs}` : '-'}`);
+  h.update(`lock\0${lock ? stamp(lock) : '-'}`);
   identity = h.digest('hex');
   return identity;
 }
+
+const stamp = (st: fs.Stats) => `${st.size}\0${st.mtimeMs}\0${st.ctimeMs}\0${st.ino}`;
