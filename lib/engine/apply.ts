@@ -97,6 +97,9 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
     }
     const byAddress = new Map(inPhase.map((s) => [s.address, s]));
     const finished = new Map<string, Promise<boolean>>();
+    // The phase's last action to end saves at once: the next phase never waits for a save's spacing.
+    let open = inPhase.length;
+    const last = () => --open === 0;
     const run = (s: PlanStep): Promise<boolean> => {
       let p = finished.get(s.address);
       if (p) return p;
@@ -104,6 +107,7 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
         const deps = await Promise.all(s.dependsOn.filter((a) => byAddress.has(a)).map((a) => run(byAddress.get(a)!)));
         if (deps.some((ok) => !ok)) {
           result.skipped.push(s.address);
+          if (last()) await opts.state.flush();
           return false;
         }
         // The API call holds a concurrency slot; the state save that follows does not, so
@@ -120,15 +124,17 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
         if (outcome === 'stopped') {
           result.interrupted = true;
           result.skipped.push(s.address);
+          if (last()) await opts.state.flush();
           return false;
         }
         if (outcome !== 'ok') {
           result.failed.push({ address: s.address, error: outcome.error });
           opts.onProgress?.(++done, total, s, outcome.error);
+          if (last()) await opts.state.flush();
           return false;
         }
         count(result, s);
-        await opts.state.save();
+        await (last() ? opts.state.flush() : opts.state.save());
         opts.onProgress?.(++done, total, s);
         return true;
       })();
@@ -140,7 +146,7 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
 
   // Best effort: without these the next refresh downloads to compare, which is slower, not wrong.
   await Promise.allSettled([...written].map(([kind, addresses]) => kinds.of(kind).afterWrites?.(addresses, ctx, opts.state)));
-  await opts.state.save();
+  await opts.state.flush();
   return result;
 }
 
