@@ -42,6 +42,15 @@ function recordingSink(clock: { t: number }, ms: number) {
 
 const entry = (address: string) => ({ address, kind: 'flow', live: {}, appliedHash: 'h', updatedAt: 'now' }) as unknown as StateEntry;
 
+/** A state whose first save (of entry 'a', taking `ms`) is done; when it ended. */
+async function afterOneSave(clock: SaveClock & { t: number }, ms: number) {
+  const sink = recordingSink(clock, ms);
+  const state = new LiveState(newState('s'), sink, clock);
+  state.set(entry('a'));
+  await state.save();
+  return { sink, state, firstEnd: sink.writes[0].at + ms };
+}
+
 describe('LiveState', () => {
   it('coalesces saves asked for together, and each change is on disk when its save resolves', async () => {
     const clock = fakeClock();
@@ -62,12 +71,7 @@ describe('LiveState', () => {
   });
 
   it('spaces a save after the last by four times as long as that one took; a flush goes at once', async () => {
-    const clock = fakeClock();
-    const sink = recordingSink(clock, 100);
-    const state = new LiveState(newState('s'), sink, clock);
-    state.set(entry('a'));
-    await state.save();
-    const firstEnd = sink.writes[0].at + 100;
+    const { sink, state, firstEnd } = await afterOneSave(fakeClock(), 100);
     state.set(entry('b'));
     await state.save();
     expect(sink.writes[1].at).toBeGreaterThanOrEqual(firstEnd + 400);
@@ -80,12 +84,7 @@ describe('LiveState', () => {
   });
 
   it('a flush cuts short a save waiting for its turn', async () => {
-    const clock = fakeClock(true);
-    const sink = recordingSink(clock, 100);
-    const state = new LiveState(newState('s'), sink, clock);
-    state.set(entry('a'));
-    await state.save();
-    const firstEnd = sink.writes[0].at + 100;
+    const { sink, state, firstEnd } = await afterOneSave(fakeClock(true), 100);
     state.set(entry('b'));
     const waiting = state.save();
     await new Promise((resolve) => setImmediate(resolve));
