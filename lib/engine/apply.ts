@@ -124,7 +124,9 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
         if (outcome === 'stopped') {
           result.interrupted = true;
           result.skipped.push(s.address);
-          if (last()) await opts.state.flush();
+          // Stopping: what completed is saved now, not after a save's spacing.
+          last();
+          await opts.state.flush();
           return false;
         }
         if (outcome !== 'ok') {
