@@ -4,9 +4,9 @@
 // the few modules a small command needs one by one. Node 22's module.enableCompileCache does the
 // same for every module; kestraform runs on Node 20 too, so it uses V8's API (vm.Script) directly.
 //
-// An entry is named by the sha256 of the file's text, Node's version and the platform, so a
-// changed build can never run another's cache; V8 checks its own version and flags, and a cache
-// it rejects is written again. A cache is written only by a run that ended well (exit 0 or 2: it
+// An entry is named by the command, the file's place, and the sha256 of its text, Node's version
+// and the platform, so a changed build can never run another's cache; V8 checks its own version
+// and flags, and a cache it rejects is written again. A cache is written only by a run that ended well (exit 0 or 2: it
 // compiled what that command needs), once. `KESTRAFORM_CODE_CACHE=0` turns it off.
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -28,8 +28,10 @@ function requireWithCodeCache(file, tag) {
   if (Module._cache[resolved]) return Module._cache[resolved].exports;
   const source = fs.readFileSync(resolved, 'utf8');
   const cache = privateCacheDir(CACHE_PREFIX);
-  const name = `${safeTag(tag)}-`;
-  const digest = crypto.createHash('sha256').update(`${process.version}\0${process.platform}\0${process.arch}\0${resolved}\0`).update(source).digest('hex').slice(0, 40);
+  // One entry per command and installed file: two projects' installs keep theirs side by side,
+  // and a new build at the same place replaces its predecessor.
+  const name = `${safeTag(tag)}-${crypto.createHash('sha256').update(resolved).digest('hex').slice(0, 16)}-`;
+  const digest = crypto.createHash('sha256').update(`${process.version}\0${process.platform}\0${process.arch}\0`).update(source).digest('hex').slice(0, 40);
   const entry = path.join(cache.dir, `${name}${digest}.v8`);
   let cachedData;
   if (cache.trusted) {
@@ -59,7 +61,7 @@ function requireWithCodeCache(file, tag) {
       try {
         cache.ensure();
         writePrivateFile(entry, script.createCachedData());
-        // The same command's entries of other builds (an upgrade, another Node) go.
+        // The same command's entries of other builds of this file (an upgrade, another Node) go.
         const same = new RegExp(`^${name}[0-9a-f]{40}\\.v8$`);
         for (const f of fs.readdirSync(cache.dir)) if (same.test(f) && path.join(cache.dir, f) !== entry) fs.rmSync(path.join(cache.dir, f), { force: true });
       } catch {

@@ -44,7 +44,7 @@ describe('bin/code-cache.js', () => {
     expect(load(file)).toMatchObject({ status: 0, stdout: JSON.stringify({ n: 42, dir, base: 'main.js', cached: true }) });
     expect(entries()).toHaveLength(1);
     const [entry] = entries();
-    expect(entry).toMatch(/^plan-[0-9a-f]{40}\.v8$/);
+    expect(entry).toMatch(/^plan-[0-9a-f]{16}-[0-9a-f]{40}\.v8$/);
     expect(fs.statSync(cacheDir).mode & 0o777).toBe(0o700);
     expect(fs.statSync(path.join(cacheDir, entry)).mode & 0o777).toBe(0o600);
     const written = fs.statSync(path.join(cacheDir, entry)).mtimeMs;
@@ -62,6 +62,17 @@ describe('bin/code-cache.js', () => {
     expect(load(file).stdout).toBe('"later"');
     expect(entries()).toHaveLength(1);
     expect(entries()[0]).not.toBe(first);
+  });
+
+  it("two installs keep their entries side by side: neither run replaces the other's", () => {
+    const one = writeModule('one.js', 'module.exports = 1;\n');
+    const two = writeModule('two.js', 'module.exports = 2;\n');
+    load(one);
+    load(two);
+    const both = entries().sort();
+    expect(both).toHaveLength(2);
+    expect(load(one).stdout).toBe('1');
+    expect(entries().sort()).toEqual(both);
   });
 
   it('writes no entry for a run that failed, nor when KESTRAFORM_CODE_CACHE=0', () => {
