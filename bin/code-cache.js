@@ -6,8 +6,9 @@
 //
 // An entry is named by the command, the file's place, and the sha256 of its text, Node's version
 // and the platform, so a changed build can never run another's cache; V8 checks its own version
-// and flags, and a cache it rejects is written again. A cache is written only by a run that ended well (exit 0 or 2: it
-// compiled what that command needs), once. `KESTRAFORM_CODE_CACHE=0` turns it off.
+// and flags, and a cache it rejects is written again. A cache is written only by a run that ended
+// well (exit 0 or 2: it compiled what that command needs), once. `KESTRAFORM_CODE_CACHE=0` turns
+// it off.
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -23,7 +24,7 @@ const CACHE_PREFIX = 'kestraform-code';
  * @returns {unknown} the file's exports
  */
 function requireWithCodeCache(file, tag) {
-  if (process.env.KESTRAFORM_CODE_CACHE === '0' || typeof vm.Script !== 'function') return require(file);
+  if (process.env.KESTRAFORM_CODE_CACHE === '0') return require(file);
   const resolved = path.resolve(file);
   if (Module._cache[resolved]) return Module._cache[resolved].exports;
   const source = fs.readFileSync(resolved, 'utf8');

@@ -32,7 +32,8 @@ export class LiveState {
   private lastError: unknown;
   /** When the next save may start (clock time). */
   private nextSaveAt = 0;
-  private promptly = false;
+  /** Flushes under way: while there is one, no save waits for its turn. */
+  private flushing = 0;
 
   constructor(private state: StateFile, private readonly sink: StateSink, private readonly clock: SaveClock = realClock) {}
 
@@ -70,17 +71,17 @@ export class LiveState {
 
   /** Saves now: a save waiting for its turn goes at once. Resolves when every change is on disk. */
   async flush(): Promise<void> {
-    this.promptly = true;
+    this.flushing++;
     try {
       await this.save();
     } finally {
-      this.promptly = false;
+      this.flushing--;
     }
   }
 
   private async write(): Promise<void> {
     // Waits in steps, so that a flush() arriving meanwhile cuts the wait short.
-    for (let wait = this.nextSaveAt - this.clock.now(); wait > 0 && !this.promptly; wait = this.nextSaveAt - this.clock.now()) await this.clock.sleep(Math.min(wait, 50));
+    for (let wait = this.nextSaveAt - this.clock.now(); wait > 0 && !this.flushing; wait = this.nextSaveAt - this.clock.now()) await this.clock.sleep(Math.min(wait, 50));
     this.dirty = false;
     // The resources object is shared, not copied: anything added while the write is under way is
     // an action that already completed, so a snapshot taken later is still a true state.
