@@ -14,8 +14,8 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', pat
 fs.copyFileSync(path.join(root, 'lib', 'project', 'input-recorder.js'), path.join(root, 'dist', 'project', 'input-recorder.js'));
 // The CLI as one file (dist/cli.js): loading ~470 modules one by one — resolution, package.json
 // reads, a compile each — is the largest part of a command's start; one bundle of the CLI and
-// the libraries it uses loads in a fraction of that (with V8's code cache: bin/code-cache.js). cdktf and its kin stay outside (the CLI
-// never loads them; the app does, in its own process). The library entry (dist/index.js, what a
+// the libraries it uses loads in a fraction of that (with V8's code cache: bin/code-cache.js).
+// cdktf and its kin stay outside (the CLI never loads them; the app does, in its own process). The library entry (dist/index.js, what a
 // stack imports) stays as tsc wrote it. The bundle sits in dist/ as lib/package-files.ts does in
 // lib/, so that its paths to the package and to dist/project/input-recorder.js hold.
 require('esbuild').buildSync({

@@ -97,9 +97,14 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
     }
     const byAddress = new Map(inPhase.map((s) => [s.address, s]));
     const finished = new Map<string, Promise<boolean>>();
-    // The phase's last action to end saves at once: the next phase never waits for a save's spacing.
+    // How an action's end reaches state: a write waits for its save; the phase's last action to
+    // end, and any that stops the apply, save at once (no spacing wait before the next phase or
+    // the exit).
     let open = inPhase.length;
-    const last = () => --open === 0;
+    const ended = (wrote: boolean, now = false): Promise<void> | undefined => {
+      const last = --open === 0;
+      return last || now ? opts.state.flush() : wrote ? opts.state.save() : undefined;
+    };
     const run = (s: PlanStep): Promise<boolean> => {
       let p = finished.get(s.address);
       if (p) return p;
@@ -107,7 +112,7 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
         const deps = await Promise.all(s.dependsOn.filter((a) => byAddress.has(a)).map((a) => run(byAddress.get(a)!)));
         if (deps.some((ok) => !ok)) {
           result.skipped.push(s.address);
-          if (last()) await opts.state.flush();
+          await ended(false);
           return false;
         }
         // The API call holds a concurrency slot; the state save that follows does not, so
@@ -124,19 +129,17 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
         if (outcome === 'stopped') {
           result.interrupted = true;
           result.skipped.push(s.address);
-          // Stopping: what completed is saved now, not after a save's spacing.
-          last();
-          await opts.state.flush();
+          await ended(false, true);
           return false;
         }
         if (outcome !== 'ok') {
           result.failed.push({ address: s.address, error: outcome.error });
           opts.onProgress?.(++done, total, s, outcome.error);
-          if (last()) await opts.state.flush();
+          await ended(false);
           return false;
         }
         count(result, s);
-        await (last() ? opts.state.flush() : opts.state.save());
+        await ended(true);
         opts.onProgress?.(++done, total, s);
         return true;
       })();
