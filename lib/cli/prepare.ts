@@ -5,7 +5,7 @@
 import { loadProject, type Project } from '../project/config';
 import { synthesize } from '../project/synth';
 import { offlineChecks } from '../validate/offline';
-import type { DesiredStack } from '../desired/types';
+import type { DesiredStack, DesiredState } from '../desired/types';
 import { crossStackConflicts } from '../desired/ownership';
 import { checkSelection, requestedStacks, type SelectionDefault } from './stack-selection';
 import { targetKeyOf } from './target-key';
@@ -26,12 +26,19 @@ export interface PrepareOptions {
   command?: string;
   /** false (`--no-cache`): run the app even when its last synth could be reused. */
   cache?: boolean;
+  /** Called when the app runs, with the stacks of the last kept synth (see synthesize). */
+  whileAppRuns?: (project: Project, previous: DesiredState) => void;
 }
 
 export async function prepareStacks(opts: PrepareOptions = {}): Promise<Prepared> {
   const project = loadProject();
   const sel = { stack: opts.stack === undefined ? [] : Array.isArray(opts.stack) ? opts.stack : [opts.stack], allStacks: opts.allStacks };
-  const desired = await synthesize(project, { stacks: requestedStacks(sel), noCache: opts.cache === false });
+  const whileAppRuns = opts.whileAppRuns;
+  const desired = await synthesize(project, {
+    stacks: requestedStacks(sel),
+    noCache: opts.cache === false,
+    whileAppRuns: whileAppRuns && ((previous) => whileAppRuns(project, previous)),
+  });
   checkSelection(sel, desired.stacks.map((s) => s.name), opts.selection ?? 'all', opts.command ?? 'work on');
   const sorted = projectDiagnostics(project, desired);
   const errors = sorted.filter((d) => d.severity === 'error');

@@ -6,22 +6,25 @@ import { createBackend, type StateBackend } from '../engine/state';
 import { planStack, type StackPlan } from '../engine/run';
 import type { Project } from '../project/config';
 import type { Target, Targets } from './target';
+import type { StacksReadAhead } from './read-ahead';
 
 export function backendFor(project: Project, stack: DesiredStack, target: Target): StateBackend {
   return createBackend(stack.settings.backend, { projectDir: project.dir, stack: stack.name, kv: target.client });
 }
 
-export async function planWith(stack: DesiredStack, backend: StateBackend, target: Target): Promise<StackPlan> {
-  const state = await backend.read();
-  return planStack(stack, state, { client: target.client, target: { url: target.url, tenant: target.tenant } });
+/** `readAhead`: what was read while the app ran (./read-ahead); the plan then uses the state that reading was made with. */
+export async function planWith(stack: DesiredStack, backend: StateBackend, target: Target, readAhead?: StacksReadAhead): Promise<StackPlan> {
+  const early = await readAhead?.of(stack);
+  const state = early ? early.state : await backend.read();
+  return planStack(stack, state, { client: target.client, target: { url: target.url, tenant: target.tenant } }, {}, early?.ahead);
 }
 
 /** Each stack's plan against its target (read-only: the stacks are planned at once). */
-export async function planStacks(project: Project, stacks: readonly DesiredStack[], targets: Targets): Promise<StackPlan[]> {
+export async function planStacks(project: Project, stacks: readonly DesiredStack[], targets: Targets, readAhead?: StacksReadAhead): Promise<StackPlan[]> {
   return Promise.all(
     stacks.map((stack) => {
       const target = targets.of(stack);
-      return planWith(stack, backendFor(project, stack, target), target);
+      return planWith(stack, backendFor(project, stack, target), target, readAhead);
     }),
   );
 }

@@ -43,18 +43,69 @@ export function namespacesToRead(stack: DesiredStack, state: StateFile | undefin
   return [...ns].sort(byCodePoint);
 }
 
-export async function refresh(stack: DesiredStack, state: StateFile | undefined, opts: RefreshOptions): Promise<LiveSnapshot> {
-  const kinds = opts.kinds ?? builtinKinds;
-  const namespaces = namespacesToRead(stack, state);
-  const desired = new Map<string, DesiredBase>(stack.resources.map((r) => [r.address, r]));
-  const entries = state?.resources ?? {};
-  const declared = new Map<string, DesiredBase[]>();
-  for (const r of stack.resources) {
-    if (r.namespace === undefined) continue;
-    const list = declared.get(r.namespace);
-    if (list) list.push(r);
-    else declared.set(r.namespace, [r]);
+/** What reading one namespace gave, and what of the desired stack the kinds looked at to read it. */
+export interface NamespaceReading {
+  objects: ReadonlyMap<string, LiveBase>;
+  /** Addresses whose desired object a kind looked at (ctx.desired). */
+  desiredLooked: ReadonlySet<string>;
+  /** Namespaces whose declared objects a kind looked at (ctx.declared). */
+  declaredLooked: ReadonlySet<string>;
+}
+
+/**
+ * Namespaces read ahead, for another version of the same stack (the previous synth's, while the
+ * app makes the new one), against the state given: `refresh` takes a namespace's reading instead
+ * of reading it again when its stack was read with this very state and nothing the kinds looked at
+ * differs in the stack it refreshes now (see adopt).
+ */
+export interface ReadAhead {
+  stack: DesiredStack;
+  state: StateFile | undefined;
+  namespaces: ReadonlyMap<string, Promise<NamespaceReading>>;
+  /** The namespaces a refresh took (for reports). */
+  taken: Set<string>;
+}
+
+/** Starts reading every namespace of `stack` now (as refresh would), for a later refresh to take. */
+export function readAhead(stack: DesiredStack, state: StateFile | undefined, opts: RefreshOptions): ReadAhead {
+  const reader = namespaceReader(stack, state, opts);
+  const namespaces = new Map<string, Promise<NamespaceReading>>();
+  for (const ns of namespacesToRead(stack, state)) {
+    const reading = reader(ns);
+    reading.catch(() => undefined); // a failed read-ahead is read again, and reported, by the refresh
+    namespaces.set(ns, reading);
   }
+  return { stack, state, namespaces, taken: new Set() };
+}
+
+export async function refresh(stack: DesiredStack, state: StateFile | undefined, opts: RefreshOptions & { ahead?: ReadAhead }): Promise<LiveSnapshot> {
+  const namespaces = namespacesToRead(stack, state);
+  const snapshot: LiveSnapshot = { namespaces, objects: new Map() };
+  const byNamespace = new Map<string, Map<string, LiveBase>>(namespaces.map((ns) => [ns, new Map()]));
+  const nsLimit = pLimit(opts.namespaceConcurrency ?? 8);
+  const reader = namespaceReader(stack, state, opts);
+  const adopt = opts.ahead ? adopter(opts.ahead, stack, state) : undefined;
+  await Promise.all(
+    namespaces.map((ns) =>
+      nsLimit(async () => {
+        const reading = (await adopt?.(ns)) ?? (await reader(ns));
+        for (const o of reading.objects.values()) {
+          snapshot.objects.set(o.address, o);
+          byNamespace.get(o.namespace)?.set(o.address, o);
+        }
+        opts.onNamespaceRead?.(ns, byNamespace.get(ns)!);
+      }),
+    ),
+  );
+  return snapshot;
+}
+
+/** Reads one namespace, every kind of it, noting what of the desired stack the kinds looked at. */
+function namespaceReader(stack: DesiredStack, state: StateFile | undefined, opts: RefreshOptions): (ns: string) => Promise<NamespaceReading> {
+  const kinds = opts.kinds ?? builtinKinds;
+  const entries = state?.resources ?? {};
+  const desired = desiredByAddress(stack);
+  const declared = declaredByNamespace(stack);
   const recorded = new Map<string, StateEntry[]>();
   for (const e of Object.values(entries)) {
     const n = namespaceOfAddress(e.address);
@@ -63,41 +114,84 @@ export async function refresh(stack: DesiredStack, state: StateFile | undefined,
     if (list) list.push(e);
     else recorded.set(n, [e]);
   }
-  const snapshot: LiveSnapshot = { namespaces, objects: new Map() };
-  const byNamespace = new Map<string, Map<string, LiveBase>>(namespaces.map((ns) => [ns, new Map()]));
-  const nsLimit = pLimit(opts.namespaceConcurrency ?? 8);
   const readLimit = pLimit(opts.readConcurrency ?? 16);
-  const ctx: RefreshContext = {
-    client: opts.client,
-    desired: (a) => desired.get(a),
-    entry: (a) => entries[a],
-    declared: (ns) => declared.get(ns) ?? [],
-    recorded: (ns) => recorded.get(ns) ?? [],
-    put: (o) => {
-      snapshot.objects.set(o.address, o);
-      byNamespace.get(o.namespace)?.set(o.address, o);
-    },
-    remove: (a) => {
-      const o = snapshot.objects.get(a);
-      snapshot.objects.delete(a);
-      if (o) byNamespace.get(o.namespace)?.delete(a);
-    },
-    read: (fn) => readLimit(fn),
-    now: opts.now ?? Date.now,
-    diffDownloadLimit: opts.diffDownloadLimit ?? 256 * 1024,
-    exportThreshold: opts.exportThreshold ?? 3,
-    kestraMajor: stack.settings.kestra_version,
-  };
   const readers = kinds.kestraKinds.filter((h) => h.refresh);
   // Tenant-wide kinds read the tenant scope only; the others, real namespaces only.
   const readersOf = (ns: string) => readers.filter((h) => (h.scope === 'tenant') === (ns === TENANT_SCOPE));
-  await Promise.all(
-    namespaces.map((ns) =>
-      nsLimit(async () => {
-        await Promise.all(readersOf(ns).map((h) => h.refresh!(ns, ctx)));
-        opts.onNamespaceRead?.(ns, byNamespace.get(ns)!);
-      }),
-    ),
-  );
-  return snapshot;
+  return async (ns) => {
+    const objects = new Map<string, LiveBase>();
+    const desiredLooked = new Set<string>();
+    const declaredLooked = new Set<string>();
+    const ctx: RefreshContext = {
+      client: opts.client,
+      desired: (a) => {
+        desiredLooked.add(a);
+        return desired.get(a);
+      },
+      entry: (a) => entries[a],
+      declared: (n) => {
+        declaredLooked.add(n);
+        return declared.get(n) ?? [];
+      },
+      recorded: (n) => recorded.get(n) ?? [],
+      put: (o) => objects.set(o.address, o),
+      remove: (a) => objects.delete(a),
+      read: (fn) => readLimit(fn),
+      now: opts.now ?? Date.now,
+      diffDownloadLimit: opts.diffDownloadLimit ?? 256 * 1024,
+      exportThreshold: opts.exportThreshold ?? 3,
+      kestraMajor: stack.settings.kestra_version,
+    };
+    await Promise.all(readersOf(ns).map((h) => h.refresh!(ns, ctx)));
+    return { objects, desiredLooked, declaredLooked };
+  };
+}
+
+/**
+ * A namespace's reading ahead, when it stands for reading it now: made with the same state (the
+ * very object this refresh has), for a stack that targets the same Kestra line, and every desired
+ * object and declared list the kinds looked at is the same in both stacks (desired objects are
+ * plain data read from cdk.tf.json: equal JSON is equal). Anything else: undefined, read again.
+ */
+function adopter(ahead: ReadAhead, stack: DesiredStack, state: StateFile | undefined): ((ns: string) => Promise<NamespaceReading | undefined>) | undefined {
+  if (ahead.state !== state || ahead.stack.name !== stack.name || ahead.stack.settings.kestra_version !== stack.settings.kestra_version) return undefined;
+  const before = { desired: desiredByAddress(ahead.stack), declared: declaredByNamespace(ahead.stack) };
+  const now = { desired: desiredByAddress(stack), declared: declaredByNamespace(stack) };
+  // Each address compared once, whichever namespace looks at it, as many times as it is looked at.
+  const sameAt = new Map<string, boolean>();
+  const sameObject = (a: string) => {
+    let same = sameAt.get(a);
+    if (same === undefined) sameAt.set(a, (same = JSON.stringify(before.desired.get(a)) === JSON.stringify(now.desired.get(a))));
+    return same;
+  };
+  const sameList = (x: readonly DesiredBase[], y: readonly DesiredBase[]) => x.length === y.length && x.every((d, i) => d.address === y[i].address && sameObject(d.address));
+  return async (ns) => {
+    const pending = ahead.namespaces.get(ns);
+    if (!pending) return undefined;
+    let reading: NamespaceReading;
+    try {
+      reading = await pending;
+    } catch {
+      return undefined;
+    }
+    for (const a of reading.desiredLooked) if (!sameObject(a)) return undefined;
+    for (const n of reading.declaredLooked) if (!sameList(before.declared.get(n) ?? [], now.declared.get(n) ?? [])) return undefined;
+    ahead.taken.add(ns);
+    return reading;
+  };
+}
+
+function desiredByAddress(stack: DesiredStack): Map<string, DesiredBase> {
+  return new Map<string, DesiredBase>(stack.resources.map((r) => [r.address, r]));
+}
+
+function declaredByNamespace(stack: DesiredStack): Map<string, DesiredBase[]> {
+  const declared = new Map<string, DesiredBase[]>();
+  for (const r of stack.resources) {
+    if (r.namespace === undefined) continue;
+    const list = declared.get(r.namespace);
+    if (list) list.push(r);
+    else declared.set(r.namespace, [r]);
+  }
+  return declared;
 }

@@ -8,7 +8,7 @@ import { builtinKinds, type DesiredBase, type KindRegistry, type LiveSnapshot } 
 import type { Plan } from './plan-types';
 import type { StateFile } from './state-types';
 import { Planner } from './plan';
-import { refresh } from './refresh';
+import { readAhead, refresh, type ReadAhead, type RefreshOptions } from './refresh';
 
 export interface StackContext {
   /** The Kestra client (bounded: see planStack). */
@@ -31,25 +31,39 @@ export interface PlanTuning {
 
 /**
  * The refresh starts every namespace at once and counts on the client to bound the requests in
- * flight (KestraClient's maxInFlight; the CLI sets it): give it a bounded client.
+ * flight (KestraClient's maxInFlight; the CLI sets it): give it a bounded client. `ahead`: the
+ * namespaces readStackAhead read for an earlier version of this stack, taken where they still
+ * stand (lib/engine/refresh.ts adopter).
  */
-export async function planStack(stack: DesiredStack, state: StateFile | undefined, ctx: StackContext, tuning: PlanTuning = {}): Promise<StackPlan> {
+export async function planStack(stack: DesiredStack, state: StateFile | undefined, ctx: StackContext, tuning: PlanTuning = {}, ahead?: ReadAhead): Promise<StackPlan> {
   const kinds = ctx.kinds ?? builtinKinds;
   // Each namespace is planned as soon as its live side is read, while the requests of the others
   // are still out: the plan is ready moments after the last answer.
   const planner = new Planner({ stack, state, target: ctx.target, kinds });
   const live = await refresh(stack, state, {
-    client: ctx.client,
-    kinds,
-    // Every namespace starts at once: the client's in-flight bound keeps its request queue full,
-    // so the sequential directory walks of one namespace never leave a slot idle.
-    namespaceConcurrency: Number.POSITIVE_INFINITY,
-    readConcurrency: tuning.concurrency ?? 16,
+    ...refreshOptions(ctx, tuning),
+    ahead,
     onNamespaceRead: (ns, objects) => planner.planNamespace(ns, objects),
   });
   const plan = planner.finish(live);
   addReviewDetail(plan, stack, kinds);
   return { stack, state, live, plan };
+}
+
+/** Starts reading the live side of `stack` (read-only) for a planStack of a later version of it. */
+export function readStackAhead(stack: DesiredStack, state: StateFile | undefined, ctx: StackContext, tuning: PlanTuning = {}): ReadAhead {
+  return readAhead(stack, state, refreshOptions(ctx, tuning));
+}
+
+function refreshOptions(ctx: StackContext, tuning: PlanTuning): RefreshOptions {
+  return {
+    client: ctx.client,
+    kinds: ctx.kinds ?? builtinKinds,
+    // Every namespace starts at once: the client's in-flight bound keeps its request queue full,
+    // so the sequential directory walks of one namespace never leave a slot idle.
+    namespaceConcurrency: Number.POSITIVE_INFINITY,
+    readConcurrency: tuning.concurrency ?? 16,
+  };
 }
 
 /** The desired side of each write, completed with what reading the repository adds for a reviewer. */

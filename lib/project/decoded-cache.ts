@@ -50,6 +50,23 @@ export function loadDecoded(project: Project, key: string): DesiredState | undef
   }
 }
 
+/**
+ * The last kept read whatever its synth (same code, Node, project and stacks asked for): the
+ * stacks as they were before the app now running changed them — a starting point to verify, never
+ * a synth to use.
+ */
+export function loadPreviousDecoded(project: Project, stacks: readonly string[] | undefined): DesiredState | undefined {
+  try {
+    const bytes = fs.readFileSync(path.join(project.dir, FILE));
+    const headerLength = bytes.readUInt32BE(0);
+    const kept = JSON.parse(bytes.toString('utf8', 4, 4 + headerLength));
+    if (JSON.stringify({ ...kept, synthId: '' }) !== decodedKey(project, '', stacks)) return undefined;
+    return v8.deserialize(bytes.subarray(4 + headerLength)) as DesiredState;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Keeps `desired` (read with no environment variable looked at) for the next command. Only a speed-up: a failure is ignored. */
 export function saveDecoded(project: Project, key: string, desired: DesiredState): void {
   try {

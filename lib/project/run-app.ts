@@ -36,6 +36,8 @@ export interface StagedSynth {
 
 interface EarlyRun {
   key: string;
+  /** The app was started (no synth to reuse). */
+  spawned?: boolean;
   done: Promise<StagedSynth>;
   child?: ChildProcess;
   staging?: string;
@@ -58,6 +60,7 @@ export function startAppEarly(project: Project, opts: AppRunOptions = {}): void 
     early = run;
     return;
   }
+  run.spawned = true;
   run.done = spawnApp(project, opts, (child, staging) => Object.assign(run, { child, staging }));
   run.done.catch(() => undefined); // reported when taken
   early = run;
@@ -70,15 +73,20 @@ export function abandonEarlyApp(): void {
   early = undefined;
 }
 
-export async function runApp(project: Project, opts: AppRunOptions = {}): Promise<StagedSynth> {
+/** `onSpawn`: called, before the app's end is awaited, when the app runs (no synth reused). */
+export async function runApp(project: Project, opts: AppRunOptions = {}, onSpawn?: () => void): Promise<StagedSynth> {
   if (early && early.key === runKey(project, opts)) {
     const taken = early;
     early = undefined;
+    if (taken.spawned) onSpawn?.();
     const staged = await taken.done;
     if (!staged.reused || opts.reuse !== false) return staged;
   }
   const reused = opts.reuse ? reusable(project, opts) : undefined;
-  return reused ?? spawnApp(project, opts);
+  if (reused) return reused;
+  const run = spawnApp(project, opts);
+  onSpawn?.();
+  return run;
 }
 
 function runKey(project: Project, opts: AppRunOptions): string {

@@ -528,6 +528,16 @@ export function stillPublished(project: Project, synthId: string): boolean {
   }
 }
 
+/** The id of the synth in the output folder, when it was recorded as reusable. */
+export function publishedReusableSynth(project: Project): string | undefined {
+  try {
+    const m = JSON.parse(fs.readFileSync(path.join(project.outDir, INPUTS_FILE), 'utf8')) as InputsManifest;
+    return m.format === FORMAT && m.reusable ? m.synthId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 const shown = (project: Project, abs: string) => {
   const rel = path.relative(project.dir, abs);
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;

@@ -7,8 +7,8 @@
 import * as path from 'node:path';
 import type { Project } from './config';
 import { runApp } from './run-app';
-import { stillPublished } from './synth-cache';
-import { decodedKey, loadDecoded, saveDecoded, watchedEnvironment } from './decoded-cache';
+import { cacheOffByEnv, publishedReusableSynth, stillPublished } from './synth-cache';
+import { decodedKey, loadDecoded, loadPreviousDecoded, saveDecoded, watchedEnvironment } from './decoded-cache';
 import { readDesired } from '../desired/read';
 import type { DesiredState } from '../desired/types';
 
@@ -23,6 +23,11 @@ export interface SynthOptions {
   noCache?: boolean;
   /** Where the line saying a synth was reused goes (default: stderr). */
   report?: (line: string) => void;
+  /**
+   * Called when the app runs, before its end is awaited, with the stacks as the last kept read
+   * had them (./decoded-cache), if any: a command may start on them what it can verify later.
+   */
+  whileAppRuns?: (previous: DesiredState) => void;
 }
 
 /**
@@ -33,7 +38,15 @@ export interface SynthOptions {
  * the app runs.
  */
 export async function synthesize(project: Project, opts: SynthOptions = {}): Promise<DesiredState> {
-  const staged = await runApp(project, { context: opts.context, reuse: !opts.noCache });
+  // The synth cache's switch turns this reuse off too (nothing kept is read).
+  const whileAppRuns = cacheOffByEnv() ? undefined : opts.whileAppRuns;
+  const onSpawn = whileAppRuns
+    ? () => {
+        const previous = loadPreviousDecoded(project, opts.stacks);
+        if (previous) whileAppRuns(previous);
+      }
+    : undefined;
+  const staged = await runApp(project, { context: opts.context, reuse: !opts.noCache }, onSpawn);
   if (staged.reused) {
     const key = decodedKey(project, staged.reused.synthId, opts.stacks);
     let desired = loadDecoded(project, key);
@@ -53,11 +66,17 @@ export async function synthesize(project: Project, opts: SynthOptions = {}): Pro
     }
     return synthesize(project, { ...opts, noCache: true });
   }
+  const env = watchedEnvironment(process.env);
+  let desired: DesiredState;
   try {
-    return readDesired(staged.dir, project.dir, { stacks: opts.stacks, shownAs: project.outDir });
+    desired = readDesired(staged.dir, project.dir, { stacks: opts.stacks, shownAs: project.outDir, env: env.env });
   } finally {
     staged.publish();
   }
+  // Kept for the next command, which reuses this synth when nothing changes meanwhile.
+  const synthId = env.consulted() ? undefined : publishedReusableSynth(project);
+  if (synthId) saveDecoded(project, decodedKey(project, synthId, opts.stacks), desired);
+  return desired;
 }
 
 /** The line reusedLine writes (for whoever reads stderr: tests, wrappers). */

@@ -2,7 +2,7 @@
  * Refresh decides per object what it must read: content state vouches for is never fetched, a
  * changed object is fetched for its diff, and what Kestra no longer has is gone from the snapshot.
  */
-import { refresh, namespacesToRead } from '../../lib/engine/refresh';
+import { readAhead, refresh, namespacesToRead } from '../../lib/engine/refresh';
 import { kvValueHash, type LiveFile, type LiveFlow, type LiveKv } from '../../lib/kinds';
 import type { KvType } from '../../lib/model/names';
 import { file, flow, flowSource, kv, liveOf, sha, stack, stateOf } from './factory';
@@ -126,3 +126,76 @@ describe('refresh', () => {
     expect(namespacesToRead(stack([flow('a', 'f')], { namespaces: ['a', 'b'] }), state)).toEqual(['a', 'b', 'gone.ns']);
   });
 });
+
+describe('refresh with a reading made ahead (while the app ran)', () => {
+  const two = [...desired, flow('m', 'c'), kv('m', 'K', 'STRING', 'v')];
+  function kestraOfTwo(): { kestra: FakeKestra; state: ReturnType<typeof stateOf> } {
+    const live = liveOf(two, [ns, 'm']);
+    const state = stateOf(two, live);
+    const { kestra } = applied();
+    kestra.flows.set('m|c', { source: (live.objects.get('flow:m/c') as LiveFlow).source!, revision: 1 });
+    kestra.kv.set('m|K', { type: 'STRING', value: 'v', updateDate: '2026-01-01T00:00:00Z' });
+    return { kestra, state };
+  }
+  const plain = (snapshot: Awaited<ReturnType<typeof refresh>>) => ({ namespaces: snapshot.namespaces, objects: [...snapshot.objects].sort(([a], [b]) => (a < b ? -1 : 1)) });
+
+  it('takes every namespace when the stack is the same: no request sent again, the same snapshot', async () => {
+    const { kestra, state } = kestraOfTwo();
+    const ahead = readAhead(stack(two), state, { client: kestra });
+    await Promise.all(ahead.namespaces.values());
+    const before = kestra.calls.length;
+    const live = await refresh(stack(two), state, { client: kestra, ahead });
+    expect(kestra.calls.length).toBe(before);
+    expect(plain(live)).toEqual(plain(await refresh(stack(two), state, { client: new FakeKestraFrom(kestra) })));
+  });
+
+  it('reads again a namespace where a desired object the kinds looked at changed, and takes the others', async () => {
+    const { kestra, state } = kestraOfTwo();
+    kestra.files.set('n|/edited.txt', { bytes: Buffer.from('v2'), lastModifiedTime: 2000 }); // the file kind compares with desired
+    const ahead = readAhead(stack(two), state, { client: kestra });
+    await Promise.all(ahead.namespaces.values());
+    kestra.calls = [];
+    const edited = two.map((r) => (r.address === 'file:n:/edited.txt' ? file(ns, '/edited.txt', 'v3 longer') : r));
+    const live = await refresh(stack(edited), state, { client: kestra, ahead });
+    expect(kestra.calls.filter((c) => c.includes(' m'))).toEqual([]);
+    expect(kestra.calls.filter((c) => c.startsWith('list')).sort()).toEqual(['listFiles n', 'listFlows n', 'listKv n']);
+    expect(plain(live)).toEqual(plain(await refresh(stack(edited), state, { client: new FakeKestraFrom(kestra) })));
+  });
+
+  it('takes nothing made with another state, and reads a namespace the stack gained', async () => {
+    const { kestra, state } = kestraOfTwo();
+    const ahead = readAhead(stack(desired), state, { client: kestra });
+    await Promise.all(ahead.namespaces.values());
+    kestra.calls = [];
+    await refresh(stack(two), state, { client: kestra, ahead });
+    expect(kestra.calls.filter((c) => c.startsWith('list')).sort()).toEqual(['listFiles m', 'listFlows m', 'listKv m']);
+    kestra.calls = [];
+    await refresh(stack(two), JSON.parse(JSON.stringify(state)), { client: kestra, ahead });
+    expect(kestra.calls.filter((c) => c.startsWith('list')).sort()).toEqual(['listFiles m', 'listFiles n', 'listFlows m', 'listFlows n', 'listKv m', 'listKv n']);
+  });
+
+  it('reads again a namespace whose reading ahead failed', async () => {
+    const { kestra, state } = kestraOfTwo();
+    const failing = Object.assign(new FakeKestraFrom(kestra), {
+      async listKv(n: string): Promise<never> {
+        throw new Error(`listKv ${n} failed`);
+      },
+    });
+    const ahead = readAhead(stack(two), state, { client: failing });
+    await Promise.allSettled(ahead.namespaces.values());
+    kestra.calls = [];
+    const live = await refresh(stack(two), state, { client: kestra, ahead });
+    expect(kestra.calls.filter((c) => c.startsWith('list')).sort()).toEqual(['listFiles m', 'listFiles n', 'listFlows m', 'listFlows n', 'listKv m', 'listKv n']);
+    expect(live.objects.has('kv:m/K')).toBe(true);
+  });
+});
+
+/** The same Kestra, with a log of its own (a second client of one server). */
+class FakeKestraFrom extends FakeKestra {
+  constructor(of: FakeKestra) {
+    super();
+    this.flows = of.flows;
+    this.files = of.files;
+    this.kv = of.kv;
+  }
+}

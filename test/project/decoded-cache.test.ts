@@ -38,23 +38,26 @@ describe('the read of a reused synth, kept', () => {
   afterAll(() => made.forEach((m) => m.cleanup()));
   afterEach(() => jest.restoreAllMocks());
 
-  it('is written by the first command that reuses a synth and given back equal to a fresh read by the next', async () => {
+  it('is written by the command whose app ran (or the first to reuse a synth with none kept) and given back equal to a fresh read', async () => {
     const a = app(RESOURCES);
     const fresh = await a.synth();
     expect(fresh.ran).toBe(true);
-    expect(fs.existsSync(kept(a.dir))).toBe(false); // a fresh synth is read, not kept
-
-    const reused = await a.synth();
-    expect(reused.ran).toBe(false);
-    expect(fs.statSync(kept(a.dir)).mode & 0o777).toBe(0o600);
-    expectSame(reused.desired, fresh.desired);
+    expect(fs.statSync(kept(a.dir)).mode & 0o777).toBe(0o600); // the read of the app's output is kept
 
     const reading = jest.spyOn(read, 'readDesired');
-    const again = await a.synth();
-    expect(again.ran).toBe(false);
+    const reused = await a.synth();
+    expect(reused.ran).toBe(false);
     expect(reading).not.toHaveBeenCalled();
-    expectSame(again.desired, fresh.desired);
-    expect(again.desired.stacks[0].resources.find((r) => r.kind === 'kv')!.dependsOn).toEqual(['flow:a.b/f']);
+    expectSame(reused.desired, fresh.desired);
+    expect(reused.desired.stacks[0].resources.find((r) => r.kind === 'kv')!.dependsOn).toEqual(['flow:a.b/f']);
+
+    fs.rmSync(kept(a.dir));
+    const readAgain = await a.synth();
+    expect(readAgain.ran).toBe(false);
+    expect(reading).toHaveBeenCalledTimes(1);
+    expect(fs.existsSync(kept(a.dir))).toBe(true);
+    expectSame((await a.synth()).desired, fresh.desired);
+    expect(reading).toHaveBeenCalledTimes(1);
   });
 
   it('is not used for another synth: after the app changed, the new output is read', async () => {

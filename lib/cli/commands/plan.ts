@@ -4,6 +4,10 @@ import { openTargets } from '../target';
 import { planStacks, withTargets } from '../session';
 import { addStackOptions, type StackSelection } from '../stack-selection';
 import type { StackRow } from '../../render/stacks-table';
+import type { StacksReadAhead } from '../read-ahead';
+import type { Project } from '../../project/config';
+import type { DesiredStack, DesiredState } from '../../desired/types';
+import type { StackPlan } from '../../engine/run';
 import { hasChanges, type Plan } from '../../engine/plan-types';
 import { shouldColor } from '../../render/color';
 import { renderPlanText } from '../../render/text';
@@ -27,11 +31,23 @@ export function register(program: Command): void {
     .option('--no-cache', 'run the app even when nothing it read changed since its last synth')
     .action(async (opts: PlanOptions) => {
       if (!['text', 'markdown', 'json'].includes(opts.format)) throw new UserError(`--format must be text, markdown or json, not "${opts.format}"`);
-      const { project, stacks } = await prepareStacks({ ...opts, command: 'plan' });
-      if (opts.format === 'text') for (const s of stacks) process.stdout.write(summarizeStack(s) + '\n\n');
-      if (opts.out && stacks.length !== 1) throw new UserError(`--out saves one stack's plan; name it with --stack (stacks: ${stacks.map((s) => s.name).join(', ')})`);
-      const targets = await openTargets(project, stacks);
-      const current = await withTargets(targets, () => planStacks(project, stacks, targets));
+      // While the app runs (the tree changed), Kestra is read for the stacks as they were (./read-ahead).
+      let readAhead: StacksReadAhead | undefined;
+      const whileAppRuns = (project: Project, previous: DesiredState) => {
+        readAhead = (require('../read-ahead') as typeof import('../read-ahead')).startReadAhead(project, previous);
+      };
+      let current: StackPlan[];
+      let project: Project;
+      let stacks: DesiredStack[];
+      try {
+        ({ project, stacks } = await prepareStacks({ ...opts, command: 'plan', whileAppRuns }));
+        if (opts.format === 'text') for (const s of stacks) process.stdout.write(summarizeStack(s) + '\n\n');
+        if (opts.out && stacks.length !== 1) throw new UserError(`--out saves one stack's plan; name it with --stack (stacks: ${stacks.map((s) => s.name).join(', ')})`);
+        const targets = await openTargets(project, stacks);
+        current = await withTargets(targets, () => planStacks(project, stacks, targets, readAhead));
+      } finally {
+        await readAhead?.close();
+      }
       // What only some runs need (--destroy, --out, other formats, several stacks) loads when asked for.
       const planDestroy = opts.destroy ? (require('../../engine/plan-destroy') as typeof import('../../engine/plan-destroy')).planDestroy : undefined;
       const plans: Plan[] = current.map((c, i) => (planDestroy ? planDestroy(c.plan, stacks[i], c.live, c.state) : c.plan));

@@ -1,0 +1,79 @@
+/**
+ * Reading Kestra while the app runs. When a plan must run the app (the tree changed), the CLI
+ * would otherwise wait for the app, then read every namespace. Instead, while the app runs in its
+ * own process, it reads the stacks as the last kept synth had them (./project/decoded-cache) —
+ * reads only, against the same target and state — and the refresh afterwards takes each
+ * namespace's reading where nothing it depended on changed in the new synth
+ * (lib/engine/refresh.ts adopter); the rest it reads again. Nothing here writes.
+ *
+ * Only for stacks whose Kestra is named (KESTRA_URL or the stack's URL variable): the embedded
+ * local server is one per data folder, opened by the command itself.
+ */
+import type { DesiredStack, DesiredState } from '../desired/types';
+import type { StateFile } from '../engine/state-types';
+import { readStackAhead } from '../engine/run';
+import type { ReadAhead } from '../engine/refresh';
+import { clientConfigForTarget } from '../kestra/config';
+import type { Project } from '../project/config';
+import { openTargets, type Targets } from './target';
+import { backendFor } from './session';
+
+export interface StacksReadAhead {
+  /**
+   * The reading made for `stack` (of the new synth) and the state it was made with — when the
+   * previous synth had a stack of that name with the same target and state settings.
+   */
+  of(stack: DesiredStack): Promise<{ state: StateFile | undefined; ahead: ReadAhead } | undefined>;
+  /** Closes the connections (after the plans). */
+  close(): Promise<void>;
+}
+
+export function startReadAhead(project: Project, previous: DesiredState, env: NodeJS.ProcessEnv = process.env): StacksReadAhead | undefined {
+  if (previous.diagnostics.some((d) => d.severity === 'error')) return undefined;
+  const stacks = previous.stacks;
+  if (!stacks.length || stacks.some((s) => !clientConfigForTarget(s.settings.target, env))) return undefined;
+  const opened: Promise<Targets> = openTargets(project, stacks, env);
+  opened.catch(() => undefined); // the command opens its own targets, and reports their problems
+  const readings = new Map(
+    stacks.map((s) => {
+      const reading = (async () => {
+        const target = (await opened).of(s);
+        const state = await backendFor(project, s, target).read();
+        return { state, ahead: readStackAhead(s, state, { client: target.client, target: { url: target.url, tenant: target.tenant } }) };
+      })();
+      reading.catch(() => undefined); // unused: the plan reads that stack itself
+      return [s.name, { stack: s, reading }] as const;
+    }),
+  );
+  return {
+    async of(stack) {
+      const before = readings.get(stack.name);
+      if (!before) return undefined;
+      // Another Kestra, tenant, credentials or state place: nothing read stands.
+      if (JSON.stringify(before.stack.settings.target) !== JSON.stringify(stack.settings.target)) return undefined;
+      if (JSON.stringify(before.stack.settings.backend) !== JSON.stringify(stack.settings.backend)) return undefined;
+      try {
+        return await before.reading;
+      } catch {
+        return undefined;
+      }
+    },
+    async close() {
+      let targets: Targets;
+      try {
+        targets = await opened;
+      } catch {
+        return;
+      }
+      // Readings nobody took may still be out: let them end, then close.
+      await Promise.allSettled([...readings.values()].map(async (r) => Promise.all([...(await r.reading).ahead.namespaces.values()])));
+      await targets.close();
+      if (env.KESTRAFORM_SYNTH_CACHE_DEBUG) {
+        for (const [name, r] of readings) {
+          const ahead = await r.reading.then((x) => x.ahead).catch(() => undefined);
+          process.stderr.write(`Read ahead while the app ran: stack ${name}: ${ahead ? `${ahead.taken.size} of ${ahead.namespaces.size} namespaces taken` : 'not read'}\n`);
+        }
+      }
+    },
+  };
+}
