@@ -3,10 +3,11 @@
  * stacks or trees (all listed, nothing sent to Kestra), print warnings.
  */
 import { loadProject, type Project } from '../project/config';
-import { synthesize } from '../project/synth';
+import { sourcesVouchedFor, synthesize } from '../project/synth';
 import { offlineChecks } from '../validate/offline';
 import type { DesiredStack, DesiredState } from '../desired/types';
 import { crossStackConflicts } from '../desired/ownership';
+import { builtinKinds } from '../kinds';
 import { checkSelection, requestedStacks, type SelectionDefault } from './stack-selection';
 import { targetKeyOf } from './target-key';
 import { DiagnosticsError, formatDiagnostic, sortDiagnostics, type Diagnostic } from '../util/diagnostics';
@@ -48,9 +49,10 @@ export async function prepareStacks(opts: PrepareOptions = {}): Promise<Prepared
 }
 
 /** Every problem of the synthesized stacks and their trees, offline: synth's, each stack's, and those between stacks. Sorted. */
-export function projectDiagnostics(project: Project, desired: { diagnostics: readonly Diagnostic[]; stacks: readonly DesiredStack[] }): Diagnostic[] {
+export function projectDiagnostics(project: Project, desired: DesiredState): Diagnostic[] {
   const diagnostics = [...desired.diagnostics];
-  for (const s of desired.stacks) diagnostics.push(...offlineChecks(s, project.dir));
+  const sourceUnchanged = sourcesVouchedFor(desired);
+  for (const s of desired.stacks) diagnostics.push(...offlineChecks(s, project.dir, builtinKinds, { sourceUnchanged }));
   diagnostics.push(...crossStackConflicts(desired.stacks, (s) => targetKeyOf(s), project.dir));
   return sortDiagnostics(diagnostics);
 }

@@ -98,7 +98,9 @@ export const fileKind: KindHandler<DesiredFile, LiveFile> = {
     return { file: rel.startsWith('..') ? d.sourcePath : rel, line: 0 };
   },
 
-  checkOffline(d) {
+  checkOffline(d, ctx) {
+    // Bytes the reused synth's check vouches for are the ones synthesized: no need to read them again.
+    if (d.sourcePath !== undefined && d.inlineContent === undefined && ctx?.sourceUnchanged?.(d.sourcePath, d.sha256)) return undefined;
     try {
       loadFileBytes(d);
       return undefined;

@@ -133,6 +133,16 @@ export interface DecodeContext {
 /** The parts of a resource block every kind shares, read by lib/desired. */
 export type CommonFields = Pick<DesiredBase, 'tfType' | 'logicalId' | 'constructPath' | 'dependsOn' | 'lifecycle'>;
 
+/** What offline checks are told besides the object. */
+export interface OfflineContext {
+  /**
+   * Whether the bytes of the file at `absPath` are vouched to have this sha256 now, without
+   * reading them: the synth was reused because nothing the app read changed, and the app read
+   * exactly these bytes (lib/project/synth-cache.ts). Absent or false: read and hash them.
+   */
+  sourceUnchanged?(absPath: string, sha256: string): boolean;
+}
+
 /** What refresh gives a kind to read one namespace with. */
 export interface RefreshContext {
   /** The Kestra client (each kind names the calls it needs). */
@@ -281,7 +291,7 @@ export interface KindHandler<D extends DesiredBase = DesiredBase, L extends Live
   /** The repository file (and line) an object read from a tree comes from; undefined when written in code. */
   origin(d: D, projectDir: string): { file: string; line: number } | undefined;
   /** A desired object's problem that only shows now (e.g. a namespace file's bytes no longer those synthesized). */
-  checkOffline?(d: D): string | undefined;
+  checkOffline?(d: D, ctx?: OfflineContext): string | undefined;
   /** Problems only the stack's objects of this kind together show (two namespace files Kestra 1.x stores as one). */
   checkOfflineTogether?(ds: readonly D[], opts: { kestraMajor: 1 | 2; projectDir: string }): Array<{ address: string; message: string; hint?: string }>;
 

@@ -30,8 +30,8 @@ export interface StagedSynth {
   dir: string;
   /** Makes this run's output the project's output folder (cdktf.out). */
   publish(): void;
-  /** Set when no app ran: `dir` is the output folder, whose synth was reused. */
-  reused?: { synthId: string; createdAt: Date };
+  /** Set when no app ran: `dir` is the output folder, whose synth was reused (see CacheCheck). */
+  reused?: { synthId: string; createdAt: Date; sourceUnchanged: (abs: string, sha256: string) => boolean };
 }
 
 interface EarlyRun {
@@ -101,7 +101,7 @@ function reusable(project: Project, opts: AppRunOptions): StagedSynth | undefine
     process.stderr.write(`Synth cache: ${check.hit ? `reusing synth ${check.synthId}` : `running the app: ${check.reason}`} (checked in ${ms.toFixed(1)} ms)\n`);
   }
   if (!check.hit) return undefined;
-  return { dir: project.outDir, publish: () => undefined, reused: { synthId: check.synthId, createdAt: check.createdAt } };
+  return { dir: project.outDir, publish: () => undefined, reused: { synthId: check.synthId, createdAt: check.createdAt, sourceUnchanged: check.sourceUnchanged } };
 }
 
 async function spawnApp(project: Project, opts: AppRunOptions, started?: (child: ChildProcess, staging: string) => void): Promise<StagedSynth> {

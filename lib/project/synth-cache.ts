@@ -433,7 +433,15 @@ function outputs(staging: string): OutputRow[] {
 
 // ---- the check ----
 
-export type CacheCheck = { hit: true; synthId: string; createdAt: Date } | { hit: false; reason: string };
+export type CacheCheck =
+  | {
+      hit: true;
+      synthId: string;
+      createdAt: Date;
+      /** Whether the app read the file at `abs` whole, as bytes of this sha256 — unchanged since, as the check found. */
+      sourceUnchanged: (abs: string, sha256: string) => boolean;
+    }
+  | { hit: false; reason: string };
 
 /**
  * Whether the output folder holds a synth whose inputs are all unchanged. Cheap first (the
@@ -516,7 +524,14 @@ function check(project: Project, context: Record<string, unknown>, env: NodeJS.P
     if (listingDigest(abs, names, skip) !== digest) return miss(`folder ${shown(project, abs)} changed (files added, removed or renamed)`);
   }
   if (Object.keys(newlyVerified).length) writeVerified(project.dir, m.synthId, { ...verified, ...newlyVerified });
-  return { hit: true, synthId: m.synthId, createdAt: new Date(m.createdAt) };
+  const files = m.files!;
+  let digests: Map<string, string> | undefined;
+  const sourceUnchanged = (abs: string, sha256: string) => {
+    digests ??= new Map(files.filter((row) => row[6]).map((row) => [row[0], row[6]]));
+    const digest = digests.get(abs);
+    return digest !== undefined && digest === contentDigest(key, sha256);
+  };
+  return { hit: true, synthId: m.synthId, createdAt: new Date(m.createdAt), sourceUnchanged };
 }
 
 /** Whether the output folder still holds the synth `synthId` (a folder once replaced never comes back). */

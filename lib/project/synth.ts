@@ -62,6 +62,7 @@ export async function synthesize(project: Project, opts: SynthOptions = {}): Pro
     if (desired && stillPublished(project, staged.reused.synthId)) {
       if (!kept && !env.consulted()) saveDecoded(project, key, desired);
       (opts.report ?? ((l: string) => process.stderr.write(l + '\n')))(reusedLine(project, staged.reused.createdAt));
+      vouched.set(desired, staged.reused.sourceUnchanged);
       return desired;
     }
     return synthesize(project, { ...opts, noCache: true });
@@ -77,6 +78,17 @@ export async function synthesize(project: Project, opts: SynthOptions = {}): Pro
   const synthId = env.consulted() ? undefined : publishedReusableSynth(project);
   if (synthId) saveDecoded(project, decodedKey(project, synthId, opts.stacks), desired);
   return desired;
+}
+
+const vouched = new WeakMap<DesiredState, (absPath: string, sha256: string) => boolean>();
+
+/**
+ * For stacks synthesize gave from a reused synth: whether a file the app read holds, as the
+ * synth cache's check just found, the bytes of this sha256 (lib/kinds OfflineContext). Undefined
+ * after an app run (nothing was checked since it read the files).
+ */
+export function sourcesVouchedFor(desired: DesiredState): ((absPath: string, sha256: string) => boolean) | undefined {
+  return vouched.get(desired);
 }
 
 /** The line reusedLine writes (for whoever reads stderr: tests, wrappers). */

@@ -7,13 +7,13 @@
 import * as path from 'node:path';
 import type { Diagnostic } from '../util/diagnostics';
 import type { DesiredStack } from '../desired/types';
-import { builtinKinds, type KindRegistry } from '../kinds';
+import { builtinKinds, type KindRegistry, type OfflineContext } from '../kinds';
 
-export function offlineChecks(stack: DesiredStack, projectDir: string, kinds: KindRegistry = builtinKinds): Diagnostic[] {
+export function offlineChecks(stack: DesiredStack, projectDir: string, kinds: KindRegistry = builtinKinds, ctx: OfflineContext = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
   const where = path.relative(projectDir, stack.file);
   for (const r of stack.resources) {
-    const problem = kinds.of(r.kind).checkOffline?.(r);
+    const problem = kinds.of(r.kind).checkOffline?.(r, ctx);
     if (problem) out.push({ severity: 'error', file: where, line: 0, column: 0, message: problem });
   }
   const byAddress = new Map(stack.resources.map((r) => [r.address, r]));

@@ -8,9 +8,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { REPO, runCli, type CliResult } from '../cli/harness';
 import { simpleCommand, INPUTS_FILE } from '../../lib/project/synth-cache';
 import { standIn, withEnv } from '../support/stand-in-app';
+import { sourcesVouchedFor } from '../../lib/project/synth';
 
 const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 
@@ -385,5 +387,27 @@ describe('simpleCommand', () => {
   });
   it('refuses what makes the shell do more than start one program', () => {
     for (const c of ['cd x && node a', 'node a; node b', 'node $ENTRY', 'node `x`', 'node a > out', 'node a | cat', 'node *.js', 'if true; then node a; fi', 'FOO=1', 'cd x', '. ./env.sh', 'node "$HOME/a"', 'node a &', '']) expect(simpleCommand(c)).toBe(false);
+  });
+});
+
+describe('what a reused synth vouches for', () => {
+  it('the bytes of each file the app read whole, by their sha256, and nothing else', async () => {
+    const a = standIn(`fs.readFileSync(path.join(__dirname, 'data.txt'));`);
+    const data = path.join(a.dir, 'data.txt');
+    fs.writeFileSync(data, 'the bytes\n');
+    try {
+      const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+      const fresh = await a.synth();
+      expect(fresh.ran).toBe(true);
+      expect(sourcesVouchedFor(fresh.desired)).toBeUndefined(); // just read: nothing was checked since
+      const reused = await a.synth();
+      expect(reused.ran).toBe(false);
+      const vouches = sourcesVouchedFor(reused.desired)!;
+      expect(vouches(data, sha('the bytes\n'))).toBe(true);
+      expect(vouches(data, sha('other bytes\n'))).toBe(false);
+      expect(vouches(path.join(a.dir, 'never-read.txt'), sha('the bytes\n'))).toBe(false);
+    } finally {
+      a.cleanup();
+    }
   });
 });

@@ -21,6 +21,11 @@ describe('offlineChecks', () => {
         ['cdk.tf.json', 'stack "test": depends_on forms a cycle: flow:n/a → flow:n/b → flow:n/a'],
       ]);
       expect(offlineChecks({ ...s, resources: [file('n', '/ok.txt', 'fine')] }, dir)).toEqual([]);
+      // Not read when a reused synth vouches for exactly that path and hash; read when it vouches for something else.
+      const vouched = (abs: string, sha256: string) => abs === src && sha256 === sha('select 1');
+      expect(offlineChecks({ ...s, resources: [stale] }, dir, undefined, { sourceUnchanged: vouched })).toEqual([]);
+      const otherHash = file('n', '/q.sql', 'select 3', { inlineContent: undefined, sourcePath: src, sha256: sha('select 3') });
+      expect(offlineChecks({ ...s, resources: [otherHash] }, dir, undefined, { sourceUnchanged: vouched })).toHaveLength(1);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
