@@ -5,6 +5,7 @@
  * date), and where it equals what state recorded after our last apply, the content is known
  * without fetching it.
  */
+import { isDeepStrictEqual } from 'node:util';
 import pLimit from 'p-limit';
 import type { DesiredStack } from '../desired/types';
 import { TENANT_SCOPE, namespaceOfAddress } from '../model/addresses';
@@ -151,7 +152,8 @@ function namespaceReader(stack: DesiredStack, state: StateFile | undefined, opts
  * A namespace's reading ahead, when it stands for reading it now: made with the same state (the
  * very object this refresh has), for a stack that targets the same Kestra line, and every desired
  * object and declared list the kinds looked at is the same in both stacks (desired objects are
- * plain data read from cdk.tf.json: equal JSON is equal). Anything else: undefined, read again.
+ * plain data read from cdk.tf.json: deeply equal, a member left undefined included, is the same).
+ * Anything else: undefined, read again.
  */
 function adopter(ahead: ReadAhead, stack: DesiredStack, state: StateFile | undefined): ((ns: string) => Promise<NamespaceReading | undefined>) | undefined {
   if (ahead.state !== state || ahead.stack.name !== stack.name || ahead.stack.settings.kestra_version !== stack.settings.kestra_version) return undefined;
@@ -161,7 +163,7 @@ function adopter(ahead: ReadAhead, stack: DesiredStack, state: StateFile | undef
   const sameAt = new Map<string, boolean>();
   const sameObject = (a: string) => {
     let same = sameAt.get(a);
-    if (same === undefined) sameAt.set(a, (same = JSON.stringify(before.desired.get(a)) === JSON.stringify(now.desired.get(a))));
+    if (same === undefined) sameAt.set(a, (same = isDeepStrictEqual(before.desired.get(a), now.desired.get(a))));
     return same;
   };
   const sameList = (x: readonly DesiredBase[], y: readonly DesiredBase[]) => x.length === y.length && x.every((d, i) => d.address === y[i].address && sameObject(d.address));
