@@ -1,8 +1,9 @@
 /**
  * Command-level scenarios: what a user waits for is the whole command, so each run is a fresh CLI
  * process in a generated project directory, as a user starts it — kestraform installed from
- * `npm pack` (`--from-checkout`: this checkout's bin/kestraform.js). The app stays this
- * checkout's main.ts: it runs only when the tree changed.
+ * `npm pack` (`--from-checkout`: this checkout's bin/kestraform.js), in a project that depends on
+ * that package as a user's does: its own main.ts and stacks (copies of this checkout's), run by
+ * `kestraform-app main.ts` as `kestraform init` writes it (see userProject).
  *
  * - `cli`: a repository in Kestra's layout (`<ns>/flows/*.yml`, `<ns>/files/**`, `<ns>/kv.yaml`)
  *   generated from the bench stack, deployed by a NamespaceTree, applied once to a
@@ -56,6 +57,8 @@ export interface CliOptions {
 /** The kestraform CLI the scenarios run, and what it is, for the notes. */
 export interface CliUnderTest {
   bin: string;
+  /** The unpacked package (installed): the bench's projects depend on it as a user's do. */
+  packageDir?: string;
   shownAs: string;
   cleanup(): void;
 }
@@ -77,7 +80,7 @@ export function cliUnderTest(fromCheckout: boolean): CliUnderTest {
     if (untar.status !== 0) throw new Error(`unpacking ${tarball} failed: ${untar.stderr}`);
     const pkg = path.join(work, 'package');
     fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(pkg, 'node_modules'), 'dir');
-    return { bin: path.join(pkg, 'bin', 'kestraform.js'), shownAs: `installed from npm pack (${tarball})`, cleanup: () => fs.rmSync(work, { recursive: true, force: true }) };
+    return { bin: path.join(pkg, 'bin', 'kestraform.js'), packageDir: pkg, shownAs: `installed from npm pack (${tarball})`, cleanup: () => fs.rmSync(work, { recursive: true, force: true }) };
   } catch (e) {
     fs.rmSync(work, { recursive: true, force: true });
     throw e;
@@ -169,7 +172,8 @@ function measureApp(dir: string, runs: number, env: NodeJS.ProcessEnv): { median
   try {
     return repeat(runs, () => {
       const start = performance.now();
-      const r = spawnSync(config.app, { cwd: dir, shell: true, env: { ...env, CDKTF_OUTDIR: out, CDKTF_CONTEXT_JSON: JSON.stringify(config.context ?? {}) }, encoding: 'utf8' });
+      const bin = path.join(dir, 'node_modules', '.bin'); // as the CLI runs it (lib/project/synth-cache.ts appBaseEnvironment)
+      const r = spawnSync(config.app, { cwd: dir, shell: true, env: { ...env, PATH: [bin, env.PATH].filter(Boolean).join(path.delimiter), CDKTF_OUTDIR: out, CDKTF_CONTEXT_JSON: JSON.stringify(config.context ?? {}) }, encoding: 'utf8' });
       const t = performance.now() - start;
       if (r.status !== 0) throw new Error(`app of ${dir} failed (exit ${r.status}): ${r.stderr}`);
       return { ms: t };
@@ -214,6 +218,24 @@ function result(scenario: string, objects: number, runs: { median: CliRun; cold:
     target: `${extra.target}; RSS ≤ 400 MB`,
     met: extra.met && peak > 0 && peak <= 400,
   };
+}
+
+/**
+ * A project as a user has it, around `tree`: installed, its own app (this checkout's main.ts and
+ * stacks/, copied) importing kestraform from node_modules (the package under test), run by the
+ * app command `kestraform init` writes (`kestraform-app main.ts`). From a checkout: the
+ * checkout's app, its library compiled at load (bench/scenarios/synth.ts tempProject).
+ */
+function userProject(tree: string, under: CliUnderTest): string {
+  if (!under.packageDir) return tempProject(tree);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kf-bench-project-'));
+  fs.copyFileSync(path.join(REPO, 'main.ts'), path.join(dir, 'main.ts'));
+  fs.cpSync(path.join(REPO, 'stacks'), path.join(dir, 'stacks'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'node_modules', '.bin'), { recursive: true });
+  fs.symlinkSync(under.packageDir, path.join(dir, 'node_modules', 'kestraform'), 'dir');
+  fs.symlinkSync(path.join('..', 'kestraform', 'bin', 'run-ts.js'), path.join(dir, 'node_modules', '.bin', 'kestraform-app'));
+  fs.writeFileSync(path.join(dir, 'cdktf.json'), JSON.stringify({ app: 'kestraform-app main.ts', output: 'cdktf.out', context: { 'kestraform:tree': tree } }));
+  return dir;
 }
 
 /** The bench stack as a repository in Kestra's layout, read by a NamespaceTree. */
@@ -285,7 +307,7 @@ export async function runCliPlanScenarios(o: CliOptions): Promise<ScenarioResult
   const objects = stack.resources.length;
   const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'kf-bench-cli-tree-'));
   writeNamespaceTree(tree, stack);
-  const dir = tempProject(tree);
+  const dir = userProject(tree, o.cli);
   const server = await spawnServer(o.latencyMs);
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', KESTRA_URL: server.url };
   delete env.KESTRA_TENANT;
@@ -349,7 +371,7 @@ export async function runCliPlanScenarios(o: CliOptions): Promise<ScenarioResult
 export async function runCliExampleScenario(runs: number, under: CliUnderTest): Promise<ScenarioResult> {
   const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'kf-bench-example-'));
   fs.cpSync(path.join(REPO, 'examples', 'kestra'), tree, { recursive: true });
-  const dir = tempProject(tree);
+  const dir = userProject(tree, under);
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   for (const k of Object.keys(env)) if (k.startsWith('KESTRA_')) delete env[k];
   try {
