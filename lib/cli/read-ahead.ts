@@ -16,7 +16,27 @@ import type { ReadAhead } from '../engine/refresh';
 import { clientConfigForTarget } from '../kestra/config';
 import type { Project } from '../project/config';
 import { openTargets, type Targets } from './target';
-import { backendFor } from './session';
+import { backendFor, planStacks, withTargets } from './session';
+import { prepareStacks, type PrepareOptions, type Prepared } from './prepare';
+import type { StackPlan } from '../engine/run';
+
+/**
+ * What a read-only command (plan, drift) does first: prepare the stacks (`between` runs once they
+ * are known, before anything is sent for them), open their targets and plan each — reading Kestra
+ * ahead while the app runs.
+ */
+export async function planReadOnly(opts: PrepareOptions, between?: (prepared: Prepared) => void): Promise<Prepared & { plans: StackPlan[] }> {
+  let readAhead: StacksReadAhead | undefined;
+  try {
+    const prepared = await prepareStacks({ ...opts, whileAppRuns: (project, previous) => (readAhead = startReadAhead(project, previous)) });
+    between?.(prepared);
+    const targets = await openTargets(prepared.project, prepared.stacks);
+    const plans = await withTargets(targets, () => planStacks(prepared.project, prepared.stacks, targets, readAhead));
+    return { ...prepared, plans };
+  } finally {
+    await readAhead?.close();
+  }
+}
 
 export interface StacksReadAhead {
   /**

@@ -31,6 +31,18 @@ describe('plan reading ahead while the app runs', () => {
     expect(changes(ahead.stdout).filter((c: { change: { actions: string[] } }) => c.change.actions[0] === 'update')).toHaveLength(1);
   });
 
+  it('reads ahead for drift too, which still finds only what changed in Kestra', async () => {
+    fs.appendFileSync(s.project.at('company.team.analytics', 'flows', 'weekly-report.yml'), '# edited once more\n');
+    const res = await fetch(s.api('/flows/company.team/hello-world'), { method: 'DELETE' });
+    expect(res.status).toBe(204);
+    const r = await runCli(s.project.dir, ['drift', '--format', 'json'], { ...s.env, ...debug });
+    expect(r.stderr).toMatch(/Read ahead while the app ran: stack \S+: \d+ of \d+ namespaces taken/);
+    expect(r.code).toBe(2);
+    const drifted = JSON.stringify(JSON.parse(r.stdout));
+    expect(drifted).toContain('flow:company.team/hello-world');
+    expect(drifted).not.toContain('weekly-report');
+  });
+
   it('reads nothing ahead against the embedded local server (one per data folder)', async () => {
     fs.appendFileSync(s.project.at('company.team', 'flows', 'hello-world.yml'), '# local edit\n');
     const r = await runCli(s.project.dir, ['plan'], { ...debug, KESTRA_URL: undefined });

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { prepareStacks } from '../prepare';
-import { openTargets } from '../target';
-import { planStacks, withTargets } from '../session';
+import { planReadOnly } from '../read-ahead';
 import { addStackOptions, type StackSelection } from '../stack-selection';
 import { UserError } from '../errors';
 import { driftTableMarkdown, driftTableText, type DriftRow } from '../../render/stacks-table';
@@ -21,9 +19,7 @@ export function register(program: Command): void {
     .option('--no-cache', 'run the app even when nothing it read changed since its last synth')
     .action(async (opts: StackSelection & { format: string }) => {
       if (!['text', 'markdown', 'json'].includes(opts.format)) throw new UserError(`--format must be text, markdown or json, not "${opts.format}"`);
-      const { project, stacks } = await prepareStacks({ ...opts, command: 'check' });
-      const targets = await openTargets(project, stacks);
-      const plans = await withTargets(targets, () => planStacks(project, stacks, targets));
+      const { stacks, plans } = await planReadOnly({ ...opts, command: 'check' });
       const perStack: Array<{ stack: string; items: DriftItem[]; runtime: RuntimeStateItem[] }> = plans.map((p, i) => ({ stack: stacks[i].name, items: p.plan.drift, runtime: p.plan.runtime ?? [] }));
       const several = perStack.length > 1;
       const color = shouldColor(process.stdout, process.env);

@@ -1,13 +1,7 @@
 import type { Command } from 'commander';
-import { prepareStacks } from '../prepare';
-import { openTargets } from '../target';
-import { planStacks, withTargets } from '../session';
+import { planReadOnly } from '../read-ahead';
 import { addStackOptions, type StackSelection } from '../stack-selection';
 import type { StackRow } from '../../render/stacks-table';
-import type { StacksReadAhead } from '../read-ahead';
-import type { Project } from '../../project/config';
-import type { DesiredStack, DesiredState } from '../../desired/types';
-import type { StackPlan } from '../../engine/run';
 import { hasChanges, type Plan } from '../../engine/plan-types';
 import { shouldColor } from '../../render/color';
 import { renderPlanText } from '../../render/text';
@@ -31,23 +25,10 @@ export function register(program: Command): void {
     .option('--no-cache', 'run the app even when nothing it read changed since its last synth')
     .action(async (opts: PlanOptions) => {
       if (!['text', 'markdown', 'json'].includes(opts.format)) throw new UserError(`--format must be text, markdown or json, not "${opts.format}"`);
-      // While the app runs (the tree changed), Kestra is read for the stacks as they were (./read-ahead).
-      let readAhead: StacksReadAhead | undefined;
-      const whileAppRuns = (project: Project, previous: DesiredState) => {
-        readAhead = (require('../read-ahead') as typeof import('../read-ahead')).startReadAhead(project, previous);
-      };
-      let current: StackPlan[];
-      let project: Project;
-      let stacks: DesiredStack[];
-      try {
-        ({ project, stacks } = await prepareStacks({ ...opts, command: 'plan', whileAppRuns }));
+      const { stacks, plans: current } = await planReadOnly({ ...opts, command: 'plan' }, ({ stacks }) => {
         if (opts.format === 'text') for (const s of stacks) process.stdout.write(summarizeStack(s) + '\n\n');
         if (opts.out && stacks.length !== 1) throw new UserError(`--out saves one stack's plan; name it with --stack (stacks: ${stacks.map((s) => s.name).join(', ')})`);
-        const targets = await openTargets(project, stacks);
-        current = await withTargets(targets, () => planStacks(project, stacks, targets, readAhead));
-      } finally {
-        await readAhead?.close();
-      }
+      });
       // What only some runs need (--destroy, --out, other formats, several stacks) loads when asked for.
       const planDestroy = opts.destroy ? (require('../../engine/plan-destroy') as typeof import('../../engine/plan-destroy')).planDestroy : undefined;
       const plans: Plan[] = current.map((c, i) => (planDestroy ? planDestroy(c.plan, stacks[i], c.live, c.state) : c.plan));
