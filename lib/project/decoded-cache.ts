@@ -107,14 +107,20 @@ let identity: string | undefined;
 
 /**
  * kestraform's own code as it is on disk: the size, modification and change times and inode of
- * every file of its code folder (lib/ in a checkout, dist/ when installed), and of the package's
- * lockfile. A checkout whose reading code was edited since the read was kept reads again; so does
+ * every file of its code folder (lib/ in a checkout, dist/ when installed) — of the one bundled
+ * file when the installed CLI runs from it — and of the package's lockfile. A checkout whose reading code was edited since the read was kept reads again; so does
  * a reinstalled package (npm gives every installed file the same modification time, but writing
  * the files anew changes their change time).
  */
 function codeIdentity(): string {
   if (identity !== undefined) return identity;
   const h = createHash('sha256');
+  // The installed CLI runs from one bundled file (dist/cli.js): that file is all of its reading code.
+  if (path.dirname(__filename) === CODE_DIR && path.basename(__filename) === 'cli.js') {
+    const lock = fs.statSync(path.join(PACKAGE_ROOT, 'package-lock.json'), { throwIfNoEntry: false });
+    identity = h.update(`bundle\0${stamp(fs.statSync(__filename))}\nlock\0${lock ? stamp(lock) : '-'}`).digest('hex');
+    return identity;
+  }
   const tree = CODE_DIR;
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
