@@ -24,6 +24,7 @@ import { takeKestraObject } from './kestra-objects';
 import { absolute, joinRel, newReadContext, problem, shown, type ReadContext } from './read-context';
 import { readFilesDir } from './read-files';
 import { readFlowsDir } from './read-flows';
+import { indexedRead } from './tree-index';
 import type { ReadTreeOptions, TreeNamespace, TreeReadResult } from './types';
 import { walkFiles } from './walk-files';
 import { isDirectory } from '../util/files';
@@ -112,12 +113,13 @@ function readNamespace(ctx: ReadContext, rel: string, ns: string, rules: IgnoreR
       // Everything under files/ is a namespace file in this layout, as Kestra's sync tasks upload it.
       result.files = readFilesDir(ctx, childRel, { rules, namespace: ns, prefix: '/', kestraObjects: 'upload', kestraignoreAtRoot: false }).files;
     } else if (e.name === 'kv.yaml' && e.isFile()) {
-      const text = readText(ctx, childRel);
-      if (text !== undefined) {
+      result.kv = indexedRead(ctx, absolute(ctx, childRel), JSON.stringify(['kv', shown(ctx, childRel), ns]), () => {
+        const text = readText(ctx, childRel);
+        if (text === undefined) return [];
         const kv = kvFiles().parseKvFile(text, shown(ctx, childRel), ns);
         ctx.diagnostics.push(...kv.diagnostics);
-        result.kv = kv.kv;
-      }
+        return kv.kv;
+      }, { keep: (pairs) => !pairs.some((k) => k.sensitive) }); // a value marked sensitive is never copied into the index
     } else if ((e.name === 'apps' || e.name === 'tests') && e.isDirectory()) {
       readObjectsDir(ctx, childRel, rules, e.name === 'apps' ? 'app' : 'test', ns);
     } else if (e.name === NAMESPACE_FILE) {

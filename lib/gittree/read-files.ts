@@ -11,6 +11,7 @@ import type { IgnoreRules } from './ignore-rules';
 import { KESTRAIGNORE } from './ignore-rules';
 import { absolute, joinRel, problem, shown, type ReadContext } from './read-context';
 import { hashFile, readUpTo, sha256Hex } from './read-bytes';
+import { indexedRead } from './tree-index';
 import type { FoundObject, TreeFile } from './types';
 import { walkFiles } from './walk-files';
 import { joinNamespacePath, namespaceFilePathProblem } from '../model/file-paths';
@@ -55,7 +56,7 @@ export function readFilesDir(ctx: ReadContext, relDir: string, opts: FilesDirOpt
           else ctx.found.push(object);
           return;
         }
-        content = object?.content ?? hashFile(f.abs);
+        content = object?.content ?? indexedRead(ctx, f.abs, 'hash', () => hashFile(f.abs));
       } catch (err) {
         problem(ctx, rel, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'make the file readable');
         return;

@@ -14,6 +14,7 @@ import type { IgnoreRules } from './ignore-rules';
 import { takeKestraObject } from './kestra-objects';
 import { absolute, joinRel, problem, shown, type ReadContext } from './read-context';
 import { readUpTo } from './read-bytes';
+import { indexedRead } from './tree-index';
 import type { TreeFlow } from './types';
 import { walkFiles } from './walk-files';
 
@@ -55,7 +56,10 @@ export function readFlowsDir(ctx: ReadContext, relDir: string, opts: FlowsDirOpt
         if (opts.kestraLayout && !f.name.startsWith('.')) problem(ctx, rel, 'is not a .yml/.yaml file; ignored', 'flows/ holds one flow per .yml file', 'warning');
         return;
       }
-      const flow = readFlowFile(ctx, f.abs, rel, folderOf(f.rel), opts);
+      const subfolder = folderOf(f.rel);
+      // Kept in the tree index by what the answer depends on besides the bytes (./tree-index).
+      const question = JSON.stringify(['flow', rel, subfolder, opts.namespace, !!opts.kestraLayout, ctx.kestraMajor, ctx.displayRoot]);
+      const flow = indexedRead(ctx, f.abs, question, () => readFlowFile(ctx, f.abs, rel, subfolder, opts));
       if (!flow) return;
       const key = `${flow.namespace}/${flow.id}`;
       const prev = byKey.get(key);

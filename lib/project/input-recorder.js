@@ -29,6 +29,7 @@
 (function installInputRecorder() {
   const RECORD_DIR = process.env.KESTRAFORM_INPUT_RECORD;
   if (!RECORD_DIR || global.__kestraformInputRecorder) return;
+  // Replaced by the recorder's interface for the app's tree index once the recorder is in place (below).
   global.__kestraformInputRecorder = true;
 
   const fs = require('fs');
@@ -135,12 +136,15 @@
   // compile options and the tsx and esbuild versions; its entries are also named by the current
   // day) and kestraform's own (bin/ts-source-loader.js: by the sha256 of the same) — so whether
   // an entry hits changes nothing of what the app does; the source files themselves are inputs.
+  // The app's tree index (lib/gittree/tree-index.ts) is no input either: what it gives the app is
+  // noted as read through knownRead (below), by the stat and bytes it stands for.
+  const TREE_INDEX = process.env.KESTRAFORM_TREE_INDEX ? path.resolve(process.env.KESTRAFORM_TREE_INDEX) : undefined;
   const NOT_INPUTS = [RECORD_DIR, OUT_DIR];
   if (typeof process.geteuid === 'function') {
     const tmp = require('os').tmpdir();
     NOT_INPUTS.push(path.join(tmp, `tsx-${process.geteuid()}`), path.join(tmp, 'tsx'), path.join(tmp, `kestraform-ts-${process.getuid()}`));
   }
-  const excluded = (abs) => NOT_INPUTS.some((d) => d !== undefined && (abs === d || abs.startsWith(d + path.sep)));
+  const excluded = (abs) => NOT_INPUTS.some((d) => d !== undefined && (abs === d || abs.startsWith(d + path.sep))) || (TREE_INDEX !== undefined && (abs === TREE_INDEX || abs.startsWith(TREE_INDEX + '.')));
 
   function statRecord(st) {
     return [st.size, st.mtimeMs, st.ctimeMs, st.ino, st.dev];
@@ -174,6 +178,31 @@
     }
     files.set(abs, entry);
     note('file', fileRow(abs, entry));
+  }
+
+  /**
+   * For the app's tree index (main thread only): `fileRead` tells what was noted of a file read
+   * whole — its stat taken before the read, the sha256 of the bytes the app got, and whether that
+   * stat is too recent to vouch for them; `knownRead` notes a file as read with the bytes of
+   * `sha` when its stat is still `st` (as fileRead gave it), without the app reading it, and
+   * tells whether it was.
+   */
+  if (isMainThread) {
+    global.__kestraformInputRecorder = {
+      fileRead(abs) {
+        const e = files.get(abs);
+        return e && e.sha256 !== undefined && !e.strict ? { st: e.st.slice(), sha256: e.sha256, racy: e.racy } : undefined;
+      },
+      knownRead(abs, st, sha) {
+        let same = false;
+        guard(() => {
+          const now = orig.statSync.call(fs, abs, { throwIfNoEntry: false });
+          same = !!now && now.isFile() && statRecord(now).join() === st.join();
+          if (same) recordRead(abs, seen(now), sha, false);
+        });
+        return same;
+      },
+    };
   }
 
   /** A file as written: [path, size, mtimeMs, ctimeMs, ino, dev, sha256 or '' (known by its stat alone), flags: r racy, s strict]. */

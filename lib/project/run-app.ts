@@ -138,6 +138,8 @@ async function spawnApp(project: Project, opts: AppRunOptions, started?: (child:
       const text = Buffer.concat(stderr).toString('utf8').trim();
       throw new SynthError(`synth failed: \`${project.app}\` (the "app" of cdktf.json) exited with code ${code}${text ? `:\n${indent(text)}` : ''}\nFix the stack code above, then run the command again.`);
     }
+    // What the app said on stderr is shown when it fails, and with the synth cache's debug lines.
+    if (process.env.KESTRAFORM_SYNTH_CACHE_DEBUG && stderr.length) process.stderr.write(Buffer.concat(stderr));
     if (!fs.existsSync(path.join(staging, 'manifest.json'))) {
       throw new SynthError(`synth wrote no ${path.relative(project.dir, project.outDir)}/manifest.json — the app command must call app.synth()`);
     }

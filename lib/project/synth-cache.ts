@@ -43,8 +43,9 @@ const LOCKFILES = ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnp
  */
 const ALWAYS_COMPARED = ['PATH', 'HOME', 'TZ', 'LANG', 'LANGUAGE', 'ENV', 'BASH_ENV', 'SHELL', 'IFS', 'CDPATH', 'TMPDIR', 'TMP', 'TEMP', 'UV_THREADPOOL_SIZE'];
 const FAMILIES = ['NODE_', 'LC_', 'npm_config_'];
-/** Variables the run itself sets for the app, different in every run: its output folder and the recorder's. */
-const RUN_OWN = new Set(['CDKTF_OUTDIR', 'KESTRAFORM_INPUT_RECORD', 'KESTRAFORM_INPUT_OUTPUT']);
+/** Variables the run itself sets for the app: its output folder, the recorder's, the tree index (see recordedEnvironment). */
+const RUN_OWN = new Set(['CDKTF_OUTDIR', 'KESTRAFORM_INPUT_RECORD', 'KESTRAFORM_INPUT_OUTPUT', 'KESTRAFORM_TREE_INDEX']);
+const TREE_INDEX = path.join('.kestraform', 'tree-index.bin');
 
 export const RECORDER = path.join(CODE_DIR, 'project', 'input-recorder.js');
 
@@ -95,10 +96,19 @@ export function beginRecording(project: Project, context: Record<string, unknown
   return { recordDir, key, given: given(project, context, key, base.PATH) };
 }
 
-/** The app's environment with the recorder in place. */
+/**
+ * The app's environment with the recorder in place, and the tree index the app's tree reads may
+ * keep (lib/gittree/tree-index.ts: used only where the recorder is).
+ */
 export function recordedEnvironment(base: NodeJS.ProcessEnv, rec: Recording): NodeJS.ProcessEnv {
   const require = `--require ${JSON.stringify(RECORDER)}`;
-  return { ...base, NODE_OPTIONS: base.NODE_OPTIONS ? `${base.NODE_OPTIONS} ${require}` : require, KESTRAFORM_INPUT_RECORD: rec.recordDir, KESTRAFORM_INPUT_OUTPUT: rec.given.outDir };
+  return {
+    ...base,
+    NODE_OPTIONS: base.NODE_OPTIONS ? `${base.NODE_OPTIONS} ${require}` : require,
+    KESTRAFORM_INPUT_RECORD: rec.recordDir,
+    KESTRAFORM_INPUT_OUTPUT: rec.given.outDir,
+    KESTRAFORM_TREE_INDEX: path.join(rec.given.projectDir, TREE_INDEX),
+  };
 }
 
 function given(project: Project, context: Record<string, unknown>, key: Buffer, pathEnv: string | undefined): Given {
