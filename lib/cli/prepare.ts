@@ -1,6 +1,7 @@
 /**
  * What every command that talks to Kestra does first: synthesize, stop on any error in the
- * stacks or trees (all listed, nothing sent to Kestra), print warnings.
+ * stacks or trees (all listed, nothing written to Kestra — only plan and drift may have started
+ * reading it for the previous synth's stacks while the app ran, ./read-ahead), print warnings.
  */
 import { loadProject, type Project } from '../project/config';
 import { sourcesVouchedFor, synthesize } from '../project/synth';
