@@ -30,6 +30,8 @@ export interface StagedSynth {
   dir: string;
   /** Makes this run's output the project's output folder (cdktf.out). */
   publish(): void;
+  /** Set when the app ran and what it read was recorded as reusable: the new synth's id. */
+  synthId?: string;
   /** Set when no app ran: `dir` is the output folder, whose synth was reused (see CacheCheck). */
   reused?: { synthId: string; createdAt: Date; sourceUnchanged: (abs: string, sha256: string) => boolean };
 }
@@ -125,6 +127,7 @@ async function spawnApp(project: Project, opts: AppRunOptions, started?: (child:
   }
   const stderr: Buffer[] = [];
   let rootPid: number | undefined;
+  let synthId: string | undefined;
   try {
     const code = await new Promise<number>((resolve, reject) => {
       const child = spawn(project.app, { cwd: project.dir, env, shell: true, stdio: ['ignore', 'inherit', 'pipe'] });
@@ -146,7 +149,7 @@ async function spawnApp(project: Project, opts: AppRunOptions, started?: (child:
     if (recording) {
       try {
         const t = process.hrtime.bigint();
-        finishRecording(recording, staging, rootPid, project, base);
+        synthId = finishRecording(recording, staging, rootPid, project, base);
         if (process.env.KESTRAFORM_SYNTH_CACHE_DEBUG) process.stderr.write(`Synth cache: recorded what the app read (merged in ${(Number(process.hrtime.bigint() - t) / 1e6).toFixed(1)} ms)\n`);
       } catch {
         // no manifest: the next command runs the app
@@ -157,7 +160,7 @@ async function spawnApp(project: Project, opts: AppRunOptions, started?: (child:
     if (recording) discardStaged(recording.recordDir);
     throw e;
   }
-  return { dir: staging, publish: () => publishStaged(staging, project.outDir) };
+  return { dir: staging, synthId, publish: () => publishStaged(staging, project.outDir) };
 }
 
 function indent(s: string): string {

@@ -261,7 +261,8 @@ function readRecords(recordDir: string): Map<string, ProcessRecord> {
  * The run is reusable only if the app command's own process (`rootPid`, which the shell became)
  * reported, every process and thread it started reported too, and none of them doubted.
  */
-export function finishRecording(rec: Recording, staging: string, rootPid: number | undefined, project: Project, env: NodeJS.ProcessEnv): void {
+/** Writes the run's manifest into its staging folder; the synth's id when it may be reused. */
+export function finishRecording(rec: Recording, staging: string, rootPid: number | undefined, project: Project, env: NodeJS.ProcessEnv): string | undefined {
   let manifest: InputsManifest;
   try {
     manifest = merge(rec, staging, rootPid, project, env);
@@ -271,6 +272,7 @@ export function finishRecording(rec: Recording, staging: string, rootPid: number
     fs.rmSync(rec.recordDir, { recursive: true, force: true });
   }
   fs.writeFileSync(path.join(staging, INPUTS_FILE), JSON.stringify(manifest));
+  return manifest.reusable ? manifest.synthId : undefined;
 }
 
 const newSynthId = () => randomBytes(12).toString('hex');
@@ -550,16 +552,6 @@ export function stillPublished(project: Project, synthId: string): boolean {
     return JSON.parse(fs.readFileSync(path.join(project.outDir, INPUTS_FILE), 'utf8')).synthId === synthId;
   } catch {
     return false;
-  }
-}
-
-/** The id of the synth in the output folder, when it was recorded as reusable. */
-export function publishedReusableSynth(project: Project): string | undefined {
-  try {
-    const m = JSON.parse(fs.readFileSync(path.join(project.outDir, INPUTS_FILE), 'utf8')) as InputsManifest;
-    return m.format === FORMAT && m.reusable ? m.synthId : undefined;
-  } catch {
-    return undefined;
   }
 }
 

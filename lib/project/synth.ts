@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import type { Project } from './config';
 import { runApp } from './run-app';
-import { cacheOffByEnv, publishedReusableSynth, stillPublished } from './synth-cache';
+import { cacheOffByEnv, stillPublished } from './synth-cache';
 import { decodedKey, loadDecoded, loadPreviousDecoded, saveDecoded, watchedEnvironment } from './decoded-cache';
 import { readDesired } from '../desired/read';
 import type { DesiredState } from '../desired/types';
@@ -75,8 +75,7 @@ export async function synthesize(project: Project, opts: SynthOptions = {}): Pro
     staged.publish();
   }
   // Kept for the next command, which reuses this synth when nothing changes meanwhile.
-  const synthId = env.consulted() ? undefined : publishedReusableSynth(project);
-  if (synthId) saveDecoded(project, decodedKey(project, synthId, opts.stacks), desired);
+  if (staged.synthId && !env.consulted()) saveDecoded(project, decodedKey(project, staged.synthId, opts.stacks), desired);
   return desired;
 }
 
