@@ -37,20 +37,18 @@ interface Effects {
 }
 
 interface Entry {
-  /** The question asked of the file: the reader and what else its answer depends on. */
-  question: string;
   st: number[];
   sha256: string;
   /** The answer and its effects, serialized when the file was read (what the app did with them later changes nothing here). */
   answer: Buffer;
 }
 
-const FORMAT = 1;
+const FORMAT = 2;
 
 interface Index {
   file: string;
   header: string;
-  /** By file and question (two stacks may read one file, each in its own way). */
+  /** By file and question — the reader and what else its answer depends on (two stacks may read one file, each in its own way). */
   kept: Map<string, Entry>;
   /** What this run took or added: the index written at exit. */
   next: Map<string, Entry>;
@@ -98,7 +96,7 @@ export function indexedRead<T>(ctx: ReadContext, abs: string, question: string, 
   // Several stacks over one tree ask the same question of a file in one run: each answer is made
   // anew from its bytes, so one read serves them all.
   const entry = index.next.get(key) ?? index.kept.get(key);
-  if (entry && entry.question === question) {
+  if (entry) {
     let answer: { value: T; effects: Effects } | undefined;
     try {
       answer = v8.deserialize(entry.answer) as { value: T; effects: Effects };
@@ -118,7 +116,7 @@ export function indexedRead<T>(ctx: ReadContext, abs: string, question: string, 
   const effects = since(ctx, before);
   if (noted && !noted.racy && effects && (opts.keep?.(value) ?? true)) {
     try {
-      index.next.set(key, { question, st: noted.st, sha256: noted.sha256, answer: v8.serialize({ value, effects }) });
+      index.next.set(key, { st: noted.st, sha256: noted.sha256, answer: v8.serialize({ value, effects }) });
       index.changed = true;
     } catch {
       // not plain data: not kept
