@@ -14,10 +14,10 @@
  * another code's entries are never taken. An entry answers one question (the reader, its options
  * and context) about one file; anything unreadable is an empty index.
  */
-import * as fs from 'node:fs';
 import * as v8 from 'node:v8';
 import { KESTRAFORM_VERSION } from '../version';
 import { codeIdentity } from '../util/code-identity';
+import { readKeyedFile, writeKeyedFile } from '../util/keyed-file';
 import type { ReadContext } from './read-context';
 
 /** The recorder's interface for the index (lib/project/input-recorder.js). */
@@ -69,14 +69,8 @@ function open(): Index | null {
   const file = process.env.KESTRAFORM_TREE_INDEX;
   if (!file || !recorder()) return null;
   const header = JSON.stringify({ format: FORMAT, kestraform: KESTRAFORM_VERSION, code: codeIdentity(), node: process.version });
-  let kept = new Map<string, Entry>();
-  try {
-    const bytes = fs.readFileSync(file);
-    const length = bytes.readUInt32BE(0);
-    if (bytes.toString('utf8', 4, 4 + length) === header) kept = v8.deserialize(bytes.subarray(4 + length)) as Map<string, Entry>;
-  } catch {
-    // none yet, or unreadable: every file is read
-  }
+  // None yet, another code's, or unreadable: every file is read.
+  const kept = (readKeyedFile(file, (h) => h === header) as Map<string, Entry> | undefined) ?? new Map<string, Entry>();
   const opened: Index = { file, header, kept, next: new Map(), changed: false, taken: 0, asked: 0 };
   process.once('exit', () => save(opened));
   return opened;
@@ -148,14 +142,6 @@ function replay(ctx: ReadContext, e: Effects): void {
 function save(i: Index): void {
   if (process.env.KESTRAFORM_SYNTH_CACHE_DEBUG) process.stderr.write(`Tree index: ${i.taken} of ${i.asked} reads taken from it, ${i.next.size} entries kept\n`);
   if (!i.changed && i.next.size === i.kept.size) return;
-  try {
-    const header = Buffer.from(i.header, 'utf8');
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(header.length);
-    const temp = `${i.file}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, Buffer.concat([length, header, v8.serialize(i.next)]), { mode: 0o600 });
-    fs.renameSync(temp, i.file);
-  } catch {
-    // only a speed-up: the next run reads the files
-  }
+  // Only a speed-up, checked entry by entry against the files: atomic, not durable.
+  writeKeyedFile(i.file, i.header, i.next, { mode: 0o600, fsync: false, syncDirectory: false });
 }

@@ -11,14 +11,12 @@
  * environment must not reach the disk. Anything that does not match, or does not deserialize, is
  * read again from cdk.tf.json.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as v8 from 'node:v8';
 import type { DesiredState } from '../desired/types';
 import type { Project } from './config';
 import { KESTRAFORM_VERSION } from '../version';
 import { codeIdentity } from '../util/code-identity';
-import { writeFileAtomic } from '../util/atomic-write';
+import { readKeyedFile, writeKeyedFile } from '../util/keyed-file';
 
 const FILE = path.join('.kestraform', 'decoded-synth.bin');
 const FORMAT = 1;
@@ -39,14 +37,7 @@ export function decodedKey(project: Project, synthId: string, stacks: readonly s
 
 /** The kept read for `key`, or undefined (none, another synth's, unreadable). */
 export function loadDecoded(project: Project, key: string): DesiredState | undefined {
-  try {
-    const bytes = fs.readFileSync(path.join(project.dir, FILE));
-    const headerLength = bytes.readUInt32BE(0);
-    if (bytes.toString('utf8', 4, 4 + headerLength) !== key) return undefined;
-    return v8.deserialize(bytes.subarray(4 + headerLength)) as DesiredState;
-  } catch {
-    return undefined;
-  }
+  return readKeyedFile(path.join(project.dir, FILE), (header) => header === key) as DesiredState | undefined;
 }
 
 /**
@@ -55,27 +46,13 @@ export function loadDecoded(project: Project, key: string): DesiredState | undef
  * a synth to use.
  */
 export function loadPreviousDecoded(project: Project, stacks: readonly string[] | undefined): DesiredState | undefined {
-  try {
-    const bytes = fs.readFileSync(path.join(project.dir, FILE));
-    const headerLength = bytes.readUInt32BE(0);
-    const kept = JSON.parse(bytes.toString('utf8', 4, 4 + headerLength));
-    if (JSON.stringify({ ...kept, synthId: '' }) !== decodedKey(project, '', stacks)) return undefined;
-    return v8.deserialize(bytes.subarray(4 + headerLength)) as DesiredState;
-  } catch {
-    return undefined;
-  }
+  const wanted = decodedKey(project, '', stacks);
+  return readKeyedFile(path.join(project.dir, FILE), (header) => JSON.stringify({ ...JSON.parse(header), synthId: '' }) === wanted) as DesiredState | undefined;
 }
 
 /** Keeps `desired` (read with no environment variable looked at) for the next command. Only a speed-up: a failure is ignored. */
 export function saveDecoded(project: Project, key: string, desired: DesiredState): void {
-  try {
-    const header = Buffer.from(key, 'utf8');
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(header.length);
-    writeFileAtomic(path.join(project.dir, FILE), Buffer.concat([length, header, v8.serialize(desired)]), { mode: 0o600, syncDirectory: false, makeParents: true });
-  } catch {
-    // the next command reads cdk.tf.json again
-  }
+  writeKeyedFile(path.join(project.dir, FILE), key, desired, { mode: 0o600, syncDirectory: false, makeParents: true });
 }
 
 /** An environment that tells whether anything looked at it (a variable's value, its presence, the list of names). */

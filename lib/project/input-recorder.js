@@ -144,7 +144,7 @@
     const tmp = require('os').tmpdir();
     NOT_INPUTS.push(path.join(tmp, `tsx-${process.geteuid()}`), path.join(tmp, 'tsx'), path.join(tmp, `kestraform-ts-${process.getuid()}`));
   }
-  const excluded = (abs) => NOT_INPUTS.some((d) => d !== undefined && (abs === d || abs.startsWith(d + path.sep))) || (TREE_INDEX !== undefined && (abs === TREE_INDEX || abs.startsWith(TREE_INDEX + '.')));
+  const excluded = (abs) => NOT_INPUTS.some((d) => d !== undefined && (abs === d || abs.startsWith(d + path.sep))) || abs === TREE_INDEX;
 
   function statRecord(st) {
     return [st.size, st.mtimeMs, st.ctimeMs, st.ino, st.dev];

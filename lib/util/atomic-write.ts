@@ -19,6 +19,11 @@ export interface AtomicWriteOptions {
   syncDirectory?: boolean;
   /** Create missing parent folders (default false). */
   makeParents?: boolean;
+  /**
+   * fsync the file before the rename (default true). A cache whose reader checks what it takes
+   * turns it off: a reader still never sees a torn file, but a power loss may leave an empty one.
+   */
+  fsync?: boolean;
 }
 
 // Temp files are named .<base>.<pid>.<8 hex>.tmp: the pid tells the sweep whose they are.
@@ -36,7 +41,7 @@ export function writeFileAtomic(file: string, data: string | Buffer, opts: Atomi
     const fd = fs.openSync(tmp, 'wx', opts.mode ?? 0o644);
     try {
       fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-      fs.fsyncSync(fd);
+      if (opts.fsync ?? true) fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
