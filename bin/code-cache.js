@@ -4,8 +4,8 @@
 // the few modules a small command needs one by one. Node 22's module.enableCompileCache does the
 // same for every module; kestraform runs on Node 20 too, so it uses V8's API (vm.Script) directly.
 //
-// An entry is named by the command, the file's place, and the sha256 of its text, Node's version
-// and the platform, so a changed build can never run another's cache; V8 checks its own version
+// An entry is named by the command, the file's place, its stat (size, inode, times; the sha256 of
+// its text while it is newly changed), Node's version and the platform, so a changed build can never run another's cache; V8 checks its own version
 // and flags, and a cache it rejects is written again. A cache is written only by a run that ended
 // well (exit 0 or 2: it compiled what that command needs), once. `KESTRAFORM_CODE_CACHE=0` turns
 // it off.
@@ -17,6 +17,8 @@ const Module = require('node:module');
 const { privateCacheDir, writePrivateFile } = require('./private-cache-dir');
 
 const CACHE_PREFIX = 'kestraform-code';
+/** How long after its last change a file's stat is trusted to name its text. */
+const RACY_MS = 3000;
 
 /**
  * @param {string} file absolute path of a CommonJS file
@@ -32,7 +34,7 @@ function requireWithCodeCache(file, tag) {
   // One entry per command and installed file: two projects' installs keep theirs side by side,
   // and a new build at the same place replaces its predecessor.
   const name = `${safeTag(tag)}-${crypto.createHash('sha256').update(resolved).digest('hex').slice(0, 16)}-`;
-  const digest = crypto.createHash('sha256').update(`${process.version}\0${process.platform}\0${process.arch}\0`).update(source).digest('hex').slice(0, 40);
+  const digest = identityOf(resolved, source);
   const entry = path.join(cache.dir, `${name}${digest}.v8`);
   let cachedData;
   if (cache.trusted) {
@@ -71,6 +73,22 @@ function requireWithCodeCache(file, tag) {
     });
   }
   return mod.exports;
+}
+
+/**
+ * What names the file's text in its entry: its stat (size, inode, modification and change times,
+ * as Git's index knows a file), instead of hashing its 3.5 MB on every run; any rewrite moves the
+ * change time. A file changed within the last few seconds is named by the sha256 of its text: a
+ * rewrite within one tick of the file system's clock could leave its stat as it was.
+ */
+function identityOf(file, source) {
+  const runtime = `${process.version}\0${process.platform}\0${process.arch}\0`;
+  const st = fs.statSync(file, { bigint: true });
+  const settled = BigInt(Date.now() - RACY_MS) * 1000000n;
+  const hash = crypto.createHash('sha256').update(runtime);
+  if (st.ctimeNs < settled && st.mtimeNs < settled) hash.update(`stat\0${st.size}\0${st.ino}\0${st.dev}\0${st.mtimeNs}\0${st.ctimeNs}`);
+  else hash.update('text\0').update(source);
+  return hash.digest('hex').slice(0, 40);
 }
 
 /** The tag as a file-name part: letters, digits and dashes, anything else one 'other'. */

@@ -13,7 +13,6 @@
  * exactly the source that was sent, the create happened and is reported as done; if the flow does
  * not exist, the POST is tried again; if it exists with another source, KestraFlowCreateConflictError.
  */
-import { unzipSync } from 'fflate';
 import { KestraApiError, KestraFlowCreateConflictError, KestraNamespaceRequiredError, KestraUsageError, REQUIRE_EXISTING_NAMESPACE_MESSAGE } from './errors';
 import { summariseErrorBody } from './error-body';
 import { filterParam, segment, type HttpTransport } from './http';
@@ -110,7 +109,7 @@ export class FlowsApi {
     let entries: Record<string, Uint8Array>;
     let expanded = 0;
     try {
-      entries = unzipSync(new Uint8Array(response.body.buffer, response.body.byteOffset, response.body.length), {
+      entries = (require('fflate') as typeof import('fflate')).unzipSync(new Uint8Array(response.body.buffer, response.body.byteOffset, response.body.length), {
         filter: (file) => {
           expanded += file.originalSize;
           if (expanded > this.maxArchiveBytes) throw new Error(`the archive expands beyond ${this.maxArchiveBytes} bytes`);

@@ -2,7 +2,6 @@
  * What a step or a drift shows, as each kind draws it (lib/kinds display blocks), and the
  * blocks as text: unified diffs, aligned values, one-line notes.
  */
-import { createTwoFilesPatch } from 'diff';
 import type { DriftItem, PlanStep } from '../engine/plan-types';
 import { builtinKinds, type DisplayBlock, type KindRegistry, type Shown } from '../kinds';
 
@@ -21,7 +20,7 @@ export function driftBlocks(item: DriftItem, kinds: KindRegistry = builtinKinds)
 }
 
 export function unifiedDiff(label: string, before: string, after: string, sides: [string, string] = ['live', 'desired']): string {
-  const patch = createTwoFilesPatch(label, label, before, after, sides[0], sides[1], { context: 3 });
+  const patch = (require('diff') as typeof import('diff')).createTwoFilesPatch(label, label, before, after, sides[0], sides[1], { context: 3 });
   // Drop the "Index:"/"====" header lines; keep ---/+++ and hunks.
   return patch
     .split('\n')

@@ -1,7 +1,7 @@
 /**
  * The installed CLI's code cache (bin/code-cache.js): the file's exports as require gives them, a
  * cache entry written by a run that ended well and kept while the file is unchanged, a new one for
- * a changed file, and never a cache from a folder others may write to. Each case runs in a fresh
+ * a changed file (also one whose stat but its change time was put back), and never a cache from a folder others may write to. Each case runs in a fresh
  * Node process with its own TMPDIR.
  */
 import { spawnSync } from 'node:child_process';
@@ -62,6 +62,24 @@ describe('bin/code-cache.js', () => {
     expect(load(file).stdout).toBe('"later"');
     expect(entries()).toHaveLength(1);
     expect(entries()[0]).not.toBe(first);
+  });
+
+  it('a settled file is named by its stat; a rewrite of the same length, its modification time put back, still runs its new text', () => {
+    const file = writeModule('main.js', 'module.exports = "first";\n');
+    const back = new Date(Date.now() - 10_000);
+    fs.utimesSync(file, back, back);
+    // Settled: changed more than 3 s ago (the change time cannot be put back, so wait it out).
+    const settle = Date.now() + 3100;
+    while (Date.now() < settle) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    expect(load(file).stdout).toBe('"first"');
+    const [byStat] = entries();
+    expect(load(file).stdout).toBe('"first"');
+    expect(entries()).toEqual([byStat]);
+    fs.writeFileSync(file, 'module.exports = "later";\n');
+    fs.utimesSync(file, back, back); // size, inode and modification time as before: only the change time moved
+    expect(load(file).stdout).toBe('"later"');
+    expect(entries()).toHaveLength(1);
+    expect(entries()[0]).not.toBe(byStat);
   });
 
   it("two installs keep their entries side by side: neither run replaces the other's", () => {

@@ -14,12 +14,12 @@
  *   already gone, the one entry is a sibling;
  * - a file uploaded again after a delete keeps its creation time and numbers its revisions on.
  */
-import { zipSync } from 'fflate';
 import type { Router, RequestContext } from '../router';
 import { currentFile, fileKey, parentPathOf, type FileRecord, type Store } from '../store';
 import { HttpError, illegalArgument, notFound, badRequest } from '../errors';
 import { ancestorDirectories, storedNamespacePath } from '../../model/file-paths';
 import { byCodePoint } from '../../util/order';
+import { zipped } from '../zip';
 
 export function fileRoutes(router: Router, store: Store, major: 1 | 2 = 2): void {
   const T = '/namespaces/{namespace}/files';
@@ -164,7 +164,7 @@ export function fileRoutes(router: Router, store: Store, major: 1 | 2 = 2): void
     handler: (ctx) => {
       const entries: Record<string, Uint8Array> = {};
       for (const f of store.filesIn(ctx.params.namespace)) if (!currentFile(f).deleted) entries[f.path.slice(1)] = store.getBlob(currentFile(f).sha256);
-      return { status: 200, body: Buffer.from(zipSync(entries, { level: 1 })), contentType: 'application/octet-stream', headers: { 'Content-Disposition': `attachment; filename="${ctx.params.namespace}_files.zip"` } };
+      return { status: 200, body: zipped(entries), contentType: 'application/octet-stream', headers: { 'Content-Disposition': `attachment; filename="${ctx.params.namespace}_files.zip"` } };
     },
   });
 }

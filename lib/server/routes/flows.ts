@@ -3,12 +3,12 @@
  * search, source search, revisions, delete, delete/disable/enable by ids, validate (YAML body or
  * multipart `flows` parts), export by query and by ids, distinct namespaces.
  */
-import { zipSync, strToU8 } from 'fflate';
 import type { Router, RequestContext, Reply } from '../router';
 import { currentRevision, flowKey, type FlowRecord, type Store } from '../store';
 import { badRequest, invalidEntity, invalidJson, notFound, notFoundStatus, unsupportedMediaType } from '../errors';
 import { parseFlowBody, withoutRevisionLine, type ParsedFlowBody } from '../flow-parse';
 import { pageOf, namespaceFilter } from './paging';
+import { zipped } from '../zip';
 import { byCodePoint } from '../../util/order';
 
 export interface FlowRouteSettings {
@@ -172,7 +172,7 @@ export function flowRoutes(router: Router, store: Store, major: 1 | 2, settings:
     method: 'GET', template: '/flows/export/by-query', operationId: 'exportFlowsByQuery', query: ['filters'],
     handler: (ctx): Reply => {
       const entries: Record<string, Uint8Array> = {};
-      for (const r of liveFlows(store, namespaceFilter(ctx.query))) entries[`${r.namespace}-${r.id}.yml`] = strToU8(currentRevision(r).source);
+      for (const r of liveFlows(store, namespaceFilter(ctx.query))) entries[`${r.namespace}-${r.id}.yml`] = Buffer.from(currentRevision(r).source, 'utf8');
       return zipReply(entries);
     },
   });
@@ -195,7 +195,7 @@ export function flowRoutes(router: Router, store: Store, major: 1 | 2, settings:
     handler: (ctx): Reply => {
       const entries: Record<string, Uint8Array> = {};
       byIds(ctx, (r) => {
-        entries[`${r.namespace}.${r.id}.yaml`] = strToU8(currentRevision(r).source);
+        entries[`${r.namespace}.${r.id}.yaml`] = Buffer.from(currentRevision(r).source, 'utf8');
         return true;
       });
       return zipReply(entries);
@@ -361,7 +361,7 @@ function idsBody(ctx: RequestContext): Array<{ namespace: string; id: string }> 
 }
 
 function zipReply(entries: Record<string, Uint8Array>): Reply {
-  return { status: 200, body: Buffer.from(zipSync(entries, { level: 1 })), contentType: 'application/octet-stream', headers: { 'Content-Disposition': 'attachment; filename="flows.zip"' } };
+  return { status: 200, body: zipped(entries), contentType: 'application/octet-stream', headers: { 'Content-Disposition': 'attachment; filename="flows.zip"' } };
 }
 
 const byNamespaceAndId = (a: FlowRecord, b: FlowRecord) => byCodePoint(a.namespace, b.namespace) || byCodePoint(a.id, b.id);
