@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Project } from './config';
 import { discardStaged, newInputsDir, newStagingDir, publishStaged } from './staging';
-import { appBaseEnvironment, beginRecording, cacheOffByEnv, checkSynthCache, finishRecording, recordedEnvironment, type Recording } from './synth-cache';
+import { appBaseEnvironment, beginRecording, cacheOffByEnv, checkSynthCache, finishRecording, recordedEnvironment, type FinishedRecording, type Recording, type SourceVouching } from './synth-cache';
 import { UserFacingError } from '../util/errors';
 
 export class SynthError extends UserFacingError {
@@ -32,8 +32,10 @@ export interface StagedSynth {
   publish(): void;
   /** Set when the app ran and what it read was recorded as reusable: the new synth's id. */
   synthId?: string;
+  /** Set with synthId: whether a file the app read whole still holds the bytes of a sha256. */
+  sourceUnchanged?: SourceVouching;
   /** Set when no app ran: `dir` is the output folder, whose synth was reused (see CacheCheck). */
-  reused?: { synthId: string; createdAt: Date; sourceUnchanged: (abs: string, sha256: string) => boolean };
+  reused?: { synthId: string; createdAt: Date; sourceUnchanged: SourceVouching };
 }
 
 interface EarlyRun {
@@ -127,7 +129,7 @@ async function spawnApp(project: Project, opts: AppRunOptions, started?: (child:
   }
   const stderr: Buffer[] = [];
   let rootPid: number | undefined;
-  let synthId: string | undefined;
+  let finished: FinishedRecording = {};
   try {
     const code = await new Promise<number>((resolve, reject) => {
       const child = spawn(project.app, { cwd: project.dir, env, shell: true, stdio: ['ignore', 'inherit', 'pipe'] });
@@ -149,7 +151,7 @@ async function spawnApp(project: Project, opts: AppRunOptions, started?: (child:
     if (recording) {
       try {
         const t = process.hrtime.bigint();
-        synthId = finishRecording(recording, staging, rootPid, project, base);
+        finished = finishRecording(recording, staging, rootPid, project, base);
         if (process.env.KESTRAFORM_SYNTH_CACHE_DEBUG) process.stderr.write(`Synth cache: recorded what the app read (merged in ${(Number(process.hrtime.bigint() - t) / 1e6).toFixed(1)} ms)\n`);
       } catch {
         // no manifest: the next command runs the app
@@ -160,7 +162,7 @@ async function spawnApp(project: Project, opts: AppRunOptions, started?: (child:
     if (recording) discardStaged(recording.recordDir);
     throw e;
   }
-  return { dir: staging, synthId, publish: () => publishStaged(staging, project.outDir) };
+  return { dir: staging, synthId: finished.synthId, sourceUnchanged: finished.sourceUnchanged, publish: () => publishStaged(staging, project.outDir) };
 }
 
 function indent(s: string): string {

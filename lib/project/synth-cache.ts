@@ -262,7 +262,19 @@ function readRecords(recordDir: string): Map<string, ProcessRecord> {
  * reported, every process and thread it started reported too, and none of them doubted.
  */
 /** Writes the run's manifest into its staging folder; the synth's id when it may be reused. */
-export function finishRecording(rec: Recording, staging: string, rootPid: number | undefined, project: Project, env: NodeJS.ProcessEnv): string | undefined {
+/**
+ * What a recorded run gives the command: the new synth's id (when it can be reused) and, for the
+ * files the app read whole, whether one still holds the bytes it read (see vouchingFor).
+ */
+export interface FinishedRecording {
+  synthId?: string;
+  sourceUnchanged?: SourceVouching;
+}
+
+/** Whether the app read the file at `abs` whole, as bytes of this sha256, and the file is unchanged since. */
+export type SourceVouching = (abs: string, sha256: string) => boolean;
+
+export function finishRecording(rec: Recording, staging: string, rootPid: number | undefined, project: Project, env: NodeJS.ProcessEnv): FinishedRecording {
   let manifest: InputsManifest;
   try {
     manifest = merge(rec, staging, rootPid, project, env);
@@ -272,7 +284,29 @@ export function finishRecording(rec: Recording, staging: string, rootPid: number
     fs.rmSync(rec.recordDir, { recursive: true, force: true });
   }
   fs.writeFileSync(path.join(staging, INPUTS_FILE), JSON.stringify(manifest));
-  return manifest.reusable ? manifest.synthId : undefined;
+  if (!manifest.reusable) return {};
+  // Just read by the app: a file's stat as it was read vouches for its bytes (one stat, not a read and a hash).
+  return { synthId: manifest.synthId, sourceUnchanged: vouchingFor(manifest.files!, rec.key, true) };
+}
+
+/**
+ * The recorded digests as a vouching: a file the app read whole (its digest kept: not racy, not
+ * sensitive) holds bytes of `sha256` when the digest is of those bytes — and, with `statNow`,
+ * when the file's stat is still the one recorded as it was read (the synth cache's check has
+ * just found that for every file; after a fresh run nothing has).
+ */
+function vouchingFor(rows: readonly FileRow[], key: Buffer, statNow: boolean): SourceVouching {
+  let byPath: Map<string, FileRow> | undefined;
+  return (abs, sha256) => {
+    byPath ??= new Map(rows.filter((row) => row[6]).map((row) => [row[0], row]));
+    const row = byPath.get(abs);
+    if (!row || row[6] !== contentDigest(key, sha256)) return false;
+    if (!statNow) return true;
+    if (row[7].includes('r')) return false;
+    const [, size, mtimeMs, ctimeMs, ino, dev] = row;
+    const st = fs.statSync(abs, { throwIfNoEntry: false });
+    return !!st && st.isFile() && st.size === size && st.mtimeMs === mtimeMs && st.ctimeMs === ctimeMs && st.ino === ino && st.dev === dev;
+  };
 }
 
 const newSynthId = () => randomBytes(12).toString('hex');
@@ -451,7 +485,7 @@ export type CacheCheck =
       synthId: string;
       createdAt: Date;
       /** Whether the app read the file at `abs` whole, as bytes of this sha256 — unchanged since, as the check found. */
-      sourceUnchanged: (abs: string, sha256: string) => boolean;
+      sourceUnchanged: SourceVouching;
     }
   | { hit: false; reason: string };
 
@@ -536,14 +570,7 @@ function check(project: Project, context: Record<string, unknown>, env: NodeJS.P
     if (listingDigest(abs, names, skip) !== digest) return miss(`folder ${shown(project, abs)} changed (files added, removed or renamed)`);
   }
   if (Object.keys(newlyVerified).length) writeVerified(project.dir, m.synthId, { ...verified, ...newlyVerified });
-  const files = m.files!;
-  let digests: Map<string, string> | undefined;
-  const sourceUnchanged = (abs: string, sha256: string) => {
-    digests ??= new Map(files.filter((row) => row[6]).map((row) => [row[0], row[6]]));
-    const digest = digests.get(abs);
-    return digest !== undefined && digest === contentDigest(key, sha256);
-  };
-  return { hit: true, synthId: m.synthId, createdAt: new Date(m.createdAt), sourceUnchanged };
+  return { hit: true, synthId: m.synthId, createdAt: new Date(m.createdAt), sourceUnchanged: vouchingFor(m.files!, key, false) };
 }
 
 /** Whether the output folder still holds the synth `synthId` (a folder once replaced never comes back). */

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import type { Project } from './config';
 import { runApp } from './run-app';
-import { cacheOffByEnv, stillPublished } from './synth-cache';
+import { cacheOffByEnv, stillPublished, type SourceVouching } from './synth-cache';
 import { decodedKey, loadDecoded, loadPreviousDecoded, saveDecoded, watchedEnvironment } from './decoded-cache';
 import { readDesired } from '../desired/read';
 import type { DesiredState } from '../desired/types';
@@ -76,17 +76,19 @@ export async function synthesize(project: Project, opts: SynthOptions = {}): Pro
   }
   // Kept for the next command, which reuses this synth when nothing changes meanwhile.
   if (staged.synthId && !env.consulted()) saveDecoded(project, decodedKey(project, staged.synthId, opts.stacks), desired);
+  if (staged.sourceUnchanged) vouched.set(desired, staged.sourceUnchanged);
   return desired;
 }
 
-const vouched = new WeakMap<DesiredState, (absPath: string, sha256: string) => boolean>();
+const vouched = new WeakMap<DesiredState, SourceVouching>();
 
 /**
- * For stacks synthesize gave from a reused synth: whether a file the app read holds, as the
- * synth cache's check just found, the bytes of this sha256 (lib/kinds OfflineContext). Undefined
- * after an app run (nothing was checked since it read the files).
+ * For stacks synthesize gave: whether a file the app read holds the bytes of this sha256 (lib/kinds
+ * OfflineContext) — as the synth cache's check just found for a reused synth, or, after an app run
+ * whose reads were recorded, as the file's stat still says since the app read it. Undefined after an
+ * unrecorded run.
  */
-export function sourcesVouchedFor(desired: DesiredState): ((absPath: string, sha256: string) => boolean) | undefined {
+export function sourcesVouchedFor(desired: DesiredState): SourceVouching | undefined {
   return vouched.get(desired);
 }
 

@@ -390,22 +390,51 @@ describe('simpleCommand', () => {
   });
 });
 
-describe('what a reused synth vouches for', () => {
-  it('the bytes of each file the app read whole, by their sha256, and nothing else', async () => {
+describe('what a synth vouches for', () => {
+  const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+  /** Waits until what was just written is older than a racy read (3 s: the recorder trusts no stat younger). */
+  const settle = () => {
+    const until = Date.now() + 3100;
+    while (Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  };
+
+  it('reused: the bytes of each file the app read whole, by their sha256, and nothing else', async () => {
     const a = standIn(`fs.readFileSync(path.join(__dirname, 'data.txt'));`);
     const data = path.join(a.dir, 'data.txt');
     fs.writeFileSync(data, 'the bytes\n');
     try {
-      const sha = (text: string) => createHash('sha256').update(text).digest('hex');
-      const fresh = await a.synth();
-      expect(fresh.ran).toBe(true);
-      expect(sourcesVouchedFor(fresh.desired)).toBeUndefined(); // just read: nothing was checked since
+      expect((await a.synth()).ran).toBe(true);
       const reused = await a.synth();
       expect(reused.ran).toBe(false);
       const vouches = sourcesVouchedFor(reused.desired)!;
       expect(vouches(data, sha('the bytes\n'))).toBe(true);
       expect(vouches(data, sha('other bytes\n'))).toBe(false);
       expect(vouches(path.join(a.dir, 'never-read.txt'), sha('the bytes\n'))).toBe(false);
+    } finally {
+      a.cleanup();
+    }
+  });
+
+  it('fresh: a file the app read whole while its stat is the one recorded; not one written just before the read, nor one changed since', async () => {
+    const a = standIn(`fs.readFileSync(path.join(__dirname, 'data.txt')); fs.readFileSync(path.join(__dirname, 'young.txt'));`);
+    const data = path.join(a.dir, 'data.txt');
+    const young = path.join(a.dir, 'young.txt');
+    fs.writeFileSync(data, 'the bytes\n');
+    settle();
+    fs.writeFileSync(young, 'new bytes\n');
+    try {
+      const fresh = await a.synth();
+      expect(fresh.ran).toBe(true);
+      const vouches = sourcesVouchedFor(fresh.desired)!;
+      expect(vouches(data, sha('the bytes\n'))).toBe(true);
+      expect(vouches(data, sha('other bytes\n'))).toBe(false);
+      // Written within a tick of the read: its stat cannot stand for its bytes; they are read again.
+      expect(vouches(young, sha('new bytes\n'))).toBe(false);
+      // Rewritten after the app read it, same size and modification time: the change time tells.
+      const { atime, mtime } = fs.statSync(data);
+      fs.writeFileSync(data, 'othr bytes\n'.slice(0, 10));
+      fs.utimesSync(data, atime, mtime);
+      expect(vouches(data, sha('the bytes\n'))).toBe(false);
     } finally {
       a.cleanup();
     }
