@@ -76,7 +76,6 @@ export function generateStack(sizes: Sizes, name = 'bench'): DesiredStack {
     settings: defaultStackSettings({ namespaces }),
     resources,
     dependencies: [],
-    digest: sha(Buffer.from(JSON.stringify([sizes, name]))),
   };
 }
 
@@ -105,7 +104,7 @@ export function withChangedFlows(stack: DesiredStack, fraction: number, variant:
     const f = changed.has(r.address) ? byAddress.get(r.address) : undefined;
     return f ? makeFlow(f.namespace, f.flowId, flowSource(f.namespace, f.flowId, variant)) : r;
   });
-  return { stack: { ...stack, resources, digest: sha(Buffer.from(stack.digest + variant)) }, changed: [...changed] };
+  return { stack: { ...stack, resources }, changed: [...changed] };
 }
 
 /** Directory levels a namespace's files occupy (root, /queries, /queries/partN). */

@@ -50,7 +50,7 @@ export async function runCpuScenario(count: number): Promise<ScenarioResult> {
       const tree = readTreeSync(root, { kestraMajor: 1 });
       const resources = tree.namespaces.flatMap((n) => n.flows.map((f) => makeFlow(f.namespace, f.id, f.source)));
       const stack: DesiredStack = {
-        name: 'cpu', file: '(bench)', resources, dependencies: [], digest: 'cpu',
+        name: 'cpu', file: '(bench)', resources, dependencies: [],
         settings: defaultStackSettings({ namespaces: tree.namespaces.map((n) => n.name), kestra_version: 1 }),
       };
       // Live holds a slightly different version of every flow: every flow gets a diff.

@@ -6,7 +6,6 @@
 import * as fs from 'node:fs';
 import { isAscii } from 'node:buffer';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Diagnostic } from '../util/diagnostics';
 import { SETTINGS_KEY, stackSettings, type StackSettings } from '../model/stack-settings';
@@ -16,7 +15,6 @@ import type { DesiredBase, DesiredStack, DesiredState, Lifecycle } from './types
 import { builtinKinds, type KindRegistry } from '../kinds';
 import { TENANT_SCOPE } from '../model/addresses';
 import { UserFacingError } from '../util/errors';
-import { byKey } from '../util/order';
 
 const manifestSchema = z.object({
   version: z.string(),
@@ -173,7 +171,7 @@ function readStack(name: string, file: string, shownFile: string, projectDir: st
     if (settings.protected_namespaces.includes(ns)) problem(`owned namespace "${ns}" is protected`, 'a stack cannot own a protected namespace; remove it from one of the lists');
   }
 
-  return { name, file: shownFile, settings, resources: declared, dependencies, digest: digestOf(declared, settings, kinds) };
+  return { name, file: shownFile, settings, resources: declared, dependencies };
 }
 
 function parseLifecycle(raw: unknown): Lifecycle {
@@ -214,21 +212,6 @@ function findToken(value: unknown, at = '', freeText = false): { path: string; v
     }
   }
   return undefined;
-}
-
-function digestOf(resources: DesiredBase[], settings: StackSettings, kinds: KindRegistry): string {
-  const h = createHash('sha256');
-  // What apply does not depend on (problems, objects left alone, pull's places) cannot stale a plan.
-  const { diagnostics: _d, found: _found, pull_homes: _homes, ...rest } = settings;
-  h.update(JSON.stringify(rest));
-  for (const r of [...resources].sort(byKey((r) => r.address))) {
-    // Where a resource comes from is not what it is: those fields stay out of the digest.
-    const provenance = kinds.of(r.kind).provenance;
-    const identity: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(r)) if (k !== 'constructPath' && k !== 'logicalId' && !provenance.includes(k)) identity[k] = v;
-    h.update(JSON.stringify(identity));
-  }
-  return h.digest('hex');
 }
 
 function parseJson<T>(file: string, shownFile: string, projectDir: string, schema: z.ZodType<T>): T {

@@ -23,8 +23,6 @@ export interface DesiredStack {
   resources: DesiredBase[];
   /** Stack names this stack depends on (manifest order). */
   dependencies: string[];
-  /** sha256 over the desired resources: a saved plan is stale when it moves. */
-  digest: string;
 }
 
 export interface DesiredState {

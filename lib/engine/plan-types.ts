@@ -108,8 +108,8 @@ export interface Plan {
   mode?: 'destroy';
   stack: string;
   createdAt: string;
-  /** Digest of the desired state (stale when synth now gives another). */
-  desiredDigest: string;
+  /** In a saved plan: the stack's digest when it was made (lib/desired/digest; stale when it moves). */
+  desiredDigest?: string;
   /** State the plan was computed against (null: no state yet). */
   state: { lineage: string; serial: number } | null;
   /** Live fingerprint of every address the plan covers ('absent' when it did not exist). */

@@ -107,7 +107,6 @@ export class Planner {
       formatVersion: 2,
       stack: stack.name,
       createdAt: this.now,
-      desiredDigest: stack.digest,
       state: state ? { lineage: state.lineage, serial: state.serial } : null,
       liveFingerprints,
       steps,

@@ -10,6 +10,8 @@ import { writeFileAtomic } from '../util/atomic-write';
 import { byCodePoint } from '../util/order';
 import type { StateFile } from './state-types';
 import { UserFacingError } from '../util/errors';
+import type { DesiredStack } from '../desired/types';
+import { stackDigest } from '../desired/digest';
 
 const MAGIC = 'kestraform-plan';
 /** Version 2: typed steps with reason codes (version 1 held changes with reasons in words). */
@@ -18,8 +20,9 @@ const VERSION = 2;
 export class PlanFileError extends UserFacingError {
 }
 
-export function writePlanFile(file: string, plan: Plan): void {
-  const body = JSON.stringify({ kind: MAGIC, version: VERSION, plan });
+/** Saves `plan`, made from `stack`, with the stack's digest. */
+export function writePlanFile(file: string, plan: Plan, stack: DesiredStack): void {
+  const body = JSON.stringify({ kind: MAGIC, version: VERSION, plan: { ...plan, desiredDigest: stackDigest(stack) } });
   writeFileAtomic(path.resolve(file), body, { mode: 0o600 });
 }
 
@@ -44,15 +47,15 @@ const ACTIONS = new Set<string>(['create', 'update', 'delete', 'replace', 'no-op
 
 /**
  * Everything that makes a saved plan stale, in words; empty when it still holds. `fresh` is the
- * plan computed now from the same stack.
+ * plan computed now from `stack`, the stack as it is now.
  */
-export function stalenessOf(saved: Plan, fresh: Plan, state: StateFile | undefined): string[] {
+export function stalenessOf(saved: Plan, fresh: Plan, state: StateFile | undefined, stack: DesiredStack): string[] {
   const moved: string[] = [];
   if (saved.stack !== fresh.stack) moved.push(`the plan is for stack "${saved.stack}", not "${fresh.stack}"`);
   if (saved.target.url !== fresh.target.url || saved.target.tenant !== fresh.target.tenant) {
     moved.push(`the plan was made against ${saved.target.url} (tenant ${saved.target.tenant}), not ${fresh.target.url} (tenant ${fresh.target.tenant})`);
   }
-  if (saved.desiredDigest !== fresh.desiredDigest) moved.push('the configuration (stacks or Git tree) changed since the plan was made');
+  if (saved.desiredDigest !== stackDigest(stack)) moved.push('the configuration (stacks or Git tree) changed since the plan was made');
   const now = state ? { lineage: state.lineage, serial: state.serial } : null;
   if (JSON.stringify(saved.state) !== JSON.stringify(now)) {
     if (saved.state && now && saved.state.lineage !== now.lineage) moved.push('the state belongs to another lineage than the plan');

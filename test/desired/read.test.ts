@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { readDesired } from '../../lib/desired/read';
+import { stackDigest } from '../../lib/desired/digest';
 import { loadFileBytes } from '../../lib/kinds/file-bytes';
 import type { DesiredFile } from '../../lib/desired/types';
 
@@ -47,7 +48,7 @@ describe('desired state from cdktf.out', () => {
     expect(by['null_resource.barrier'].dependsOn).toEqual(['kv:company.team/K']);
     expect(by['flow:company.team/hello'].constructPath).toBe('s/hello');
     expect((by['file:company.team:/a.py'] as DesiredFile).sourcePath).toBe(path.join(dir, 'tree/a.py'));
-    expect(s.digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(stackDigest(s)).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('rejects unknown types, unresolved Terraform expressions, duplicates and protected namespaces — naming stack and resource', () => {

@@ -38,7 +38,6 @@ export function stack(resources: DesiredResource[], settings: Partial<DesiredSta
     settings: defaultStackSettings({ namespaces, ...settings }),
     resources,
     dependencies: [],
-    digest: sha(JSON.stringify(resources)),
   };
 }
 

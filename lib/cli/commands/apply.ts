@@ -77,7 +77,7 @@ async function lockedApply(project: Project, stack: DesiredStack, target: Target
     if (opts.saved) {
       // A saved destroy plan is checked against a fresh destroy plan, a saved plan against a plan.
       const fresh = opts.saved.mode === 'destroy' ? planDestroy(plan, stack, current.live, current.state) : plan;
-      const moved = stalenessOf(opts.saved, fresh, current.state);
+      const moved = stalenessOf(opts.saved, fresh, current.state, stack);
       if (moved.length) {
         process.stderr.write(`Error: Saved plan is stale\n\nThe plan file ${opts.planfile} can no longer be applied, because:\n${moved.map((m) => `  - ${m}`).join('\n')}\n\nMake a new plan with \`kestraform plan --stack ${stack.name}${opts.saved.mode === 'destroy' ? ' --destroy' : ''} --out ${opts.planfile}\` and review it.\n`);
         return 1;

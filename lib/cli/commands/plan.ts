@@ -35,7 +35,7 @@ export function register(program: Command): void {
       const rows: StackRow[] = stacks.map((s, i) => ({ stack: s.name, environment: s.settings.environment, plan: plans[i] }));
       process.stdout.write(render(plans, opts.format, rows));
       if (opts.out) {
-        (require('../../engine/saved-plan') as typeof import('../../engine/saved-plan')).writePlanFile(opts.out, plans[0]);
+        (require('../../engine/saved-plan') as typeof import('../../engine/saved-plan')).writePlanFile(opts.out, plans[0], stacks[0]);
         if (opts.format === 'text') process.stdout.write(`\nSaved the plan to ${opts.out}. To perform exactly these actions, run:\n  kestraform apply ${opts.out}\n`);
       }
       if (plans.some((p) => p.errors.length)) process.exitCode = 1;
