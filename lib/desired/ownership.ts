@@ -8,6 +8,7 @@ import type { DesiredStack } from './types';
 
 /** `targetOf`: a key naming the Kestra a stack deploys to (stacks with one key share it). */
 export function crossStackConflicts(stacks: readonly DesiredStack[], targetOf: (s: DesiredStack) => string, projectDir: string): Diagnostic[] {
+  if (stacks.length < 2) return []; // one stack declares each object once (its read drops a second declaration)
   const owner = new Map<string, string>();
   // One error per pair of stacks, listing what they share (not one per object).
   const shared = new Map<string, { first: string; second: DesiredStack; addresses: string[] }>();
