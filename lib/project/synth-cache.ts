@@ -257,12 +257,6 @@ function readRecords(recordDir: string): Map<string, ProcessRecord> {
 }
 
 /**
- * After a successful app run: merges what its processes reported into `<staging>/.inputs.json`.
- * The run is reusable only if the app command's own process (`rootPid`, which the shell became)
- * reported, every process and thread it started reported too, and none of them doubted.
- */
-/** Writes the run's manifest into its staging folder; the synth's id when it may be reused. */
-/**
  * What a recorded run gives the command: the new synth's id (when it can be reused) and, for the
  * files the app read whole, whether one still holds the bytes it read (see vouchingFor).
  */
@@ -274,6 +268,12 @@ export interface FinishedRecording {
 /** Whether the app read the file at `abs` whole, as bytes of this sha256, and the file is unchanged since. */
 export type SourceVouching = (abs: string, sha256: string) => boolean;
 
+/**
+ * After a successful app run: merges what its processes reported into `<staging>/.inputs.json`.
+ * The run is reusable only if the app command's own process (`rootPid`, which the shell became)
+ * reported, every process and thread it started reported too, and none of them doubted.
+ * Writes the run's manifest into its staging folder, also when it may not be reused.
+ */
 export function finishRecording(rec: Recording, staging: string, rootPid: number | undefined, project: Project, env: NodeJS.ProcessEnv): FinishedRecording {
   let manifest: InputsManifest;
   try {
