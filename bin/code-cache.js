@@ -5,10 +5,10 @@
 // same for every module; kestraform runs on Node 20 too, so it uses V8's API (vm.Script) directly.
 //
 // An entry is named by the command, the file's place, its stat (size, inode, times; the sha256 of
-// its text while it is newly changed), Node's version and the platform, so a changed build can never run another's cache; V8 checks its own version
-// and flags, and a cache it rejects is written again. A cache is written only by a run that ended
-// well (exit 0 or 2: it compiled what that command needs), once. `KESTRAFORM_CODE_CACHE=0` turns
-// it off.
+// its text while it is newly changed), Node's version and the platform, so a changed build can
+// never run another's cache; V8 checks its own version and flags, and a cache it rejects is
+// written again. A cache is written only by a run that ended well (exit 0 or 2: it compiled what
+// that command needs), once. `KESTRAFORM_CODE_CACHE=0` turns it off.
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');

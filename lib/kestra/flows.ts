@@ -109,6 +109,7 @@ export class FlowsApi {
     let entries: Record<string, Uint8Array>;
     let expanded = 0;
     try {
+      // fflate loads on first use: only an export needs it, and it builds its tables as it loads.
       entries = (require('fflate') as typeof import('fflate')).unzipSync(new Uint8Array(response.body.buffer, response.body.byteOffset, response.body.length), {
         filter: (file) => {
           expanded += file.originalSize;

@@ -20,6 +20,7 @@ export function driftBlocks(item: DriftItem, kinds: KindRegistry = builtinKinds)
 }
 
 export function unifiedDiff(label: string, before: string, after: string, sides: [string, string] = ['live', 'desired']): string {
+  // diff loads on first use: a plan with nothing to show never needs it.
   const patch = (require('diff') as typeof import('diff')).createTwoFilesPatch(label, label, before, after, sides[0], sides[1], { context: 3 });
   // Drop the "Index:"/"====" header lines; keep ---/+++ and hunks.
   return patch
