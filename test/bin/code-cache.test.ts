@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pastRacyWindow } from '../support/racy-window';
 
 const CODE_CACHE = path.resolve(__dirname, '../../bin/code-cache.js');
 
@@ -64,13 +65,12 @@ describe('bin/code-cache.js', () => {
     expect(entries()[0]).not.toBe(first);
   });
 
-  it('a settled file is named by its stat; a rewrite of the same length, its modification time put back, still runs its new text', () => {
+  it('a settled file is named by its stat; a rewrite of the same length, its modification time put back, still runs its new text', async () => {
     const file = writeModule('main.js', 'module.exports = "first";\n');
     const back = new Date(Date.now() - 10_000);
     fs.utimesSync(file, back, back);
     // Settled: changed more than 3 s ago (the change time cannot be put back, so wait it out).
-    const settle = Date.now() + 3100;
-    while (Date.now() < settle) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    await pastRacyWindow();
     expect(load(file).stdout).toBe('"first"');
     const [byStat] = entries();
     expect(load(file).stdout).toBe('"first"');

@@ -7,9 +7,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { makeProject, runCli, type TempProject } from '../cli/harness';
+import { pastRacyWindow } from '../support/racy-window';
 
 const debug = { KESTRAFORM_SYNTH_CACHE_DEBUG: '1' };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const taken = (stderr: string) => {
   const m = /Tree index: (\d+) of (\d+) reads taken from it, (\d+) entries kept/.exec(stderr);
   if (!m) throw new Error(`no tree index line in:\n${stderr}`);
@@ -30,7 +30,7 @@ describe('the tree index', () => {
     fs.copyFileSync(p.at('company.team', 'flows', 'hello-world.yml'), p.at('company.team', 'flows', 'greeting.yml'));
     fs.rmSync(p.at('company.team', 'flows', 'hello-world.yml'));
     // Files changed within 3 s of being read are never kept: let the copied tree age.
-    await sleep(3100);
+    await pastRacyWindow();
   });
   afterAll(() => p.cleanup());
 

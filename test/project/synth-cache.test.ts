@@ -13,6 +13,7 @@ import { REPO, runCli, type CliResult } from '../cli/harness';
 import { simpleCommand, INPUTS_FILE } from '../../lib/project/synth-cache';
 import { standIn, withEnv } from '../support/stand-in-app';
 import { sourcesVouchedFor } from '../../lib/project/synth';
+import { pastRacyWindow } from '../support/racy-window';
 
 const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 
@@ -392,11 +393,6 @@ describe('simpleCommand', () => {
 
 describe('what a synth vouches for', () => {
   const sha = (text: string) => createHash('sha256').update(text).digest('hex');
-  /** Waits until what was just written is older than a racy read (3 s: the recorder trusts no stat younger). */
-  const settle = () => {
-    const until = Date.now() + 3100;
-    while (Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
-  };
 
   it('reused: the bytes of each file the app read whole, by their sha256, and nothing else', async () => {
     const a = standIn(`fs.readFileSync(path.join(__dirname, 'data.txt'));`);
@@ -420,7 +416,7 @@ describe('what a synth vouches for', () => {
     const data = path.join(a.dir, 'data.txt');
     const young = path.join(a.dir, 'young.txt');
     fs.writeFileSync(data, 'the bytes\n');
-    settle();
+    await pastRacyWindow();
     fs.writeFileSync(young, 'new bytes\n');
     try {
       const fresh = await a.synth();

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { startKestraServer, type RunningKestraServer } from '../../lib/server';
 import { runCli, type CliResult } from '../cli/harness';
 import { generatedProject } from './cli-fixtures';
+import { pastRacyWindow } from '../support/racy-window';
 
 jest.setTimeout(180_000);
 
@@ -26,7 +27,7 @@ describe('secrets', () => {
     const kv = `SIGNING_KEY:\n  type: STRING\n  value: ${SENSITIVE}\n  sensitive: true\nPLAIN:\n  type: STRING\n  value: visible\n`;
     const project = generatedProject(10, { kv });
     // Files read within 3 s of a change are never kept in the tree index: let the tree age, so it is.
-    await new Promise((r) => setTimeout(r, 3100));
+    await pastRacyWindow();
     const basic = { KESTRA_URL: server.url, KESTRA_USERNAME: 'admin', KESTRA_PASSWORD: PASSWORD };
     const bearer = { KESTRA_URL: server.url, KESTRA_API_TOKEN: TOKEN };
     const outputs: CliResult[] = [];
