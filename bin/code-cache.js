@@ -29,12 +29,15 @@ function requireWithCodeCache(file, tag) {
   if (process.env.KESTRAFORM_CODE_CACHE === '0') return require(file);
   const resolved = path.resolve(file);
   if (Module._cache[resolved]) return Module._cache[resolved].exports;
+  // The stat before the text: a file replaced in between is then named by the stat it had, which
+  // no later run sees again, never by a stat that would name the new text.
+  const st = fs.statSync(resolved, { bigint: true });
   const source = fs.readFileSync(resolved, 'utf8');
   const cache = privateCacheDir(CACHE_PREFIX);
   // One entry per command and installed file: two projects' installs keep theirs side by side,
   // and a new build at the same place replaces its predecessor.
   const name = `${safeTag(tag)}-${crypto.createHash('sha256').update(resolved).digest('hex').slice(0, 16)}-`;
-  const digest = identityOf(resolved, source);
+  const digest = identityOf(st, source);
   const entry = path.join(cache.dir, `${name}${digest}.v8`);
   let cachedData;
   if (cache.trusted) {
@@ -81,9 +84,8 @@ function requireWithCodeCache(file, tag) {
  * change time. A file changed within the last few seconds is named by the sha256 of its text: a
  * rewrite within one tick of the file system's clock could leave its stat as it was.
  */
-function identityOf(file, source) {
+function identityOf(st, source) {
   const runtime = `${process.version}\0${process.platform}\0${process.arch}\0`;
-  const st = fs.statSync(file, { bigint: true });
   const settled = BigInt(Date.now() - RACY_MS) * 1000000n;
   const hash = crypto.createHash('sha256').update(runtime);
   if (st.ctimeNs < settled && st.mtimeNs < settled) hash.update(`stat\0${st.size}\0${st.ino}\0${st.dev}\0${st.mtimeNs}\0${st.ctimeNs}`);

@@ -303,10 +303,14 @@ function vouchingFor(rows: readonly FileRow[], key: Buffer, statNow: boolean): S
     if (!row || row[6] !== contentDigest(key, sha256)) return false;
     if (!statNow) return true;
     if (row[7].includes('r')) return false;
-    const [, size, mtimeMs, ctimeMs, ino, dev] = row;
     const st = fs.statSync(abs, { throwIfNoEntry: false });
-    return !!st && st.isFile() && st.size === size && st.mtimeMs === mtimeMs && st.ctimeMs === ctimeMs && st.ino === ino && st.dev === dev;
+    return !!st && st.isFile() && statAsRecorded(st, row);
   };
+}
+
+/** Whether a file's stat now is the one recorded in its row. */
+function statAsRecorded(st: fs.Stats, [, size, mtimeMs, ctimeMs, ino, dev]: FileRow): boolean {
+  return st.size === size && st.mtimeMs === mtimeMs && st.ctimeMs === ctimeMs && st.ino === ino && st.dev === dev;
 }
 
 const newSynthId = () => randomBytes(12).toString('hex');
@@ -541,10 +545,10 @@ function check(project: Project, context: Record<string, unknown>, env: NodeJS.P
   const verified = readVerified(project.dir, m.synthId);
   const newlyVerified: Record<string, string> = {};
   for (const row of m.files!) {
-    const [abs, size, mtimeMs, ctimeMs, ino, dev, digest, flags] = row;
+    const [abs, , , , , , digest, flags] = row;
     const st = fs.statSync(abs, { throwIfNoEntry: false });
     if (!st) return miss(`${shown(project, abs)} is gone`);
-    if (!flags.includes('r') && st.size === size && st.mtimeMs === mtimeMs && st.ctimeMs === ctimeMs && st.ino === ino && st.dev === dev) continue;
+    if (!flags.includes('r') && statAsRecorded(st, row)) continue;
     const stat = `${st.size},${st.mtimeMs},${st.ctimeMs},${st.ino},${st.dev}`;
     if (verified[abs] === stat) continue;
     // Changed stat, or one that cannot vouch (changed within a tick of the read): the bytes decide.
