@@ -15,6 +15,7 @@ import type { DesiredBase, DesiredStack, DesiredState, Lifecycle } from './types
 import { builtinKinds, type KindRegistry } from '../kinds';
 import { TENANT_SCOPE } from '../model/addresses';
 import { UserFacingError } from '../util/errors';
+import { blockSpans } from './json-spans';
 
 const manifestSchema = z.object({
   version: z.string(),
@@ -37,6 +38,19 @@ export interface ReadDesiredOptions {
   kinds?: KindRegistry;
   /** The environment values a stack names by variable come from (default: this process's). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * An earlier read of the same project's synth, from the folder `outDir` (as it is now, if
+   * `stillCurrent()` confirms after its files were read): a resource block whose text did not
+   * change keeps the resource read from it then — the very object (see readStack).
+   */
+  previous?: PreviousRead;
+}
+
+export interface PreviousRead {
+  state: DesiredState;
+  outDir: string;
+  /** Whether `outDir` still holds the synth `state` was read from. */
+  stillCurrent: () => boolean;
 }
 
 export class DesiredReadError extends UserFacingError {
@@ -57,16 +71,104 @@ export function readDesired(outDir: string, projectDir: string, opts: ReadDesire
   const diagnostics: Diagnostic[] = [];
   const stacks: DesiredStack[] = [];
   const kinds = opts.kinds ?? builtinKinds;
-  for (const name of opts.stacks?.length ? opts.stacks : names) {
+  const chosen = opts.stacks?.length ? opts.stacks : names;
+  const earlier = opts.previous ? earlierStacks(opts.previous, chosen) : new Map<string, EarlierStack>();
+  for (const name of chosen) {
     const entry = manifest.stacks[name];
     const file = path.join(outDir, entry.synthesizedStackPath);
-    stacks.push(readStack(name, file, shown(file), projectDir, entry.dependencies, diagnostics, kinds, opts.env ?? process.env));
+    stacks.push(readStack(name, file, shown(file), projectDir, entry.dependencies, diagnostics, kinds, opts.env ?? process.env, earlier.get(name)));
   }
   return { projectDir, stacks, diagnostics };
 }
 
-function readStack(name: string, file: string, shownFile: string, projectDir: string, dependencies: string[], diagnostics: Diagnostic[], kinds: KindRegistry, env: NodeJS.ProcessEnv): DesiredStack {
+/** A stack as an earlier read had it, with the text it was read from. */
+interface EarlierStack {
+  stack: DesiredStack;
+  text: string;
+}
+
+/**
+ * The stacks of an earlier read that may lend resources, with their text — read before the folder
+ * is confirmed to still hold that synth. Any doubt: none.
+ */
+function earlierStacks(previous: PreviousRead, names: readonly string[]): Map<string, EarlierStack> {
+  const out = new Map<string, EarlierStack>();
+  try {
+    const manifest = manifestSchema.parse(JSON.parse(fs.readFileSync(path.join(previous.outDir, 'manifest.json'), 'utf8')));
+    for (const name of names) {
+      const stack = previous.state.stacks.find((s) => s.name === name);
+      const entry = manifest.stacks[name];
+      if (!stack || !entry) continue;
+      out.set(name, { stack, text: readText(path.join(previous.outDir, entry.synthesizedStackPath)) });
+    }
+    return previous.stillCurrent() ? out : new Map();
+  } catch {
+    return new Map();
+  }
+}
+
+/** One resource block of cdk.tf.json: its raw value, or the resource an earlier read of the very same text gave. */
+interface ResourceBlock {
+  tfType: string;
+  logicalId: string;
+  raw?: Record<string, unknown>;
+  unchanged?: DesiredBase;
+}
+
+/** A stack's cdk.tf.json: its top-level members but `resource`, and its resource blocks. */
+interface StackText {
+  top: Record<string, unknown>;
+  blocks: Iterable<ResourceBlock>;
+}
+
+function stackText(file: string, shownFile: string, projectDir: string, earlier: EarlierStack | undefined): StackText {
+  if (earlier && earlier.stack.file === shownFile) {
+    const text = readText(file);
+    const reused = unchangedBlocks(text, earlier);
+    if (reused) return reused;
+  }
   const json = parseJson(file, shownFile, projectDir, z.record(z.string(), z.unknown()));
+  const resourceBlock = (json.resource ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
+  const blocks = Object.entries(resourceBlock).flatMap(([tfType, instances]) => Object.entries(instances).map(([logicalId, raw]) => ({ tfType, logicalId, raw })));
+  return { top: json, blocks };
+}
+
+/**
+ * The blocks of `text`, each whose text is the same as in the earlier text taking the earlier
+ * read's resource — when both texts have plain structure (./json-spans), the resource listed no
+ * dependencies (those map to other resources' addresses, read anew), and at least half the blocks
+ * are unchanged (else one parse of the whole text is cheaper). Undefined: parse it all.
+ */
+function unchangedBlocks(text: string, earlier: EarlierStack): StackText | undefined {
+  const now = blockSpans(text);
+  const before = now && blockSpans(earlier.text);
+  if (!now || !before) return undefined;
+  const earlierResources = new Map(earlier.stack.resources.map((r) => [`${r.tfType}.${r.logicalId}`, r]));
+  const blocks: ResourceBlock[] = [];
+  let unchangedCount = 0;
+  try {
+    for (const [tfType, spans] of now.resources) {
+      const earlierSpans = before.resources.get(tfType);
+      for (const [logicalId, [start, end]] of spans) {
+        const was = earlierSpans?.get(logicalId);
+        const resource = was && was[1] - was[0] === end - start ? earlierResources.get(`${tfType}.${logicalId}`) : undefined;
+        if (resource && resource.dependsOn.length === 0 && earlier.text.startsWith(text.slice(start, end), was![0])) {
+          blocks.push({ tfType, logicalId, unchanged: resource });
+          unchangedCount++;
+        } else blocks.push({ tfType, logicalId, raw: JSON.parse(text.slice(start, end)) as Record<string, unknown> });
+      }
+    }
+    if (unchangedCount * 2 < blocks.length) return undefined;
+    const top: Record<string, unknown> = {};
+    for (const [key, [start, end]] of now.top) top[key] = JSON.parse(text.slice(start, end));
+    return { top, blocks };
+  } catch {
+    return undefined; // malformed: the whole parse reports it
+  }
+}
+
+function readStack(name: string, file: string, shownFile: string, projectDir: string, dependencies: string[], diagnostics: Diagnostic[], kinds: KindRegistry, env: NodeJS.ProcessEnv, earlier?: EarlierStack): DesiredStack {
+  const { top: json, blocks } = stackText(file, shownFile, projectDir, earlier);
   const where = rel(projectDir, shownFile);
   const problem = (message: string, hint?: string) => diagnostics.push({ severity: 'error', file: where, line: 0, column: 0, message: `stack "${name}": ${message}`, hint });
   // One function for every resource (no closure made per resource: that shows at 10,000 of them).
@@ -91,49 +193,64 @@ function readStack(name: string, file: string, shownFile: string, projectDir: st
   const byTfAddress = new Map<string, string>();
   const rawDepends = new Map<DesiredBase, unknown>();
   const decodeContext = { projectDir, where, stack: name, diagnostics, env };
-  const resourceBlock = (json.resource ?? {}) as Record<string, Record<string, Record<string, unknown>>>;
 
-  for (const [tfType, instances] of Object.entries(resourceBlock)) {
-    for (const [logicalId, raw] of Object.entries(instances)) {
-      const label = `${tfType}.${logicalId}`;
-      const meta = (raw['//'] as { metadata?: { path?: string } } | undefined)?.metadata;
-      const constructPath = meta?.path ?? label;
-      const token = findToken(raw);
-      if (token) {
-        badResource(label, constructPath, `attribute \`${token.path}\` holds an unresolved Terraform expression ${JSON.stringify(token.value.slice(0, 80))}`, 'kestraform does not evaluate Terraform expressions: pass plain values, and use dependsOn for ordering');
-        continue;
-      }
-      for (const unsupported of UNSUPPORTED_META_ARGUMENTS) {
-        if (raw[unsupported] !== undefined) badResource(label, constructPath, `\`${unsupported}\` is not supported`, 'create one construct per object instead');
-      }
-      const common = {
-        tfType,
-        logicalId,
-        constructPath,
-        dependsOn: [] as string[],
-        lifecycle: parseLifecycle(raw.lifecycle),
-      };
-      // Each kind's schema reads its attributes from the raw block and passes over the rest
-      // (cdktf metadata, meta-arguments).
-      const handler = kinds.byTfType(tfType);
-      if (!handler) {
-        badResource(label, constructPath, `unknown resource type \`${tfType}\``, `kestraform manages ${kinds.all.flatMap((k) => (k.localOnly ? [] : k.tfTypes)).join(', ')} and the local-only ${kinds.all.flatMap((k) => (k.localOnly ? k.tfTypes : [])).join(', ')}`);
-        continue;
-      }
-      const decoded = handler.decode(raw, common, decodeContext);
-      if ('problems' in decoded) {
-        badResource(label, constructPath, decoded.problems.join('; '));
-        continue;
-      }
-      const resource = decoded.resource;
-      if (resource.namespace !== undefined && settings.protected_namespaces.includes(resource.namespace)) {
-        badResource(label, constructPath, `namespace "${resource.namespace}" is protected: kestraform never writes to it`, 'remove the resource, or remove the namespace from protectedNamespaces');
-        continue;
-      }
-      byTfAddress.set(label, resource.address);
-      rawDepends.set(resource, raw.depends_on);
-      resources.push(resource);
+  /** The resource of one block, or undefined with its problems reported. */
+  function decodeBlock(tfType: string, logicalId: string, raw: Record<string, unknown>): DesiredBase | undefined {
+    const label = `${tfType}.${logicalId}`;
+    const meta = (raw['//'] as { metadata?: { path?: string } } | undefined)?.metadata;
+    const constructPath = meta?.path ?? label;
+    const token = findToken(raw);
+    if (token) {
+      badResource(label, constructPath, `attribute \`${token.path}\` holds an unresolved Terraform expression ${JSON.stringify(token.value.slice(0, 80))}`, 'kestraform does not evaluate Terraform expressions: pass plain values, and use dependsOn for ordering');
+      return undefined;
     }
+    for (const unsupported of UNSUPPORTED_META_ARGUMENTS) {
+      if (raw[unsupported] !== undefined) badResource(label, constructPath, `\`${unsupported}\` is not supported`, 'create one construct per object instead');
+    }
+    const common = {
+      tfType,
+      logicalId,
+      constructPath,
+      dependsOn: [] as string[],
+      lifecycle: parseLifecycle(raw.lifecycle),
+    };
+    // Each kind's schema reads its attributes from the raw block and passes over the rest
+    // (cdktf metadata, meta-arguments).
+    const handler = kinds.byTfType(tfType);
+    if (!handler) {
+      badResource(label, constructPath, `unknown resource type \`${tfType}\``, `kestraform manages ${kinds.all.flatMap((k) => (k.localOnly ? [] : k.tfTypes)).join(', ')} and the local-only ${kinds.all.flatMap((k) => (k.localOnly ? k.tfTypes : [])).join(', ')}`);
+      return undefined;
+    }
+    const decoded = handler.decode(raw, common, decodeContext);
+    if ('problems' in decoded) {
+      badResource(label, constructPath, decoded.problems.join('; '));
+      return undefined;
+    }
+    return decoded.resource;
+  }
+
+  const blockDiagnostics: Record<string, Diagnostic[]> = {};
+  for (const { tfType, logicalId, raw, unchanged } of blocks) {
+    const label = `${tfType}.${logicalId}`;
+    let resource: DesiredBase | undefined;
+    if (unchanged) {
+      // The same text as the earlier read's: its resource, and what reading it reported then.
+      resource = unchanged;
+      const reported = earlier!.stack.blockDiagnostics?.[label];
+      if (reported) diagnostics.push(...(blockDiagnostics[label] = reported));
+    } else {
+      const before = diagnostics.length;
+      resource = decodeBlock(tfType, logicalId, raw!);
+      if (diagnostics.length > before) blockDiagnostics[label] = diagnostics.slice(before);
+    }
+    if (!resource) continue;
+    if (resource.namespace !== undefined && settings.protected_namespaces.includes(resource.namespace)) {
+      badResource(label, resource.constructPath, `namespace "${resource.namespace}" is protected: kestraform never writes to it`, 'remove the resource, or remove the namespace from protectedNamespaces');
+      continue;
+    }
+    byTfAddress.set(label, resource.address);
+    if (raw) rawDepends.set(resource, raw.depends_on);
+    resources.push(resource);
   }
 
   // depends_on names Terraform addresses; map them to natural keys now that all are known.
@@ -171,7 +288,7 @@ function readStack(name: string, file: string, shownFile: string, projectDir: st
     if (settings.protected_namespaces.includes(ns)) problem(`owned namespace "${ns}" is protected`, 'a stack cannot own a protected namespace; remove it from one of the lists');
   }
 
-  return { name, file: shownFile, settings, resources: declared, dependencies };
+  return { name, file: shownFile, settings, resources: declared, dependencies, ...(Object.keys(blockDiagnostics).length ? { blockDiagnostics } : {}) };
 }
 
 function parseLifecycle(raw: unknown): Lifecycle {

@@ -23,6 +23,11 @@ export interface DesiredStack {
   resources: DesiredBase[];
   /** Stack names this stack depends on (manifest order). */
   dependencies: string[];
+  /**
+   * What reading a resource block reported besides its resource (by `type.logical_id`), for a
+   * later read that takes the block's resource unchanged — and reports it again (./read.ts).
+   */
+  blockDiagnostics?: Record<string, Diagnostic[]>;
 }
 
 export interface DesiredState {

@@ -45,13 +45,31 @@ export function loadDecoded(project: Project, key: string): DesiredState | undef
  * stacks as they were before the app now running changed them — a starting point to verify, never
  * a synth to use.
  */
-export function loadPreviousDecoded(project: Project, stacks: readonly string[] | undefined): DesiredState | undefined {
+export function loadPreviousDecoded(project: Project, stacks: readonly string[] | undefined): { synthId: string; desired: DesiredState } | undefined {
   const wanted = decodedKey(project, '', stacks);
-  return readKeyedFile(path.join(project.dir, FILE), (header) => JSON.stringify({ ...JSON.parse(header), synthId: '' }) === wanted) as DesiredState | undefined;
+  if (lastPrevious?.wanted === wanted) return lastPrevious.read;
+  let synthId = '';
+  const accepts = (header: string) => {
+    const key = JSON.parse(header) as { synthId: string };
+    synthId = key.synthId;
+    return JSON.stringify({ ...key, synthId: '' }) === wanted;
+  };
+  const desired = readKeyedFile(path.join(project.dir, FILE), accepts) as DesiredState | undefined;
+  const read = desired && { synthId, desired };
+  lastPrevious = { wanted, read };
+  return read;
 }
+
+/**
+ * What loadPreviousDecoded gave in this process, until a read is kept: the command's read ahead of
+ * Kestra and its read of the new synth start from the very same objects (a resource taken
+ * unchanged is then the same object in both, which a comparison finds at once).
+ */
+let lastPrevious: { wanted: string; read: { synthId: string; desired: DesiredState } | undefined } | undefined;
 
 /** Keeps `desired` (read with no environment variable looked at) for the next command. Only a speed-up: a failure is ignored. */
 export function saveDecoded(project: Project, key: string, desired: DesiredState): void {
+  lastPrevious = undefined;
   writeKeyedFile(path.join(project.dir, FILE), key, desired, { mode: 0o600, syncDirectory: false, makeParents: true });
 }
 

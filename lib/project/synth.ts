@@ -9,7 +9,7 @@ import type { Project } from './config';
 import { runApp } from './run-app';
 import { cacheOffByEnv, stillPublished, type SourceVouching } from './synth-cache';
 import { decodedKey, loadDecoded, loadPreviousDecoded, saveDecoded, watchedEnvironment } from './decoded-cache';
-import { readDesired } from '../desired/read';
+import { readDesired, type PreviousRead } from '../desired/read';
 import type { DesiredState } from '../desired/types';
 
 export { runApp, SynthError, type StagedSynth } from './run-app';
@@ -43,7 +43,7 @@ export async function synthesize(project: Project, opts: SynthOptions = {}): Pro
   const onSpawn = whileAppRuns
     ? () => {
         const previous = loadPreviousDecoded(project, opts.stacks);
-        if (previous) whileAppRuns(previous);
+        if (previous) whileAppRuns(previous.desired);
       }
     : undefined;
   const staged = await runApp(project, { context: opts.context, reuse: !opts.noCache }, onSpawn);
@@ -70,7 +70,7 @@ export async function synthesize(project: Project, opts: SynthOptions = {}): Pro
   const env = watchedEnvironment(process.env);
   let desired: DesiredState;
   try {
-    desired = readDesired(staged.dir, project.dir, { stacks: opts.stacks, shownAs: project.outDir, env: env.env });
+    desired = readDesired(staged.dir, project.dir, { stacks: opts.stacks, shownAs: project.outDir, env: env.env, previous: previousRead(project, opts.stacks) });
   } finally {
     staged.publish();
   }
@@ -78,6 +78,18 @@ export async function synthesize(project: Project, opts: SynthOptions = {}): Pro
   if (staged.synthId && !env.consulted()) saveDecoded(project, decodedKey(project, staged.synthId, opts.stacks), desired);
   if (staged.sourceUnchanged) vouched.set(desired, staged.sourceUnchanged);
   return desired;
+}
+
+/**
+ * The last kept read, when the output folder (not yet replaced by the new synth) still holds the
+ * synth it was read from: the new read takes from it each resource whose block is unchanged.
+ * Not when the synth cache is off (nothing kept is read).
+ */
+function previousRead(project: Project, stacks: readonly string[] | undefined): PreviousRead | undefined {
+  if (cacheOffByEnv()) return undefined;
+  const previous = loadPreviousDecoded(project, stacks);
+  if (!previous || !stillPublished(project, previous.synthId)) return undefined;
+  return { state: previous.desired, outDir: project.outDir, stillCurrent: () => stillPublished(project, previous.synthId) };
 }
 
 const vouched = new WeakMap<DesiredState, SourceVouching>();

@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { readDesired } from '../../lib/desired/read';
+import { readDesired, type PreviousRead } from '../../lib/desired/read';
 import { stackDigest } from '../../lib/desired/digest';
 import { loadFileBytes } from '../../lib/kinds/file-bytes';
-import type { DesiredFile } from '../../lib/desired/types';
+import type { DesiredFile, DesiredStack } from '../../lib/desired/types';
 
 const FLOW = 'id: hello\nnamespace: company.team\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: "echo ${HOME}"\n';
 const settings = { namespaces: ['company.team'], prune: false, protected_namespaces: ['system'], backend: { type: 'local' }, kestra_version: 2, diagnostics: [] };
@@ -86,5 +86,81 @@ describe('desired state from cdktf.out', () => {
     expect(loadFileBytes(f)).toEqual(Buffer.from([1, 2, 3]));
     fs.writeFileSync(file, Buffer.from([9]));
     expect(() => loadFileBytes(f)).toThrow(/changed since synth/);
+  });
+
+  describe('taking unchanged blocks from an earlier read', () => {
+    const flow = (id: string, extra: Record<string, unknown> = {}) => ({ namespace: 'company.team', flow_id: id, content: FLOW.replace('id: hello', `id: ${id}`), ...extra });
+    const kv = (key: string, value: string, extra: Record<string, unknown> = {}) => ({ namespace: 'company.team', key, type: 'STRING', value, ...extra });
+    const blocks = () => ({
+      kestra_flow: { a: flow('a'), b: flow('b'), c: flow('c') },
+      kestra_kv: { k1: kv('K1', 'one'), k2: kv('K2', 'two'), k3: kv('K3', 'three', { depends_on: ['kestra_flow.a'] }) },
+    });
+    /** The earlier synth in `dir`'s cdktf.out, read; then the new one written into cdktf.new (as a staged synth). */
+    function earlierAndNew(before: Record<string, unknown>, after: Record<string, unknown>, afterExtra: Record<string, unknown> = {}) {
+      const dir = project(before);
+      const earlier = read(dir);
+      const staged = path.join(dir, 'cdktf.new');
+      fs.cpSync(path.join(dir, 'cdktf.out'), staged, { recursive: true });
+      fs.writeFileSync(path.join(staged, 'stacks/s/cdk.tf.json'), JSON.stringify({ resource: after, kestraform: settings, ...afterExtra }));
+      let current = true;
+      const previous: PreviousRead = { state: earlier, outDir: path.join(dir, 'cdktf.out'), stillCurrent: () => current };
+      const readNew = () => readDesired(staged, dir, { shownAs: path.join(dir, 'cdktf.out'), previous });
+      const full = () => readDesired(staged, dir, { shownAs: path.join(dir, 'cdktf.out') });
+      return { earlier, readNew, full, moved: () => (current = false) };
+    }
+    const byAddress = (s: DesiredStack) => new Map(s.resources.map((r) => [r.address, r]));
+
+    it('keeps the very resource of each unchanged block, decodes the changed ones, and reads what a whole read reads', () => {
+      const after = blocks();
+      after.kestra_kv.k2 = kv('K2', 'changed');
+      const { earlier, readNew, full } = earlierAndNew(blocks(), after);
+      const now = readNew();
+      expect(now).toEqual(full());
+      const was = byAddress(earlier.stacks[0]);
+      const is = byAddress(now.stacks[0]);
+      for (const a of ['flow:company.team/a', 'flow:company.team/b', 'flow:company.team/c', 'kv:company.team/K1']) expect(is.get(a)).toBe(was.get(a));
+      expect(is.get('kv:company.team/K2')).not.toBe(was.get('kv:company.team/K2'));
+      expect((is.get('kv:company.team/K2') as unknown as { value: string }).value).toBe('changed');
+      // Its dependencies map to other resources' addresses: read anew, and mapped again.
+      expect(is.get('kv:company.team/K3')).not.toBe(was.get('kv:company.team/K3'));
+      expect(is.get('kv:company.team/K3')!.dependsOn).toEqual(['flow:company.team/a']);
+    });
+
+    it('applies the new settings to a kept resource (a namespace protected now is refused)', () => {
+      const { readNew, full } = earlierAndNew(blocks(), blocks(), { kestraform: { ...settings, namespaces: [], protected_namespaces: ['system', 'company.team'] } });
+      const now = readNew();
+      expect(now).toEqual(full());
+      expect(now.diagnostics.filter((d) => /namespace "company.team" is protected: kestraform never writes to it/.test(d.message))).toHaveLength(6);
+    });
+
+    it('reports again what reading a kept block reported (its warnings, an error beside its resource)', () => {
+      const noisy = blocks();
+      // A hand-written flow gets a warning (`${HOME}` in every one of them), a `count` an error beside its resource.
+      (noisy.kestra_kv.k1 as Record<string, unknown>).count = 2;
+      const { earlier, readNew, full } = earlierAndNew(noisy, noisy);
+      expect(earlier.diagnostics.map((d) => d.message).join('\n')).toMatch(/`count` is not supported/);
+      const now = readNew();
+      expect(now).toEqual(full());
+      expect(now.diagnostics).toEqual(earlier.diagnostics);
+      expect(byAddress(now.stacks[0]).get('kv:company.team/K1')).toBe(byAddress(earlier.stacks[0]).get('kv:company.team/K1'));
+    });
+
+    it('takes nothing when the folder no longer holds the earlier synth, or when most blocks changed', () => {
+      const keptFrom = (r: { earlier: { stacks: DesiredStack[] }; readNew: () => { stacks: DesiredStack[] } }) => {
+        const was = new Set(r.earlier.stacks[0].resources);
+        return r.readNew().stacks[0].resources.filter((x) => was.has(x)).length;
+      };
+      const b = earlierAndNew(blocks(), blocks());
+      expect(keptFrom(b)).toBe(5);
+      b.moved();
+      expect(keptFrom(b)).toBe(0);
+
+      const most = blocks();
+      for (const id of ['a', 'b', 'c'] as const) most.kestra_flow[id] = flow(id, { description: 'new' });
+      most.kestra_kv.k1 = kv('K1', 'new');
+      const c = earlierAndNew(blocks(), most);
+      expect(keptFrom(c)).toBe(0);
+      expect(c.readNew()).toEqual(c.full());
+    });
   });
 });

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import * as read from '../../lib/desired/read';
-import { decodedKey, watchedEnvironment } from '../../lib/project/decoded-cache';
+import { decodedKey, loadPreviousDecoded, watchedEnvironment } from '../../lib/project/decoded-cache';
 import type { DesiredFlow, DesiredKv } from '../../lib/desired/types';
 import { standIn, withEnv } from '../support/stand-in-app';
 
@@ -73,6 +73,26 @@ describe('the read of a reused synth, kept', () => {
     const flow = reused.desired.stacks[0].resources.find((r) => r.kind === 'flow') as DesiredFlow;
     expect(flow.content).toContain('message: changed');
     expectSame((await a.synth()).desired, reused.desired);
+  });
+
+  it('lends a fresh read, after the app changed one block, the resources of the blocks that did not change', async () => {
+    // Most blocks unchanged (else one parse of the whole text is cheaper, and taken instead).
+    const file = (name: string) => ({ namespace: 'a.b', filename: `/${name}`, content: name, content_sha256: createHash('sha256').update(name).digest('hex'), content_size: name.length });
+    const a = app({ ...RESOURCES, kestra_namespace_file: { ...RESOURCES.kestra_namespace_file, h: file('h.sql'), i: file('i.sql') } });
+    await a.synth();
+    const appFile = path.join(a.dir, 'app.js');
+    fs.writeFileSync(appFile, fs.readFileSync(appFile, 'utf8').replace('message: hi', 'message: changed'));
+    const earlier = loadPreviousDecoded(a.project, undefined)!.desired.stacks[0];
+    const fresh = await a.synth();
+    expect(fresh.ran).toBe(true);
+    const now = fresh.desired.stacks[0];
+    const was = (kind: string) => earlier.resources.find((r) => r.kind === kind);
+    const is = (kind: string) => now.resources.find((r) => r.kind === kind);
+    expect(is('file')).toBe(was('file'));
+    expect(is('flow')).not.toBe(was('flow'));
+    expect((is('flow') as DesiredFlow).content).toContain('message: changed');
+    expect(is('kv')).not.toBe(was('kv')); // its depends_on is mapped anew
+    expectSame(fresh.desired, read.readDesired(a.project.outDir, a.dir, { shownAs: a.project.outDir }));
   });
 
   it('is read again from cdk.tf.json when the kept file is damaged, and rewritten', async () => {
