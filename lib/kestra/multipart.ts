@@ -1,8 +1,9 @@
 /**
  * multipart/form-data bodies, built with FormData + Blob and serialised once up front so a retry
- * resends the very same bytes and the instrumentation knows their size.
+ * resends the very same bytes and the instrumentation knows their size. Node's own FormData and
+ * Response (its undici, loaded on first use), not the undici package's fetch, which would load
+ * with every command.
  */
-import { FormData, Response } from 'undici';
 
 export interface FilePart {
   name: string;
