@@ -82,7 +82,7 @@ export class FilesApi {
   /** Writes the file (parent directories are created). Repeating it is harmless, so it is retried. */
   async uploadFile(namespace: string, path: string, bytes: Uint8Array): Promise<void> {
     checkFilePath(path);
-    const body = await multipartBody([{ name: 'fileContent', filename: UPLOAD_PART_FILENAME, contentType: 'application/octet-stream', bytes }]);
+    const body = multipartBody([{ name: 'fileContent', filename: UPLOAD_PART_FILENAME, contentType: 'application/octet-stream', bytes }]);
     await this.http.send({
       method: 'POST',
       path: `/namespaces/${segment(namespace)}/files`,

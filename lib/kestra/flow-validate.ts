@@ -105,7 +105,7 @@ async function postYaml(http: HttpTransport, body: string, expected: number | un
 
 /** Validates one `flows` part per source; undefined when the server does not take the multipart form. */
 async function postMultipart(http: HttpTransport, sources: readonly string[]): Promise<FlowValidation[] | undefined> {
-  const body = await multipartBody(
+  const body = multipartBody(
     sources.map((source, i) => ({ name: 'flows', filename: `flow-${i}.yml`, contentType: 'application/x-yaml', bytes: Buffer.from(source) })),
   );
   try {
