@@ -84,6 +84,8 @@ interface Header {
 export class DiskStore {
   private readonly docs = new Map<DocKind, Map<string, unknown>>(DOC_KINDS.map((k) => [k, new Map()]));
   private readonly blobs = new Map<string, BlobPlace>();
+  /** The blobs a data folder written before the journal holds as files (blobs/<sha256>), listed once at open: none is written any more. */
+  private readonly fileBlobs = new Set<string>();
   /** Blobs appended but not yet written to their journal (their bytes are held until then). */
   private unwritten: Array<{ seq: number; place: BlobPlace & { where: 'journal' } }> = [];
   /** Every journal file present, by generation (the last one is written). */
@@ -110,6 +112,7 @@ export class DiskStore {
     try {
       sweepAtomicTemps(dir);
       sweepAtomicTemps(path.join(dir, 'blobs'));
+      for (const name of fs.readdirSync(path.join(dir, 'blobs'))) if (/^[0-9a-f]{64}$/.test(name)) this.fileBlobs.add(name);
       const snapshot = this.loadSnapshot();
       // Migrate before any journal is replayed: the first snapshot holds the old documents only.
       if (snapshot === undefined && this.loadPreviousLayout()) this.writeSnapshotSync(0);
@@ -153,7 +156,7 @@ export class DiskStore {
   /** Stores bytes under their sha256 (idempotent) and returns the hash. */
   putBlob(bytes: Buffer): string {
     const sha = createHash('sha256').update(bytes).digest('hex');
-    if (this.blobs.has(sha) || fs.existsSync(path.join(this.dir, 'blobs', sha))) return sha;
+    if (this.blobs.has(sha) || this.fileBlobs.has(sha)) return sha;
     const record = blobRecord(sha, bytes);
     const at = this.append(record);
     const place = { where: 'journal' as const, generation: at.generation, offset: at.offset + FRAME_BYTES + BLOB_DATA_OFFSET, length: bytes.length, seq: at.seq, bytes: record.subarray(FRAME_BYTES + BLOB_DATA_OFFSET) };

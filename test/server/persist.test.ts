@@ -229,6 +229,22 @@ describe('a data folder of the previous layout (one file per document)', () => {
     return { sha };
   }
 
+  it('keeps a blob it holds as a file once: the same bytes put again add nothing to the journal', async () => {
+    const dir = path.join(root, 'old-blob');
+    const { sha } = previousLayout(dir);
+    const store = open(dir);
+    const journalBytes = () => fs.readdirSync(dir).filter((f) => f.startsWith('journal-')).reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
+    const before = journalBytes();
+    expect(store.putBlob(Buffer.from('select 1;\n'))).toBe(sha);
+    await store.durable();
+    expect(journalBytes()).toBe(before);
+    expect(store.getBlob(sha).toString()).toBe('select 1;\n');
+    expect(store.putBlob(Buffer.from('select 2;\n'))).not.toBe(sha);
+    await store.durable();
+    expect(journalBytes()).toBeGreaterThan(before);
+    await store.close();
+  });
+
   it('is served as it was, and migrated into a snapshot on open', async () => {
     const dir = path.join(root, 'old');
     previousLayout(dir);
