@@ -6,7 +6,7 @@
 import type { Router, RequestContext, Reply } from '../router';
 import { currentRevision, flowKey, type FlowRecord, type Store } from '../store';
 import { badRequest, invalidEntity, invalidJson, notFound, notFoundStatus, unsupportedMediaType } from '../errors';
-import { parseFlowBody, withoutRevisionLine, type ParsedFlowBody } from '../flow-parse';
+import { javaTrim, parseFlowBody, withoutRevisionLine, type ParsedFlowBody } from '../flow-parse';
 import { pageOf, namespaceFilter } from './paging';
 import { zipped } from '../zip';
 import { byCodePoint } from '../../util/order';
@@ -316,13 +316,6 @@ export function injectDisabled(source: string, disabled: boolean): string {
 }
 
 /** String.trim: strips every char up to U+0020 at both ends (not the Unicode spaces JS's trim strips). */
-export function javaTrim(s: string): string {
-  let start = 0;
-  let end = s.length;
-  while (start < end && s.charCodeAt(start) <= 0x20) start++;
-  while (end > start && s.charCodeAt(end - 1) <= 0x20) end--;
-  return s.slice(start, end);
-}
 
 /** String.split(regex): trailing empty strings are dropped. */
 export function javaSplit(s: string, pattern: RegExp): string[] {

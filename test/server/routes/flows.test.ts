@@ -7,7 +7,8 @@
  */
 import { unzipSync, strFromU8 } from 'fflate';
 import { startKestraServer, type RunningKestraServer } from '../../../lib/server';
-import { injectDisabled, javaSplit, javaTrim, namespaceExists } from '../../../lib/server/routes/flows';
+import { injectDisabled, javaSplit, namespaceExists } from '../../../lib/server/routes/flows';
+import { javaTrim } from '../../../lib/server/flow-parse';
 import { Store } from '../../../lib/server/store';
 
 const FLOW = (id: string, ns = 'company.team', extra = '') => `id: ${id}\nnamespace: ${ns}\n${extra}tasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n`;
