@@ -5,17 +5,25 @@
  * order, CRLF, BOM) stays as written, and a source with nothing to rewrite comes back identical.
  * Pure: no I/O.
  */
-import { isMap, LineCounter, parseDocument, type YAMLMap } from 'yaml';
+import type { YAMLMap } from 'yaml';
 import { NAMESPACE_PATTERN } from '../flowrules';
 import type { Diagnostic } from '../util/diagnostics';
-import { findNamespaceReferences, type NamespaceReference } from './flow-namespace-references';
-import { labelEdits } from './flow-labels-edit';
-import { disableTriggerEdits } from './flow-triggers-edit';
+import { lazy } from '../util/lazy';
+import type { NamespaceReference } from './flow-namespace-references';
 import { mapNamespace, mapNamespacePrefix, type NamespaceMapping } from './namespace-mapping';
-import { applyEdits, rangeOf, type SourceEdit } from './source-edits';
+import type { SourceEdit } from './source-edits';
+
+// The YAML parser and the editors load when a flow is first transformed: a stack without
+// environments (most app runs) never needs them.
+const yaml = lazy(() => require('yaml') as typeof import('yaml'));
+const editors = lazy(() => ({
+  ...(require('./flow-namespace-references') as typeof import('./flow-namespace-references')),
+  ...(require('./flow-labels-edit') as typeof import('./flow-labels-edit')),
+  ...(require('./flow-triggers-edit') as typeof import('./flow-triggers-edit')),
+  ...(require('./source-edits') as typeof import('./source-edits')),
+}));
 
 export { mapNamespace, mapNamespacePrefix, type NamespaceMapping, type NamespaceRule } from './namespace-mapping';
-export { listNamespaceReferences, type NamespaceReference } from './flow-namespace-references';
 
 export interface FlowTransform {
   namespaces?: NamespaceMapping;
@@ -38,6 +46,8 @@ export function transformFlow(source: string, t: FlowTransform, where: { file: s
   if (!t.namespaces && !Object.keys(t.labels ?? {}).length && !t.disableTriggers) return { source, diagnostics: [] };
   const bom = source.startsWith(BOM) ? BOM : '';
   const text = source.slice(bom.length);
+  const { isMap, LineCounter, parseDocument } = yaml();
+  const { findNamespaceReferences, labelEdits, disableTriggerEdits, applyEdits, rangeOf } = editors();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
   if (doc.errors.length || !isMap(doc.contents)) {

@@ -7,7 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { listNamespaceReferences, transformFlow, type NamespaceReference } from '../../lib/gittree/flow-transform';
+import { transformFlow } from '../../lib/gittree/flow-transform';
+import { listNamespaceReferences, type NamespaceReference } from '../../lib/gittree/flow-namespace-references';
 import { describeWithShared, SHARED } from '../support/shared';
 
 const VALID = path.join(SHARED, 'corpus', 'flows', 'valid');

@@ -4,7 +4,8 @@
  * outside a rewritten value (comments, blank lines, quoting, key order, CRLF, BOM) stays.
  */
 import { parse } from 'yaml';
-import { listNamespaceReferences, transformFlow, type FlowTransform, type NamespaceMapping } from '../../lib/gittree/flow-transform';
+import { transformFlow, type FlowTransform, type NamespaceMapping } from '../../lib/gittree/flow-transform';
+import { listNamespaceReferences } from '../../lib/gittree/flow-namespace-references';
 
 const FILE = 'company/team/flows/caller.yml';
 const TEAM: NamespaceMapping = { rules: [{ from: 'company.team', to: 'prod.company.team' }] };
