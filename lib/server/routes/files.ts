@@ -20,6 +20,7 @@ import { HttpError, illegalArgument, notFound, badRequest } from '../errors';
 import { ancestorDirectories, storedNamespacePath } from '../../model/file-paths';
 import { byCodePoint } from '../../util/order';
 import { zipped } from '../zip';
+import { parseMultipart, type FormPart } from '../multipart';
 
 export function fileRoutes(router: Router, store: Store, major: 1 | 2 = 2): void {
   const T = '/namespaces/{namespace}/files';
@@ -260,17 +261,16 @@ function deleteTree(store: Store, ns: string, path: string): void {
 async function fileContentPart(ctx: RequestContext): Promise<Buffer> {
   const type = String(ctx.headers['content-type'] ?? '');
   if (!/^multipart\/form-data/i.test(type)) throw new HttpError(415, 'unsupported-media-type', 'Unsupported Media Type', `expected multipart/form-data with a part named fileContent, got ${type || 'no Content-Type'}`);
-  let form: FormData;
+  let parts: FormPart[];
   try {
-    form = await new Response(ctx.body, { headers: { 'content-type': type } }).formData();
+    parts = parseMultipart(ctx.body, type);
   } catch (e) {
     throw badRequest(`malformed multipart body: ${(e as Error).message}`);
   }
-  const part = form.get('fileContent');
-  if (part === null) throw badRequest('Required part [fileContent] not specified');
-  if (typeof part === 'string') return Buffer.from(part, 'utf8');
-  if ((part as File).name?.toLowerCase().endsWith('.zip')) {
+  const part = parts.find((p) => p.name === 'fileContent');
+  if (!part) throw badRequest('Required part [fileContent] not specified');
+  if (part.filename?.toLowerCase().endsWith('.zip')) {
     throw new HttpError(422, 'invalid-argument', 'Illegal argument', 'ZIP uploads are unpacked by Kestra into the namespace root; the embedded server does not emulate that — upload files one by one');
   }
-  return Buffer.from(await part.arrayBuffer());
+  return Buffer.from(part.data);
 }

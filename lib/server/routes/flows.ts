@@ -7,6 +7,7 @@ import type { Router, RequestContext, Reply } from '../router';
 import { currentRevision, flowKey, type FlowRecord, type Store } from '../store';
 import { badRequest, invalidEntity, invalidJson, notFound, notFoundStatus, unsupportedMediaType } from '../errors';
 import { javaTrim, parseFlowBody, withoutRevisionLine, type ParsedFlowBody } from '../flow-parse';
+import { parseMultipart, type FormPart } from '../multipart';
 import { pageOf, namespaceFilter } from './paging';
 import { zipped } from '../zip';
 import { byCodePoint } from '../../util/order';
@@ -242,16 +243,17 @@ export function flowRoutes(router: Router, store: Store, major: 1 | 2, settings:
       let sources: Array<{ filename?: string; content: string }>;
       if (/^multipart\/form-data/i.test(type)) {
         // One `flows` part per file, each trimmed, its file name echoed back.
-        let form: FormData;
+        let parts: FormPart[];
         try {
-          form = await new Response(ctx.body, { headers: { 'content-type': type } }).formData();
+          parts = parseMultipart(ctx.body, type);
         } catch (e) {
           throw badRequest(`malformed multipart body: ${(e as Error).message}`);
         }
         sources = [];
-        for (const part of form.getAll('flows')) {
-          if (typeof part === 'string') continue;
-          sources.push({ filename: (part as File).name, content: javaTrim(await part.text()) });
+        for (const part of parts) {
+          if (part.name !== 'flows' || part.filename === undefined) continue;
+          // Decoded as the platform's Blob.text() decodes (a leading byte-order mark dropped).
+          sources.push({ filename: part.filename, content: javaTrim(part.data.toString('utf8').replace(/^\uFEFF/, '')) });
         }
       } else if (!type || /yaml/i.test(type)) {
         // The body trimmed, then split on `\n+---\n*?` as Java's String.split does it.
