@@ -579,8 +579,21 @@ function check(project: Project, context: Record<string, unknown>, env: NodeJS.P
 
 /** Whether the output folder still holds the synth `synthId` (a folder once replaced never comes back). */
 export function stillPublished(project: Project, synthId: string): boolean {
+  const file = path.join(project.outDir, INPUTS_FILE);
   try {
-    return JSON.parse(fs.readFileSync(path.join(project.outDir, INPUTS_FILE), 'utf8')).synthId === synthId;
+    // The manifest starts with its format and id as merge writes it: those first bytes tell,
+    // without parsing the megabytes of rows after them; anything else is parsed whole.
+    const head = Buffer.alloc(128);
+    const fd = fs.openSync(file, 'r');
+    let read: number;
+    try {
+      read = fs.readSync(fd, head, 0, head.length, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+    const id = new RegExp(`^\\{"format":${FORMAT},"synthId":"([0-9a-f]+)"`).exec(head.toString('latin1', 0, read))?.[1];
+    if (id !== undefined) return id === synthId;
+    return JSON.parse(fs.readFileSync(file, 'utf8')).synthId === synthId;
   } catch {
     return false;
   }

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { REPO, runCli, type CliResult } from '../cli/harness';
-import { simpleCommand, INPUTS_FILE } from '../../lib/project/synth-cache';
+import { simpleCommand, stillPublished, INPUTS_FILE } from '../../lib/project/synth-cache';
 import { standIn, withEnv } from '../support/stand-in-app';
 import { sourcesVouchedFor } from '../../lib/project/synth';
 import { pastRacyWindow } from '../support/racy-window';
@@ -434,5 +434,26 @@ describe('what a synth vouches for', () => {
     } finally {
       a.cleanup();
     }
+  });
+});
+
+describe('whether the output folder still holds a synth', () => {
+  it('reads the id from the head of the manifest as merge writes it, and parses any other manifest whole', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kf-published-'));
+    const project = { dir, app: 'node app.js', outDir: path.join(dir, 'cdktf.out'), context: {} };
+    fs.mkdirSync(project.outDir);
+    const write = (manifest: string) => fs.writeFileSync(path.join(project.outDir, INPUTS_FILE), manifest);
+    write(JSON.stringify({ format: 1, synthId: 'abc123', createdAt: 1, reusable: true, files: Array.from({ length: 5000 }, (_, i) => [`/f${i}`]) }));
+    expect(stillPublished(project, 'abc123')).toBe(true);
+    expect(stillPublished(project, 'abc12')).toBe(false);
+    write(JSON.stringify({ synthId: 'def456', format: 1 }));
+    expect(stillPublished(project, 'def456')).toBe(true);
+    write('{"format":1,"synthId":"abc123"');
+    expect(stillPublished(project, 'abc123')).toBe(true); // the head tells; a damaged rest fails the cache's own check
+    write('not json');
+    expect(stillPublished(project, 'abc123')).toBe(false);
+    fs.rmSync(path.join(project.outDir, INPUTS_FILE));
+    expect(stillPublished(project, 'abc123')).toBe(false);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
