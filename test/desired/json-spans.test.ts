@@ -1,16 +1,5 @@
 import { blockSpans } from '../../lib/desired/json-spans';
-
-/** A small deterministic generator (mulberry32), so a failure names its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as rng } from '../../lib/util/random';
 
 const PIECES = ['a', 'Z', ' ', '"', '\\', '{', '}', '[', ']', ',', ':', '\n', '\t', '${x}', 'é', '😀', '\u0001', '\\"', '"}'];
 
