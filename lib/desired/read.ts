@@ -135,9 +135,9 @@ function stackText(file: string, shownFile: string, projectDir: string, earlier:
 
 /**
  * The blocks of `text`, each whose text is the same as in the earlier text taking the earlier
- * read's resource — when both texts have plain structure (./json-spans), the resource listed no
- * dependencies (those map to other resources' addresses, read anew), and at least half the blocks
- * are unchanged (else one parse of the whole text is cheaper). Undefined: parse it all.
+ * read's resource — when both texts have plain structure (./json-spans), the block names no
+ * `depends_on` (those map to other resources' addresses, and are checked, anew), and at least half
+ * the blocks are unchanged (else one parse of the whole text is cheaper). Undefined: parse it all.
  */
 function unchangedBlocks(text: string, earlier: EarlierStack): StackText | undefined {
   const now = blockSpans(text);
@@ -152,10 +152,11 @@ function unchangedBlocks(text: string, earlier: EarlierStack): StackText | undef
       for (const [logicalId, [start, end]] of spans) {
         const was = earlierSpans?.get(logicalId);
         const resource = was && was[1] - was[0] === end - start ? earlierResources.get(`${tfType}.${logicalId}`) : undefined;
-        if (resource && resource.dependsOn.length === 0 && earlier.text.startsWith(text.slice(start, end), was![0])) {
+        const blockText = text.slice(start, end);
+        if (resource && !blockText.includes('"depends_on"') && earlier.text.startsWith(blockText, was![0])) {
           blocks.push({ tfType, logicalId, unchanged: resource });
           unchangedCount++;
-        } else blocks.push({ tfType, logicalId, raw: JSON.parse(text.slice(start, end)) as Record<string, unknown> });
+        } else blocks.push({ tfType, logicalId, raw: JSON.parse(blockText) as Record<string, unknown> });
       }
     }
     if (unchangedCount * 2 < blocks.length) return undefined;

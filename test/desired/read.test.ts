@@ -126,6 +126,18 @@ describe('desired state from cdktf.out', () => {
       expect(is.get('kv:company.team/K3')!.dependsOn).toEqual(['flow:company.team/a']);
     });
 
+    it('checks a block that names depends_on anew, each time: a dependency on nothing is reported again', () => {
+      const dangling = blocks();
+      (dangling.kestra_kv.k1 as Record<string, unknown>).depends_on = ['kestra_flow.missing'];
+      const { earlier, readNew, full } = earlierAndNew(dangling, dangling);
+      const problem = /depends_on names kestra_flow\.missing, which is not a resource of this stack/;
+      expect(earlier.diagnostics.filter((d) => problem.test(d.message))).toHaveLength(1);
+      const now = readNew();
+      expect(now.diagnostics.filter((d) => problem.test(d.message))).toHaveLength(1);
+      expect(now).toEqual(full());
+      expect(byAddress(now.stacks[0]).get('kv:company.team/K1')).not.toBe(byAddress(earlier.stacks[0]).get('kv:company.team/K1'));
+    });
+
     it('applies the new settings to a kept resource (a namespace protected now is refused)', () => {
       const { readNew, full } = earlierAndNew(blocks(), blocks(), { kestraform: { ...settings, namespaces: [], protected_namespaces: ['system', 'company.team'] } });
       const now = readNew();
