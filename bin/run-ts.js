@@ -39,4 +39,3 @@ function preloadCompiledKestraform(entryDir) {
     // not imported from there, or failing to load: the entry point's own import says why
   }
 }
-

@@ -80,7 +80,7 @@ function onlyInert(source: string, trimmed: string, lastBlockScalar: KeptParse['
   return lastBlockScalar === undefined || after === '' || (lastBlockScalar === 'clip or strip' && after === '\n');
 }
 
-/** Java's String.trim: what Kestra's validate endpoint does to each source. */
+/** Java's String.trim, what Kestra's validate endpoint does to each source: every char up to U+0020 stripped at both ends (not the Unicode spaces JS's trim strips). */
 export function javaTrim(s: string): string {
   let start = 0;
   let end = s.length;

@@ -34,7 +34,6 @@ export function parseMultipart(body: Buffer, contentType: string): FormPart[] {
     if (body[i] === DASH && body[i + 1] === DASH) return parts; // the close delimiter; an epilogue may follow
     while (body[i] === SPACE || body[i] === TAB) i++; // transport padding
     if (body[i] !== CR || body[i + 1] !== LF) throw new MultipartError('a part delimiter is not followed by a line break');
-    const headersEnd = body.indexOf(HEADERS_END, i + 2);
     // Headers end with an empty line; a part with no header has that empty line at once.
     const headerStart = i + 2;
     let dataStart: number;
@@ -43,6 +42,7 @@ export function parseMultipart(body: Buffer, contentType: string): FormPart[] {
       headerText = '';
       dataStart = headerStart + 2;
     } else {
+      const headersEnd = body.indexOf(HEADERS_END, headerStart);
       if (headersEnd < 0) throw new MultipartError('a part\'s headers do not end');
       headerText = body.toString('utf8', headerStart, headersEnd);
       dataStart = headersEnd + HEADERS_END.length;

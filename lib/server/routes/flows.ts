@@ -317,8 +317,6 @@ export function injectDisabled(source: string, disabled: boolean): string {
   return `${source}\ndisabled: ${disabled}`;
 }
 
-/** String.trim: strips every char up to U+0020 at both ends (not the Unicode spaces JS's trim strips). */
-
 /** String.split(regex): trailing empty strings are dropped. */
 export function javaSplit(s: string, pattern: RegExp): string[] {
   const parts = s.split(pattern);
