@@ -13,8 +13,12 @@
  * (KESTRAFORM_TREE_INDEX, set by the CLI) is named by kestraform's code and Node's version:
  * another code's entries are never taken. An entry answers one question (the reader, its options
  * and context) about one file; anything unreadable is an empty index.
+ *
+ * Answers are kept as JSON text, parsed anew at each take (what the app does with one changes
+ * nothing kept), and only when JSON gives them back exactly (plain data: no undefined member, no
+ * -0, no class instance); the file is one JSON text, parsed once. A run that changed only a few
+ * entries does not rewrite the file: the next run reads those few files again.
  */
-import * as v8 from 'node:v8';
 import { KESTRAFORM_VERSION } from '../version';
 import { codeIdentity } from '../util/code-identity';
 import { readKeyedFile, writeKeyedFile } from '../util/keyed-file';
@@ -39,11 +43,14 @@ interface Effects {
 interface Entry {
   st: number[];
   sha256: string;
-  /** The answer and its effects, serialized when the file was read (what the app did with them later changes nothing here). */
-  answer: Buffer;
+  /** The answer and its effects as JSON text, made when the file was read (what the app did with them later changes nothing here). */
+  answer: string;
 }
 
-const FORMAT = 2;
+const FORMAT = 3;
+/** A run rewrites the index when more entries than this (and than this share of them) were added or not taken. */
+const REWRITE_AT_LEAST = 64;
+const REWRITE_SHARE = 0.01;
 
 interface Index {
   file: string;
@@ -52,7 +59,8 @@ interface Index {
   kept: Map<string, Entry>;
   /** What this run took or added: the index written at exit. */
   next: Map<string, Entry>;
-  changed: boolean;
+  /** Entries this run added to `next` (read anew). */
+  added: number;
   /** Reads answered from the index, and all reads asked of it. */
   taken: number;
   asked: number;
@@ -70,8 +78,8 @@ function open(): Index | null {
   if (!file || !recorder()) return null;
   const header = JSON.stringify({ format: FORMAT, kestraform: KESTRAFORM_VERSION, code: codeIdentity(), node: process.version });
   // None yet, another code's, or unreadable: every file is read.
-  const kept = (readKeyedFile(file, (h) => h === header) as Map<string, Entry> | undefined) ?? new Map<string, Entry>();
-  const opened: Index = { file, header, kept, next: new Map(), changed: false, taken: 0, asked: 0 };
+  const kept = entriesOf(readKeyedFile(file, (h) => h === header));
+  const opened: Index = { file, header, kept, next: new Map(), added: 0, taken: 0, asked: 0 };
   process.once('exit', () => save(opened));
   return opened;
 }
@@ -93,7 +101,7 @@ export function indexedRead<T>(ctx: ReadContext, abs: string, question: string, 
   if (entry) {
     let answer: { value: T; effects: Effects } | undefined;
     try {
-      answer = v8.deserialize(entry.answer) as { value: T; effects: Effects };
+      answer = JSON.parse(entry.answer) as { value: T; effects: Effects };
     } catch {
       answer = undefined;
     }
@@ -109,11 +117,11 @@ export function indexedRead<T>(ctx: ReadContext, abs: string, question: string, 
   const noted = r.fileRead(abs);
   const effects = since(ctx, before);
   if (noted && !noted.racy && effects && (opts.keep?.(value) ?? true)) {
-    try {
-      index.next.set(key, { st: noted.st, sha256: noted.sha256, answer: v8.serialize({ value, effects }) });
-      index.changed = true;
-    } catch {
-      // not plain data: not kept
+    const answer = { value, effects };
+    // Not plain data (JSON would not give it back as it is): not kept.
+    if (jsonExact(answer)) {
+      if (!index.next.has(key)) index.added++;
+      index.next.set(key, { st: noted.st, sha256: noted.sha256, answer: JSON.stringify(answer) });
     }
   }
   return value;
@@ -138,10 +146,64 @@ function replay(ctx: ReadContext, e: Effects): void {
   ctx.otherYaml.push(...e.otherYaml);
 }
 
-/** Writes what this run took or added (entries of files it did not look at are dropped), when that differs from what it found. */
+/**
+ * Writes what this run took or added (entries of files it did not look at are dropped), when
+ * enough differs from what it found: after an edit of a few files, rewriting megabytes costs more
+ * than reading those files again next time (their old entries stay, and are not taken).
+ */
 function save(i: Index): void {
   if (process.env.KESTRAFORM_SYNTH_CACHE_DEBUG) process.stderr.write(`Tree index: ${i.taken} of ${i.asked} reads taken from it, ${i.next.size} entries kept\n`);
-  if (!i.changed && i.next.size === i.kept.size) return;
+  const changes = i.added + i.kept.size - (i.next.size - i.added); // added, and kept but not taken
+  if (changes === 0) return;
+  if (i.kept.size > 0 && changes <= Math.max(REWRITE_AT_LEAST, REWRITE_SHARE * i.next.size)) return;
   // Only a speed-up, checked entry by entry against the files: atomic, not durable.
-  writeKeyedFile(i.file, i.header, i.next, { mode: 0o600, fsync: false, syncDirectory: false });
+  const rows = [...i.next].map(([key, e]) => [key, e.st, e.sha256, e.answer]);
+  writeKeyedFile(i.file, i.header, JSON.stringify(rows), { mode: 0o600, fsync: false, syncDirectory: false });
+}
+
+/** The entries of an index file's body (a JSON text of [key, stat, sha256, answer] rows); none when it is anything else. */
+function entriesOf(body: unknown): Map<string, Entry> {
+  const kept = new Map<string, Entry>();
+  if (typeof body !== 'string') return kept;
+  try {
+    const rows = JSON.parse(body) as unknown;
+    if (!Array.isArray(rows)) return kept;
+    for (const row of rows) {
+      if (!Array.isArray(row) || row.length !== 4) return new Map();
+      const [key, st, sha256, answer] = row as unknown[];
+      if (typeof key !== 'string' || !Array.isArray(st) || typeof sha256 !== 'string' || typeof answer !== 'string') return new Map();
+      kept.set(key, { st: st as number[], sha256, answer });
+    }
+  } catch {
+    return new Map();
+  }
+  return kept;
+}
+
+/** Whether JSON.parse(JSON.stringify(x)) is deeply, strictly equal to x: strings, finite numbers but -0, booleans, null, dense arrays and plain objects of those. */
+export function jsonExact(x: unknown): boolean {
+  switch (typeof x) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(x) && !Object.is(x, -0);
+    case 'object': {
+      if (x === null) return true;
+      if (Array.isArray(x)) {
+        if (Object.keys(x).length !== x.length) return false; // holes, or extra members
+        for (const v of x) if (!jsonExact(v)) return false;
+        return true;
+      }
+      if (Object.getPrototypeOf(x) !== Object.prototype || Object.getOwnPropertySymbols(x).length) return false;
+      for (const k in x) {
+        if (!Object.prototype.hasOwnProperty.call(x, k)) return false;
+        if (!jsonExact((x as Record<string, unknown>)[k])) return false;
+      }
+      // A non-enumerable own member (which JSON leaves out) makes it differ too.
+      return Object.getOwnPropertyNames(x).length === Object.keys(x).length;
+    }
+    default:
+      return false;
+  }
 }

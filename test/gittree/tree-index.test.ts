@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { makeProject, runCli, type TempProject } from '../cli/harness';
 import { pastRacyWindow } from '../support/racy-window';
+import { jsonExact } from '../../lib/gittree/tree-index';
 
 const debug = { KESTRAFORM_SYNTH_CACHE_DEBUG: '1' };
 const taken = (stderr: string) => {
@@ -88,9 +89,40 @@ describe('the tree index', () => {
     expect(out).toContain(sha);
   });
 
+  it('is not rewritten for a few changed files, which the next runs read again', async () => {
+    await pastRacyWindow(); // the two files rewritten above are old enough to be kept now
+    const indexFile = path.join(p.dir, '.kestraform', 'tree-index.bin');
+    const before = fs.readFileSync(indexFile);
+    const r = await runCli(p.dir, ['synth', '--no-cache'], debug);
+    expect(r.code).toBe(0);
+    const t = taken(r.stderr);
+    // Each of the two read once, by the first stack, whose answers serve the others.
+    expect(t.taken).toBe(t.asked - stacks - 2);
+    expect(t.kept).toBe(files);
+    // Two new entries, two old ones not taken: not worth rewriting the index for.
+    expect(fs.readFileSync(indexFile).equals(before)).toBe(true);
+    const again = await runCli(p.dir, ['synth', '--no-cache'], debug);
+    expect(taken(again.stderr)).toEqual(t);
+    expect(synthesized(p)).toContain('message: WXYZ');
+  });
+
   it('is not used without the input recorder (the synth cache off)', async () => {
     const r = await runCli(p.dir, ['synth'], { ...debug, KESTRAFORM_SYNTH_CACHE: '0' });
     expect(r.code).toBe(0);
     expect(r.stderr).not.toMatch(/Tree index:/);
+  });
+});
+
+describe('jsonExact (what the tree index keeps)', () => {
+  it('holds exactly what JSON gives back as it was', () => {
+    for (const x of ['a', 0, 1.5, -1, true, null, [], {}, { a: [1, { b: 'c' }], d: null }, [[], [{}]]]) {
+      expect(jsonExact(x)).toBe(true);
+      expect(JSON.parse(JSON.stringify(x))).toStrictEqual(x);
+    }
+    const hidden = { a: 1 };
+    Object.defineProperty(hidden, 'b', { value: 2, enumerable: false });
+    // eslint-disable-next-line no-sparse-arrays
+    const notExact: unknown[] = [undefined, { a: undefined }, [1, , 3], -0, NaN, Infinity, new Date(0), new Map(), Object.create(null), { s: Symbol('s') }, { [Symbol('k')]: 1 }, () => 1, 1n, hidden, Object.assign([1], { extra: true })];
+    for (const x of notExact) expect(jsonExact(x)).toBe(false);
   });
 });
