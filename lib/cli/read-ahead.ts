@@ -11,8 +11,7 @@
  */
 import type { DesiredStack, DesiredState } from '../desired/types';
 import type { StateFile } from '../engine/state-types';
-import { readStackAhead } from '../engine/run';
-import type { ReadAhead } from '../engine/refresh';
+import { readStackAhead, type StackReadAhead } from '../engine/run';
 import { clientConfigForTarget } from '../kestra/config';
 import type { Project } from '../project/config';
 import { openTargets, type Targets } from './target';
@@ -43,7 +42,7 @@ export interface StacksReadAhead {
    * The reading made for `stack` (of the new synth) and the state it was made with — when the
    * previous synth had a stack of that name with the same target and state settings.
    */
-  of(stack: DesiredStack): Promise<{ state: StateFile | undefined; ahead: ReadAhead } | undefined>;
+  of(stack: DesiredStack): Promise<{ state: StateFile | undefined; ahead: StackReadAhead } | undefined>;
   /** Closes the connections (after the plans). */
   close(): Promise<void>;
 }
@@ -86,12 +85,12 @@ export function startReadAhead(project: Project, previous: DesiredState, env: No
         return;
       }
       // Readings nobody took may still be out: let them end, then close.
-      await Promise.allSettled([...readings.values()].map(async (r) => Promise.all([...(await r.reading).ahead.namespaces.values()])));
+      await Promise.allSettled([...readings.values()].map(async (r) => Promise.all([...(await r.reading).ahead.reading.namespaces.values()])));
       await targets.close();
       if (env.KESTRAFORM_SYNTH_CACHE_DEBUG) {
         for (const [name, r] of readings) {
           const ahead = await r.reading.then((x) => x.ahead).catch(() => undefined);
-          process.stderr.write(`Read ahead while the app ran: stack ${name}: ${ahead ? `${ahead.taken.size} of ${ahead.namespaces.size} namespaces taken` : 'not read'}\n`);
+          process.stderr.write(`Read ahead while the app ran: stack ${name}: ${ahead ? `${ahead.reading.taken.size} of ${ahead.reading.namespaces.size} namespaces taken` : 'not read'}\n`);
         }
       }
     },

@@ -39,14 +39,34 @@ export class Planner {
   private readonly entries: Record<string, StateEntry>;
   private readonly ctx: AddressContext;
   private readonly now: string;
+  /** What of the stack's settings planning an address depends on, as text (see takeFrom). */
+  private readonly settingsKey: string;
   /** Declared or recorded addresses of each namespace (live-only ones come with the namespace). */
   private readonly byNamespace = new Map<string, string[]>();
   private readonly results = new Map<string, AddressResult>();
+  /** With `keepInputs`: the live object (or none) each address was planned with. */
+  private readonly liveUsed?: Map<string, LiveBase | undefined>;
+  private readonly earlier?: Planner;
+  private taken = 0;
 
-  constructor(private readonly input: Omit<PlanInput, 'live'>) {
+  /**
+   * `earlier`: a planner of another version of the stack (the previous synth's, planned while the
+   * app ran, made with `keepInputs`) whose result for an address is taken when that address's
+   * desired object, live object and state entry are the very objects given here, under the same
+   * settings — planning an address is a pure function of those — and then not planned again. The
+   * plan then carries the earlier planner's time, so every step of it has one.
+   */
+  constructor(
+    private readonly input: Omit<PlanInput, 'live'>,
+    opts: { earlier?: Planner; keepInputs?: boolean } = {},
+  ) {
     this.kinds = input.kinds ?? builtinKinds;
     const { stack, state } = input;
-    this.now = (input.now ?? new Date()).toISOString();
+    this.settingsKey = JSON.stringify([stack.settings.namespaces, stack.settings.protected_namespaces, stack.settings.prune, stack.settings.runtime_state ?? {}]);
+    const earlier = opts.earlier;
+    if (earlier && earlier.liveUsed && earlier.kinds === this.kinds && earlier.settingsKey === this.settingsKey && input.now === undefined) this.earlier = earlier;
+    this.now = this.earlier ? this.earlier.now : (input.now ?? new Date()).toISOString();
+    if (opts.keepInputs) this.liveUsed = new Map();
     this.desired = new Map(stack.resources.map((r) => [r.address, r]));
     this.entries = state?.resources ?? {};
     this.ctx = {
@@ -65,6 +85,11 @@ export class Planner {
     };
     for (const r of stack.resources) index(r.address, r.namespace);
     for (const address of Object.keys(this.entries)) if (!this.desired.has(address)) index(address, namespaceOfAddress(address));
+  }
+
+  /** How many addresses' results came from the earlier planner. */
+  get takenFromEarlier(): number {
+    return this.taken;
   }
 
   /** Plans every object of `ns`, given all of its live objects (read completely). */
@@ -121,7 +146,21 @@ export class Planner {
 
   private plan(address: string, l: LiveBase | undefined): void {
     if (this.results.has(address)) return;
-    this.results.set(address, planAddress(address, this.desired.get(address), l, this.entries[address], this.ctx));
+    const d = this.desired.get(address);
+    const s = this.entries[address];
+    this.liveUsed?.set(address, l);
+    const given = this.earlier?.give(address, d, l, s);
+    if (given) this.taken++;
+    this.results.set(address, given ?? planAddress(address, d, l, s, this.ctx));
+  }
+
+  /** This planner's result for `address` when it planned it from these very objects; given once. */
+  private give(address: string, d: DesiredBase | undefined, l: LiveBase | undefined, s: StateEntry | undefined): AddressResult | undefined {
+    const r = this.results.get(address);
+    if (!r || !this.liveUsed!.has(address) || this.liveUsed!.get(address) !== l || this.desired.get(address) !== d || this.entries[address] !== s) return undefined;
+    this.results.delete(address);
+    this.liveUsed!.delete(address);
+    return r;
   }
 }
 

@@ -67,12 +67,18 @@ export interface ReadAhead {
   taken: Set<string>;
 }
 
-/** Starts reading every namespace of `stack` now (as refresh would), for a later refresh to take. */
+/**
+ * Starts reading every namespace of `stack` now (as refresh would), for a later refresh to take;
+ * `onNamespaceRead` is given each namespace's objects as its reading completes (before a refresh
+ * can take it).
+ */
 export function readAhead(stack: DesiredStack, state: StateFile | undefined, opts: RefreshOptions): ReadAhead {
   const reader = namespaceReader(stack, state, opts);
   const namespaces = new Map<string, Promise<NamespaceReading>>();
   for (const ns of namespacesToRead(stack, state)) {
     const reading = reader(ns);
+    const done = opts.onNamespaceRead;
+    if (done) reading.then((r) => done(ns, objectsOf(ns, r.objects)), () => undefined);
     reading.catch(() => undefined); // a failed read-ahead is read again, and reported, by the refresh
     namespaces.set(ns, reading);
   }
@@ -181,6 +187,12 @@ function adopter(ahead: ReadAhead, stack: DesiredStack, state: StateFile | undef
     ahead.taken.add(ns);
     return reading;
   };
+}
+
+/** The objects of namespace `ns` in a reading of it (as refresh files them: by each object's own namespace). */
+function objectsOf(ns: string, objects: ReadonlyMap<string, LiveBase>): ReadonlyMap<string, LiveBase> {
+  for (const o of objects.values()) if (o.namespace !== ns) return new Map([...objects].filter(([, x]) => x.namespace === ns));
+  return objects;
 }
 
 function desiredByAddress(stack: DesiredStack): Map<string, DesiredBase> {

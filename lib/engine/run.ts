@@ -4,7 +4,7 @@
  * apply, drift, import and pull commands and by the benchmarks.
  */
 import type { DesiredStack } from '../desired/types';
-import { builtinKinds, type DesiredBase, type KindRegistry, type LiveSnapshot } from '../kinds';
+import { builtinKinds, type DesiredBase, type KindRegistry, type LiveBase, type LiveSnapshot } from '../kinds';
 import type { Plan } from './plan-types';
 import type { StateFile } from './state-types';
 import { Planner } from './plan';
@@ -29,20 +29,27 @@ export interface PlanTuning {
   concurrency?: number;
 }
 
+/** What readStackAhead started for an earlier version of a stack: its namespaces' readings, each planned as it came in. */
+export interface StackReadAhead {
+  reading: ReadAhead;
+  planner: Planner;
+}
+
 /**
  * The refresh starts every namespace at once and counts on the client to bound the requests in
  * flight (KestraClient's maxInFlight; the CLI sets it): give it a bounded client. `ahead`: the
  * namespaces readStackAhead read for an earlier version of this stack, taken where they still
- * stand (lib/engine/refresh.ts adopter).
+ * stand (lib/engine/refresh.ts adopter), and what planning them gave where an address's objects
+ * are the same (lib/engine/plan.ts Planner).
  */
-export async function planStack(stack: DesiredStack, state: StateFile | undefined, ctx: StackContext, tuning: PlanTuning = {}, ahead?: ReadAhead): Promise<StackPlan> {
+export async function planStack(stack: DesiredStack, state: StateFile | undefined, ctx: StackContext, tuning: PlanTuning = {}, ahead?: StackReadAhead): Promise<StackPlan> {
   const kinds = ctx.kinds ?? builtinKinds;
   // Each namespace is planned as soon as its live side is read, while the requests of the others
   // are still out: the plan is ready moments after the last answer.
-  const planner = new Planner({ stack, state, target: ctx.target, kinds });
+  const planner = new Planner({ stack, state, target: ctx.target, kinds }, { earlier: ahead?.planner });
   const live = await refresh(stack, state, {
     ...refreshOptions(ctx, tuning),
-    ahead,
+    ahead: ahead?.reading,
     onNamespaceRead: (ns, objects) => planner.planNamespace(ns, objects),
   });
   const plan = planner.finish(live);
@@ -50,9 +57,20 @@ export async function planStack(stack: DesiredStack, state: StateFile | undefine
   return { stack, state, live, plan };
 }
 
-/** Starts reading the live side of `stack` (read-only) for a planStack of a later version of it. */
-export function readStackAhead(stack: DesiredStack, state: StateFile | undefined, ctx: StackContext, tuning: PlanTuning = {}): ReadAhead {
-  return readAhead(stack, state, refreshOptions(ctx, tuning));
+/**
+ * Starts reading the live side of `stack` (read-only) for a planStack of a later version of it,
+ * planning each namespace once read: while the app runs, the main thread has the time.
+ */
+export function readStackAhead(stack: DesiredStack, state: StateFile | undefined, ctx: StackContext, tuning: PlanTuning = {}): StackReadAhead {
+  const planner = new Planner({ stack, state, target: ctx.target, kinds: ctx.kinds ?? builtinKinds }, { keepInputs: true });
+  const onNamespaceRead = (ns: string, objects: ReadonlyMap<string, LiveBase>) => {
+    try {
+      planner.planNamespace(ns, objects);
+    } catch {
+      // planned again, and reported, by the plan that takes this reading
+    }
+  };
+  return { reading: readAhead(stack, state, { ...refreshOptions(ctx, tuning), onNamespaceRead }), planner };
 }
 
 function refreshOptions(ctx: StackContext, tuning: PlanTuning): RefreshOptions {
