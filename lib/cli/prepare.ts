@@ -33,6 +33,12 @@ export interface PrepareOptions {
 }
 
 export async function prepareStacks(opts: PrepareOptions = {}): Promise<Prepared> {
+  const { project, desired } = await synthesizeStacks(opts);
+  return checkStacks(project, desired);
+}
+
+/** prepareStacks' first half: the synth of the stacks asked for (`--stack` checked), not yet checked offline. */
+export async function synthesizeStacks(opts: PrepareOptions = {}): Promise<{ project: Project; desired: DesiredState }> {
   const project = loadProject();
   const sel = { stack: opts.stack === undefined ? [] : Array.isArray(opts.stack) ? opts.stack : [opts.stack], allStacks: opts.allStacks };
   const whileAppRuns = opts.whileAppRuns;
@@ -42,6 +48,11 @@ export async function prepareStacks(opts: PrepareOptions = {}): Promise<Prepared
     whileAppRuns: whileAppRuns && ((previous) => whileAppRuns(project, previous)),
   });
   checkSelection(sel, desired.stacks.map((s) => s.name), opts.selection ?? 'all', opts.command ?? 'work on');
+  return { project, desired };
+}
+
+/** prepareStacks' second half: any error found offline stops the command (all of them listed); warnings printed; the stacks in dependency order. */
+export function checkStacks(project: Project, desired: DesiredState): Prepared {
   const sorted = projectDiagnostics(project, desired);
   const errors = sorted.filter((d) => d.severity === 'error');
   if (errors.length) throw new DiagnosticsError(sorted);
@@ -59,7 +70,7 @@ export function projectDiagnostics(project: Project, desired: DesiredState): Dia
 }
 
 /** Stacks in manifest dependency order (a stack after those it depends on). */
-function orderStacks(stacks: DesiredStack[]): DesiredStack[] {
+export function orderStacks(stacks: DesiredStack[]): DesiredStack[] {
   const byName = new Map(stacks.map((s) => [s.name, s]));
   const out: DesiredStack[] = [];
   const seen = new Set<string>();

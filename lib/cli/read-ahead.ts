@@ -16,25 +16,36 @@ import { clientConfigForTarget } from '../kestra/config';
 import type { Project } from '../project/config';
 import { openTargets, type Targets } from './target';
 import { backendFor, planStacks, withTargets } from './session';
-import { prepareStacks, type PrepareOptions, type Prepared } from './prepare';
+import { checkStacks, orderStacks, synthesizeStacks, type PrepareOptions, type Prepared } from './prepare';
 import type { StackPlan } from '../engine/run';
 
 /**
- * What a read-only command (plan, drift) does first: prepare the stacks (`between` runs once they
- * are known, before anything is sent for them), open their targets and plan each — reading Kestra
- * ahead while the app runs.
+ * What a read-only command (plan, drift) does: synthesize the stacks, open their targets and plan
+ * each — reading Kestra ahead while the app runs, and while the stacks are checked offline: the
+ * reads go out first, then the checks run as they come back. An error found offline stops the
+ * command as before, its plans never shown (their reads end, and the targets close, on their
+ * own). `between` runs once the stacks are checked, before a plan is shown.
  */
 export async function planReadOnly(opts: PrepareOptions, between?: (prepared: Prepared) => void): Promise<Prepared & { plans: StackPlan[] }> {
   let readAhead: StacksReadAhead | undefined;
   try {
-    const prepared = await prepareStacks({ ...opts, whileAppRuns: (project, previous) => (readAhead = startReadAhead(project, previous)) });
+    const { project, desired } = await synthesizeStacks({ ...opts, whileAppRuns: (p, previous) => (readAhead = startReadAhead(p, previous)) });
+    const stacks = orderStacks(desired.stacks);
+    const planning = openTargets(project, stacks).then((targets) => withTargets(targets, () => planStacks(project, stacks, targets, readAhead)));
+    planning.catch(() => undefined); // reported below, unless an offline check stops the command first
+    await requestsSent();
+    const prepared = checkStacks(project, desired);
     between?.(prepared);
-    const targets = await openTargets(prepared.project, prepared.stacks);
-    const plans = await withTargets(targets, () => planStacks(prepared.project, prepared.stacks, targets, readAhead));
+    const plans = await planning;
     return { ...prepared, plans };
   } finally {
     await readAhead?.close();
   }
+}
+
+/** Lets what was just started run to its first requests (the client writes them from an immediate of its own). */
+function requestsSent(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
 export interface StacksReadAhead {
