@@ -74,8 +74,12 @@ export async function synthesize(project: Project, opts: SynthOptions = {}): Pro
   } finally {
     staged.publish();
   }
-  // Kept for the next command, which reuses this synth when nothing changes meanwhile.
-  if (staged.synthId && !env.consulted()) saveDecoded(project, decodedKey(project, staged.synthId, opts.stacks), desired);
+  // Kept for the next command, which reuses this synth when nothing changes meanwhile — written
+  // once this command has moved on (its first requests out), as it only speeds up the next one.
+  if (staged.synthId && !env.consulted()) {
+    const key = decodedKey(project, staged.synthId, opts.stacks);
+    setImmediate(() => saveDecoded(project, key, desired));
+  }
   if (staged.sourceUnchanged) vouched.set(desired, staged.sourceUnchanged);
   return desired;
 }
