@@ -7,7 +7,8 @@ import { rootCertificates } from 'node:tls';
 import * as zlib from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
-import type { Agent as UndiciAgent, Dispatcher } from 'undici';
+import type { Agent as UndiciAgent } from 'undici';
+import { exchange, ExchangeFailure, type Answer } from './exchange';
 import type { KestraAuth } from './config';
 import {
   KestraApiError,
@@ -21,11 +22,10 @@ import {
 import { summariseErrorBody } from './error-body';
 import { isRetryableError, parseRetryAfter, retryDelayMs, sleep, type RetryPolicy } from './retry';
 
-// undici's Agent and its request API, without the rest of undici's index — fetch, web streams,
-// mocks, HTTP/2 and what they load: ~40 ms at the start of every command that talks to Kestra.
-// (The index attaches the request API to every dispatcher; here it is called on the agent.)
+// undici's Agent alone, without the rest of undici's index — fetch, web streams, mocks, HTTP/2 and
+// what they load: ~40 ms at the start of every command that talks to Kestra (./exchange: the
+// requests are plain dispatches).
 const Agent = require('undici/lib/dispatcher/agent') as typeof UndiciAgent;
-const undiciRequest = require('undici/lib/api/api-request') as (this: UndiciAgent, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export type QueryParams = ReadonlyArray<readonly [string, string]>;
@@ -166,46 +166,41 @@ export class HttpTransport {
       ms: 0,
       attempt,
     };
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
+    const progress = { status: 0, bytes: 0 };
+    const accepts = (status: number) => (status >= 200 && status < 300) || !!spec.acceptStatus?.includes(status);
     const started = performance.now();
     try {
-      // undici's request API, not fetch: a fraction of the CPU per request, and no redirect is
+      // A dispatch of undici's, not fetch: a fraction of the CPU per request, and no redirect is
       // ever followed, so credentials never leave the configured server.
-      let response: RawResponse;
+      let answer: Answer;
       try {
-        const answer = await undiciRequest.call(this.agent, {
-          origin: this.origin,
-          path: `${this.basePath}${fullPath}${query ? `?${query}` : ''}`,
-          method: spec.method,
-          headers: this.headersFor(spec, bodyBytes),
-          body: bodyBytes,
-          signal: controller.signal,
-        });
-        response = { status: answer.statusCode, headers: headerReader(answer.headers), body: answer.body };
+        answer = await exchange(
+          this.agent,
+          { origin: this.origin, path: `${this.basePath}${fullPath}${query ? `?${query}` : ''}`, method: spec.method, headers: this.headersFor(spec, bodyBytes), body: bodyBytes },
+          {
+            timeoutMs: this.options.timeoutMs,
+            // An error answer is only read for its message: as far as that takes.
+            bodyLimit: (status) => (accepts(status) ? { limit: this.options.maxResponseBytes, truncate: false } : { limit: ERROR_BODY_LIMIT, truncate: true }),
+            tooLarge: (limit) => new KestraResponseTooLargeError(identity, limit),
+            progress,
+          },
+        );
       } catch (error) {
-        throw this.failureWithoutAnswer(error, identity, controller.signal.aborted, 'response headers');
-      }
-      event.status = response.status;
-      const accepted = (response.status >= 200 && response.status < 300) || !!spec.acceptStatus?.includes(response.status);
-      const progress = { bytes: 0 };
-      let body: Buffer;
-      try {
-        const limit = accepted ? this.options.maxResponseBytes : ERROR_BODY_LIMIT;
-        body = decode(await readBody(response, limit, !accepted, identity, progress), response.headers.get('content-encoding'), limit, !accepted, identity);
-      } catch (error) {
-        if (error instanceof KestraError) throw error;
-        throw this.failureWithoutAnswer(error, identity, controller.signal.aborted, 'response body');
+        if (error instanceof ExchangeFailure) throw this.failureWithoutAnswer(error.error, identity, error.timedOut, error.phase);
+        throw error;
       } finally {
+        event.status = progress.status;
         event.bytesIn = progress.bytes;
       }
+      const accepted = accepts(answer.status);
+      const response: RawResponse = { status: answer.status, headers: headerReader(answer.headers) };
+      const body = decode(answer.body, response.headers.get('content-encoding'), accepted ? this.options.maxResponseBytes : ERROR_BODY_LIMIT, !accepted, identity);
       if (accepted) return { identity, status: response.status, headers: response.headers, body };
       throw this.apiError(spec, identity, response, body);
     } catch (error) {
       event.error = failureLabel(error);
       throw error;
     } finally {
-      clearTimeout(timer);
       event.ms = Math.round((performance.now() - started) * 1000) / 1000;
       this.emit(event);
     }
@@ -297,7 +292,6 @@ export class HttpTransport {
 interface RawResponse {
   status: number;
   headers: { get(name: string): string | null };
-  body: AsyncIterable<Uint8Array> & { destroy(error?: Error): unknown; on(event: 'error', listener: () => void): unknown };
 }
 
 /** Lower-case header map (as undici gives it) behind the `get` of fetch's Headers. */
@@ -331,43 +325,6 @@ function decode(body: Buffer, encoding: string | null, limit: number, truncate: 
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return failed(new KestraResponseTooLargeError(identity, limit));
     return failed(new KestraNetworkError(identity, `the answer's ${coding} encoding is broken`, undefined, proxyHint, error));
   }
-}
-
-/** Drops an answer's body; the abort this raises on an unfinished body is expected, not an error. */
-function discard(body: RawResponse['body']): void {
-  body.on('error', () => undefined);
-  body.destroy();
-}
-
-async function readBody(
-  response: RawResponse,
-  limit: number,
-  truncate: boolean,
-  identity: RequestIdentity,
-  progress: { bytes: number },
-): Promise<Buffer> {
-  const declared = Number(response.headers.get('content-length'));
-  if (!truncate && Number.isFinite(declared) && declared > limit) {
-    discard(response.body);
-    throw new KestraResponseTooLargeError(identity, limit);
-  }
-  const chunks: Buffer[] = [];
-  try {
-    for await (const chunk of response.body) {
-      const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-      progress.bytes += bytes.length;
-      if (progress.bytes > limit) {
-        if (!truncate) throw new KestraResponseTooLargeError(identity, limit);
-        chunks.push(bytes.subarray(0, bytes.length - (progress.bytes - limit)));
-        break;
-      }
-      chunks.push(bytes);
-    }
-  } finally {
-    // An answer not read to its end (too large, truncated error body) must not hold the socket.
-    discard(response.body);
-  }
-  return Buffer.concat(chunks);
 }
 
 export function encodeQuery(query: QueryParams | undefined): string {
