@@ -53,8 +53,18 @@ export function parseAddress(address: string): ObjectAddress | undefined {
 
 /** The namespace of a Kestra object's address (undefined for a local resource). */
 export function namespaceOfAddress(address: string): string | undefined {
-  return parseAddress(address)?.namespace;
+  // Asked of every address several times per plan (refresh, planner, state): each parsed once.
+  let ns = namespaces.get(address);
+  if (ns === undefined && !namespaces.has(address)) {
+    if (namespaces.size >= NAMESPACE_MEMO_LIMIT) namespaces.clear();
+    ns = parseAddress(address)?.namespace;
+    namespaces.set(address, ns);
+  }
+  return ns;
 }
+
+const NAMESPACE_MEMO_LIMIT = 200_000;
+const namespaces = new Map<string, string | undefined>();
 
 /** How to write an address of each built-in kind, for messages about a malformed one. */
 export const ADDRESS_FORMS = 'flow:NAMESPACE/ID, file:NAMESPACE:/PATH, kv:NAMESPACE/KEY, app:NAMESPACE/ID, test:NAMESPACE/ID, dashboard:_global/ID, namespace:NAMESPACE or secret:NAMESPACE/KEY';
