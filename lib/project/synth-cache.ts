@@ -22,6 +22,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as crypto from 'node:crypto';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Project } from './config';
 import { KESTRAFORM_VERSION } from '../version';
@@ -29,7 +30,7 @@ import { CODE_DIR } from '../package-files';
 import { writeFileAtomic } from '../util/atomic-write';
 
 export const INPUTS_FILE = '.inputs.json';
-const FORMAT = 1;
+const FORMAT = 2;
 const KEY_FILE = path.join('.kestraform', 'cache-key');
 const VERIFIED_FILE = path.join('.kestraform', 'synth-verified.json');
 /** A file changed this close to the moment its stat was taken may change again within one timestamp tick, its stat unchanged. */
@@ -694,7 +695,18 @@ const hmac = (key: Buffer, text: string) => createHmac('sha256', key).update(tex
  * input (no length extension to fear), several times cheaper than an HMAC for the ten thousand
  * files of a large tree.
  */
-const contentDigest = (key: Buffer, sha256Hex: string) => createHash('sha256').update(key).update(`\0file\0${sha256Hex}`).digest('hex');
+/** What a manifest keeps of a file's sha256: a digest under the project's key (computed for every file an app read: the one-shot hash). */
+const contentDigest = (key: Buffer, sha256Hex: string) => sha256OfText(`${keyText(key)}\0file\0${sha256Hex}`);
+
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+/** sha256 of a text's UTF-8, in hex: Node's one-shot hash where it has one (20.12 on), the same digest otherwise. */
+const sha256OfText = (text: string): string => (oneShotHash ? oneShotHash('sha256', text, 'hex') : createHash('sha256').update(text).digest('hex'));
+const keyTexts = new WeakMap<Buffer, string>();
+function keyText(key: Buffer): string {
+  let text = keyTexts.get(key);
+  if (text === undefined) keyTexts.set(key, (text = key.toString('hex')));
+  return text;
+}
 
 function fileDigest(key: Buffer, file: string): string | null {
   try {

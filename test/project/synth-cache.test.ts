@@ -443,12 +443,12 @@ describe('whether the output folder still holds a synth', () => {
     const project = { dir, app: 'node app.js', outDir: path.join(dir, 'cdktf.out'), context: {} };
     fs.mkdirSync(project.outDir);
     const write = (manifest: string) => fs.writeFileSync(path.join(project.outDir, INPUTS_FILE), manifest);
-    write(JSON.stringify({ format: 1, synthId: 'abc123', createdAt: 1, reusable: true, files: Array.from({ length: 5000 }, (_, i) => [`/f${i}`]) }));
+    write(JSON.stringify({ format: 2, synthId: 'abc123', createdAt: 1, reusable: true, files: Array.from({ length: 5000 }, (_, i) => [`/f${i}`]) }));
     expect(stillPublished(project, 'abc123')).toBe(true);
     expect(stillPublished(project, 'abc12')).toBe(false);
-    write(JSON.stringify({ synthId: 'def456', format: 1 }));
+    write(JSON.stringify({ synthId: 'def456', format: 2 }));
     expect(stillPublished(project, 'def456')).toBe(true);
-    write('{"format":1,"synthId":"abc123"');
+    write('{"format":2,"synthId":"abc123"');
     expect(stillPublished(project, 'abc123')).toBe(true); // the head tells; a damaged rest fails the cache's own check
     write('not json');
     expect(stillPublished(project, 'abc123')).toBe(false);
