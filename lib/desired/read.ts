@@ -15,7 +15,7 @@ import type { DesiredBase, DesiredStack, DesiredState, Lifecycle } from './types
 import { builtinKinds, type KindRegistry } from '../kinds';
 import { TENANT_SCOPE } from '../model/addresses';
 import { UserFacingError } from '../util/errors';
-import { blockSpans } from './json-spans';
+import { blockSpans, type BlockSpans } from './json-spans';
 
 const manifestSchema = z.object({
   version: z.string(),
@@ -51,6 +51,35 @@ export interface PreviousRead {
   outDir: string;
   /** Whether `outDir` still holds the synth `state` was read from. */
   stillCurrent: () => boolean;
+  /** Its stacks' texts, read and scanned ahead (withEarlierTexts): taken instead of reading them again. */
+  texts?: ReadonlyMap<string, EarlierText>;
+}
+
+/** A stack's cdk.tf.json as an earlier synth wrote it, and its blocks' spans (undefined: not plain). */
+export interface EarlierText {
+  text: string;
+  spans: BlockSpans | undefined;
+}
+
+/**
+ * `previous` with its stacks' texts read and scanned now — while the app runs, say — for the
+ * readDesired after it (which still checks, after taking them, that the folder holds that synth).
+ * Any doubt: `previous` as it was.
+ */
+export function withEarlierTexts(previous: PreviousRead): PreviousRead {
+  try {
+    const manifest = manifestSchema.parse(JSON.parse(fs.readFileSync(path.join(previous.outDir, 'manifest.json'), 'utf8')));
+    const texts = new Map<string, EarlierText>();
+    for (const { name } of previous.state.stacks) {
+      const entry = manifest.stacks[name];
+      if (!entry) continue;
+      const text = readText(path.join(previous.outDir, entry.synthesizedStackPath));
+      texts.set(name, { text, spans: blockSpans(text) });
+    }
+    return { ...previous, texts };
+  } catch {
+    return previous;
+  }
 }
 
 export class DesiredReadError extends UserFacingError {
@@ -81,10 +110,12 @@ export function readDesired(outDir: string, projectDir: string, opts: ReadDesire
   return { projectDir, stacks, diagnostics };
 }
 
-/** A stack as an earlier read had it, with the text it was read from. */
+/** A stack as an earlier read had it, with the text it was read from (and that text's spans, when scanned ahead). */
 interface EarlierStack {
   stack: DesiredStack;
   text: string;
+  spans?: BlockSpans;
+  scanned?: boolean;
 }
 
 /**
@@ -99,7 +130,8 @@ function earlierStacks(previous: PreviousRead, names: readonly string[]): Map<st
       const stack = previous.state.stacks.find((s) => s.name === name);
       const entry = manifest.stacks[name];
       if (!stack || !entry) continue;
-      out.set(name, { stack, text: readText(path.join(previous.outDir, entry.synthesizedStackPath)) });
+      const ahead = previous.texts?.get(name);
+      out.set(name, ahead ? { stack, text: ahead.text, spans: ahead.spans, scanned: true } : { stack, text: readText(path.join(previous.outDir, entry.synthesizedStackPath)) });
     }
     return previous.stillCurrent() ? out : new Map();
   } catch {
@@ -141,7 +173,7 @@ function stackText(file: string, shownFile: string, projectDir: string, earlier:
  */
 function unchangedBlocks(text: string, earlier: EarlierStack): StackText | undefined {
   const now = blockSpans(text);
-  const before = now && blockSpans(earlier.text);
+  const before = now && (earlier.scanned ? earlier.spans : blockSpans(earlier.text));
   if (!now || !before) return undefined;
   const earlierResources = new Map(earlier.stack.resources.map((r) => [`${r.tfType}.${r.logicalId}`, r]));
   const blocks: ResourceBlock[] = [];

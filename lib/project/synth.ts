@@ -9,7 +9,7 @@ import type { Project } from './config';
 import { runApp } from './run-app';
 import { cacheOffByEnv, stillPublished, type SourceVouching } from './synth-cache';
 import { decodedKey, loadDecoded, loadPreviousDecoded, saveDecoded, watchedEnvironment } from './decoded-cache';
-import { readDesired, type PreviousRead } from '../desired/read';
+import { readDesired, withEarlierTexts, type PreviousRead } from '../desired/read';
 import type { DesiredState } from '../desired/types';
 
 export { runApp, SynthError, type StagedSynth } from './run-app';
@@ -40,13 +40,22 @@ export interface SynthOptions {
 export async function synthesize(project: Project, opts: SynthOptions = {}): Promise<DesiredState> {
   // The synth cache's switch turns this reuse off too (nothing kept is read).
   const whileAppRuns = cacheOffByEnv() ? undefined : opts.whileAppRuns;
-  const onSpawn = whileAppRuns
-    ? () => {
-        const previous = loadPreviousDecoded(project, opts.stacks);
-        if (previous) whileAppRuns(previous.desired);
-      }
-    : undefined;
-  const staged = await runApp(project, { context: opts.context, reuse: !opts.noCache }, onSpawn);
+  // While the app runs: what a command starts on the last kept read, and the read of the
+  // previous synth's texts that the read of the new one compares with (the main thread has time).
+  let appRunning = false;
+  let previousAhead: PreviousRead | undefined;
+  const onSpawn = () => {
+    appRunning = true;
+    if (whileAppRuns) {
+      const previous = loadPreviousDecoded(project, opts.stacks);
+      if (previous) whileAppRuns(previous.desired);
+    }
+    setTimeout(() => {
+      const previous = appRunning ? previousRead(project, opts.stacks) : undefined;
+      if (previous && appRunning) previousAhead = withEarlierTexts(previous);
+    }, 0);
+  };
+  const staged = await runApp(project, { context: opts.context, reuse: !opts.noCache }, onSpawn).finally(() => (appRunning = false));
   if (staged.reused) {
     const key = decodedKey(project, staged.reused.synthId, opts.stacks);
     let desired = loadDecoded(project, key);
@@ -70,7 +79,7 @@ export async function synthesize(project: Project, opts: SynthOptions = {}): Pro
   const env = watchedEnvironment(process.env);
   let desired: DesiredState;
   try {
-    desired = readDesired(staged.dir, project.dir, { stacks: opts.stacks, shownAs: project.outDir, env: env.env, previous: previousRead(project, opts.stacks) });
+    desired = readDesired(staged.dir, project.dir, { stacks: opts.stacks, shownAs: project.outDir, env: env.env, previous: previousAhead ?? previousRead(project, opts.stacks) });
   } finally {
     staged.publish();
   }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { readDesired, type PreviousRead } from '../../lib/desired/read';
+import { readDesired, withEarlierTexts, type PreviousRead } from '../../lib/desired/read';
 import { stackDigest } from '../../lib/desired/digest';
 import { loadFileBytes } from '../../lib/kinds/file-bytes';
 import type { DesiredFile, DesiredStack } from '../../lib/desired/types';
@@ -104,9 +104,9 @@ describe('desired state from cdktf.out', () => {
       fs.writeFileSync(path.join(staged, 'stacks/s/cdk.tf.json'), JSON.stringify({ resource: after, kestraform: settings, ...afterExtra }));
       let current = true;
       const previous: PreviousRead = { state: earlier, outDir: path.join(dir, 'cdktf.out'), stillCurrent: () => current };
-      const readNew = () => readDesired(staged, dir, { shownAs: path.join(dir, 'cdktf.out'), previous });
+      const readNew = (given: PreviousRead = previous) => readDesired(staged, dir, { shownAs: path.join(dir, 'cdktf.out'), previous: given });
       const full = () => readDesired(staged, dir, { shownAs: path.join(dir, 'cdktf.out') });
-      return { earlier, readNew, full, moved: () => (current = false) };
+      return { earlier, previous, readNew, full, moved: () => (current = false) };
     }
     const byAddress = (s: DesiredStack) => new Map(s.resources.map((r) => [r.address, r]));
 
@@ -155,6 +155,22 @@ describe('desired state from cdktf.out', () => {
       expect(now).toEqual(full());
       expect(now.diagnostics).toEqual(earlier.diagnostics);
       expect(byAddress(now.stacks[0]).get('kv:company.team/K1')).toBe(byAddress(earlier.stacks[0]).get('kv:company.team/K1'));
+    });
+
+    it('takes the earlier texts read ahead as if read then, and nothing once the folder no longer holds that synth', () => {
+      const after = blocks();
+      after.kestra_flow.b = flow('b', { description: 'new' });
+      const r = earlierAndNew(blocks(), after);
+      const ahead = withEarlierTexts(r.previous);
+      expect(ahead.texts?.get('s')?.spans).toBeDefined();
+      const now = r.readNew(ahead);
+      expect(now).toEqual(r.full());
+      const was = byAddress(r.earlier.stacks[0]);
+      const is = byAddress(now.stacks[0]);
+      expect(is.get('flow:company.team/a')).toBe(was.get('flow:company.team/a'));
+      expect(is.get('flow:company.team/b')).not.toBe(was.get('flow:company.team/b'));
+      r.moved();
+      expect(r.readNew(ahead).stacks[0].resources.filter((x) => new Set(r.earlier.stacks[0].resources).has(x))).toHaveLength(0);
     });
 
     it('takes nothing when the folder no longer holds the earlier synth, or when most blocks changed', () => {
