@@ -6,6 +6,7 @@
  */
 import pLimit from 'p-limit';
 import type { DesiredStack } from '../desired/types';
+import { resourcesByAddress } from '../desired/by-address';
 import { builtinKinds, entryFromDesired, type DesiredBase, type KindRegistry, type WriteContext } from '../kinds';
 import { UserFacingError } from '../util/errors';
 import { isQuiet, isStateOnly, type Plan, type PlanStep } from './plan-types';
@@ -50,7 +51,7 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
   const { plan, stack } = opts;
   const kinds = opts.kinds ?? builtinKinds;
   if (plan.errors.length) throw new ValidationFailedError(plan.errors);
-  const desired = new Map<string, DesiredBase>(stack.resources.map((r) => [r.address, r]));
+  const desired = resourcesByAddress(stack);
   const desiredOf = (s: PlanStep): DesiredBase => {
     const d = desired.get(s.address);
     if (!d) throw new Error(`${s.address}: the plan writes it, but the stack does not declare it (internal error)`);

@@ -7,6 +7,7 @@
  * Pure: it reads what the plan's refresh read.
  */
 import type { DesiredStack } from '../desired/types';
+import { resourcesByAddress } from '../desired/by-address';
 import { namespaceOfAddress } from '../model/addresses';
 import { builtinKinds, type DesiredBase, type KindHandler, type KindRegistry, type LiveBase, type LiveSnapshot, type ObjectView, type StateEntry } from '../kinds';
 import { summarize, type Plan, type PlanStep } from './plan-types';
@@ -18,7 +19,7 @@ import { byCodePoint } from '../util/order';
 type Outcome = { step: PlanStep } | { error: string } | { warning: string };
 
 export function planDestroy(base: Plan, stack: DesiredStack, live: LiveSnapshot, state: StateFile | undefined, kinds: KindRegistry = builtinKinds): Plan {
-  const desired = new Map<string, DesiredBase>(stack.resources.map((r) => [r.address, r]));
+  const desired = resourcesByAddress(stack);
   const protectedNs = new Set(stack.settings.protected_namespaces);
   const steps: PlanStep[] = [];
   const errors: string[] = [];

@@ -13,7 +13,7 @@ import { isQuiet, type PlanStep } from './plan-types';
 const WRITES: ReadonlySet<string> = new Set(['create', 'update', 'replace']);
 
 /** Fills `phase` and `dependsOn` of every step; returns warnings (dependency cycles broken). */
-export function orderSteps(steps: PlanStep[], desired: Map<string, DesiredBase>, kinds: KindRegistry): string[] {
+export function orderSteps(steps: PlanStep[], desired: ReadonlyMap<string, DesiredBase>, kinds: KindRegistry): string[] {
   const warnings: string[] = [];
   const active = steps.filter((s) => !isQuiet(s) && s.action !== 'forget');
   const byAddress = new Map(active.map((s) => [s.address, s]));
@@ -83,7 +83,7 @@ export function orderSteps(steps: PlanStep[], desired: Map<string, DesiredBase>,
  * What a step's object needs, as far as its configuration tells: its declared depends_on and its
  * kind's dependencies (a flow's subflows). An object no longer declared tells nothing.
  */
-function neededBy(s: PlanStep, desired: Map<string, DesiredBase>, kinds: KindRegistry): string[] {
+function neededBy(s: PlanStep, desired: ReadonlyMap<string, DesiredBase>, kinds: KindRegistry): string[] {
   const d = desired.get(s.address);
   if (!d) return [];
   return [...d.dependsOn, ...(kinds.of(s.kind).dependencies?.(d) ?? [])];

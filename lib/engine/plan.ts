@@ -11,6 +11,7 @@ import type { StateFile } from './state-types';
 import { summarize, type DriftItem, type Plan, type PlanStep, type ReasonCode, type RuntimeStateItem, type StepAction } from './plan-types';
 import { orderSteps } from './plan-order';
 import { byCodePoint } from '../util/order';
+import { resourcesByAddress } from '../desired/by-address';
 
 export const ABSENT = 'absent';
 
@@ -35,7 +36,7 @@ export function computePlan(input: PlanInput): Plan {
  */
 export class Planner {
   private readonly kinds: KindRegistry;
-  private readonly desired: Map<string, DesiredBase>;
+  private readonly desired: ReadonlyMap<string, DesiredBase>;
   private readonly entries: Record<string, StateEntry>;
   private readonly ctx: AddressContext;
   private readonly now: string;
@@ -67,7 +68,7 @@ export class Planner {
     if (earlier && earlier.liveUsed && earlier.kinds === this.kinds && earlier.settingsKey === this.settingsKey && input.now === undefined) this.earlier = earlier;
     this.now = this.earlier ? this.earlier.now : (input.now ?? new Date()).toISOString();
     if (opts.keepInputs) this.liveUsed = new Map();
-    this.desired = new Map(stack.resources.map((r) => [r.address, r]));
+    this.desired = resourcesByAddress(stack);
     this.entries = state?.resources ?? {};
     this.ctx = {
       kinds: this.kinds,

@@ -12,6 +12,7 @@ import { TENANT_SCOPE, namespaceOfAddress } from '../model/addresses';
 import { builtinKinds, type DesiredBase, type KindRegistry, type LiveBase, type LiveSnapshot, type RefreshContext, type StateEntry } from '../kinds';
 import type { StateFile } from './state-types';
 import { byCodePoint } from '../util/order';
+import { resourcesByAddress, resourcesByNamespace } from '../desired/by-address';
 
 export interface RefreshOptions {
   /** The Kestra client; each kind names the calls it needs. */
@@ -111,8 +112,8 @@ export async function refresh(stack: DesiredStack, state: StateFile | undefined,
 function namespaceReader(stack: DesiredStack, state: StateFile | undefined, opts: RefreshOptions): (ns: string) => Promise<NamespaceReading> {
   const kinds = opts.kinds ?? builtinKinds;
   const entries = state?.resources ?? {};
-  const desired = desiredByAddress(stack);
-  const declared = declaredByNamespace(stack);
+  const desired = resourcesByAddress(stack);
+  const declared = resourcesByNamespace(stack);
   const recorded = new Map<string, StateEntry[]>();
   for (const e of Object.values(entries)) {
     const n = namespaceOfAddress(e.address);
@@ -163,8 +164,8 @@ function namespaceReader(stack: DesiredStack, state: StateFile | undefined, opts
  */
 function adopter(ahead: ReadAhead, stack: DesiredStack, state: StateFile | undefined): ((ns: string) => Promise<NamespaceReading | undefined>) | undefined {
   if (ahead.state !== state || ahead.stack.name !== stack.name || ahead.stack.settings.kestra_version !== stack.settings.kestra_version) return undefined;
-  const before = { desired: desiredByAddress(ahead.stack), declared: declaredByNamespace(ahead.stack) };
-  const now = { desired: desiredByAddress(stack), declared: declaredByNamespace(stack) };
+  const before = { desired: resourcesByAddress(ahead.stack), declared: resourcesByNamespace(ahead.stack) };
+  const now = { desired: resourcesByAddress(stack), declared: resourcesByNamespace(stack) };
   // Each address compared once, whichever namespace looks at it, as many times as it is looked at.
   const sameAt = new Map<string, boolean>();
   const sameObject = (a: string) => {
@@ -195,17 +196,4 @@ function objectsOf(ns: string, objects: ReadonlyMap<string, LiveBase>): Readonly
   return objects;
 }
 
-function desiredByAddress(stack: DesiredStack): Map<string, DesiredBase> {
-  return new Map<string, DesiredBase>(stack.resources.map((r) => [r.address, r]));
-}
 
-function declaredByNamespace(stack: DesiredStack): Map<string, DesiredBase[]> {
-  const declared = new Map<string, DesiredBase[]>();
-  for (const r of stack.resources) {
-    if (r.namespace === undefined) continue;
-    const list = declared.get(r.namespace);
-    if (list) list.push(r);
-    else declared.set(r.namespace, [r]);
-  }
-  return declared;
-}

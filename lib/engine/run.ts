@@ -9,6 +9,7 @@ import type { Plan } from './plan-types';
 import type { StateFile } from './state-types';
 import { Planner } from './plan';
 import { readAhead, refresh, type ReadAhead, type RefreshOptions } from './refresh';
+import { resourcesByAddress } from '../desired/by-address';
 
 export interface StackContext {
   /** The Kestra client (bounded: see planStack). */
@@ -86,12 +87,12 @@ function refreshOptions(ctx: StackContext, tuning: PlanTuning): RefreshOptions {
 
 /** The desired side of each write, completed with what reading the repository adds for a reviewer. */
 export function addReviewDetail(plan: Plan, stack: DesiredStack, kinds: KindRegistry = builtinKinds): void {
-  let desired: Map<string, DesiredBase> | undefined;
+  let desired: ReadonlyMap<string, DesiredBase> | undefined;
   for (const step of plan.steps) {
     if (step.action !== 'create' && step.action !== 'update') continue;
     const h = kinds.of(step.kind);
     if (!h.reviewOfDesired || step.sensitive) continue;
-    desired ??= new Map(stack.resources.map((r) => [r.address, r]));
+    desired ??= resourcesByAddress(stack);
     const d = desired.get(step.address);
     if (d) step.after = { ...step.after, ...h.reviewOfDesired(d) };
   }

@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DesiredStack } from '../desired/types';
+import { resourcesByAddress } from '../desired/by-address';
 import type { DriftItem, Plan } from '../engine/plan-types';
 import type { StateFile } from '../engine/state-types';
 import { builtinKinds, PullHomes, type FileEdit, type KindRegistry, type LiveSnapshot, type StateEntry } from '../kinds';
@@ -62,7 +63,7 @@ export async function planPullWrites(items: DriftItem[], input: PullInput): Prom
   const { stack, projectDir } = input;
   const kinds = input.kinds ?? builtinKinds;
   const homes = new PullHomes(stack.settings.pull_homes, projectDir, stack.name);
-  const desired = new Map(stack.resources.map((r) => [r.address, r]));
+  const desired = resourcesByAddress(stack);
   const now = new Date().toISOString();
   const writes: PullWrite[] = [];
   const skipped: string[] = [];

@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import type { Diagnostic } from '../util/diagnostics';
 import type { DesiredStack } from '../desired/types';
+import { resourcesByAddress } from '../desired/by-address';
 import { builtinKinds, type KindRegistry, type OfflineContext } from '../kinds';
 
 export function offlineChecks(stack: DesiredStack, projectDir: string, kinds: KindRegistry = builtinKinds, ctx: OfflineContext = {}): Diagnostic[] {
@@ -16,7 +17,7 @@ export function offlineChecks(stack: DesiredStack, projectDir: string, kinds: Ki
     const problem = kinds.of(r.kind).checkOffline?.(r, ctx);
     if (problem) out.push({ severity: 'error', file: where, line: 0, column: 0, message: problem });
   }
-  const byAddress = new Map(stack.resources.map((r) => [r.address, r]));
+  const byAddress = resourcesByAddress(stack);
   for (const h of kinds.all) {
     if (!h.checkOfflineTogether) continue;
     const mine = stack.resources.filter((r) => r.kind === h.kind);
