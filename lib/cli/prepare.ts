@@ -5,7 +5,7 @@
  */
 import { loadProject, type Project } from '../project/config';
 import { sourcesVouchedFor, synthesize } from '../project/synth';
-import { offlineChecks } from '../validate/offline';
+import { offlineChecks, offlineChecksPausing } from '../validate/offline';
 import type { DesiredStack, DesiredState } from '../desired/types';
 import { crossStackConflicts } from '../desired/ownership';
 import { builtinKinds } from '../kinds';
@@ -53,7 +53,18 @@ export async function synthesizeStacks(opts: PrepareOptions = {}): Promise<{ pro
 
 /** prepareStacks' second half: any error found offline stops the command (all of them listed); warnings printed; the stacks in dependency order. */
 export function checkStacks(project: Project, desired: DesiredState): Prepared {
-  const sorted = projectDiagnostics(project, desired);
+  return reportDiagnostics(project, desired, projectDiagnostics(project, desired));
+}
+
+/** checkStacks pausing now and then (offlineChecksPausing), for a command whose requests are out meanwhile. */
+export async function checkStacksPausing(project: Project, desired: DesiredState): Promise<Prepared> {
+  const sourceUnchanged = sourcesVouchedFor(desired);
+  const perStack: Diagnostic[][] = [];
+  for (const s of desired.stacks) perStack.push(await offlineChecksPausing(s, project.dir, builtinKinds, { sourceUnchanged }));
+  return reportDiagnostics(project, desired, allDiagnostics(project, desired, perStack));
+}
+
+function reportDiagnostics(project: Project, desired: DesiredState, sorted: Diagnostic[]): Prepared {
   const errors = sorted.filter((d) => d.severity === 'error');
   if (errors.length) throw new DiagnosticsError(sorted);
   for (const d of sorted) process.stderr.write(formatDiagnostic(d) + '\n');
@@ -62,9 +73,12 @@ export function checkStacks(project: Project, desired: DesiredState): Prepared {
 
 /** Every problem of the synthesized stacks and their trees, offline: synth's, each stack's, and those between stacks. Sorted. */
 export function projectDiagnostics(project: Project, desired: DesiredState): Diagnostic[] {
-  const diagnostics = [...desired.diagnostics];
   const sourceUnchanged = sourcesVouchedFor(desired);
-  for (const s of desired.stacks) diagnostics.push(...offlineChecks(s, project.dir, builtinKinds, { sourceUnchanged }));
+  return allDiagnostics(project, desired, desired.stacks.map((s) => offlineChecks(s, project.dir, builtinKinds, { sourceUnchanged })));
+}
+
+function allDiagnostics(project: Project, desired: DesiredState, perStack: Diagnostic[][]): Diagnostic[] {
+  const diagnostics = [...desired.diagnostics, ...perStack.flat()];
   diagnostics.push(...crossStackConflicts(desired.stacks, (s) => targetKeyOf(s), project.dir));
   return sortDiagnostics(diagnostics);
 }

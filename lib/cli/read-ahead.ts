@@ -16,7 +16,7 @@ import { clientConfigForTarget } from '../kestra/config';
 import type { Project } from '../project/config';
 import { openTargets, type Targets } from './target';
 import { backendFor, planStacks, withTargets } from './session';
-import { checkStacks, orderStacks, synthesizeStacks, type PrepareOptions, type Prepared } from './prepare';
+import { checkStacksPausing, orderStacks, synthesizeStacks, type PrepareOptions, type Prepared } from './prepare';
 import type { StackPlan } from '../engine/run';
 
 /**
@@ -34,7 +34,7 @@ export async function planReadOnly(opts: PrepareOptions, between?: (prepared: Pr
     const planning = openTargets(project, stacks).then((targets) => withTargets(targets, () => planStacks(project, stacks, targets, readAhead)));
     planning.catch(() => undefined); // reported below, unless an offline check stops the command first
     await requestsSent();
-    const prepared = checkStacks(project, desired);
+    const prepared = await checkStacksPausing(project, desired);
     between?.(prepared);
     const plans = await planning;
     return { ...prepared, plans };

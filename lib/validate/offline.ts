@@ -12,10 +12,30 @@ import { builtinKinds, type KindRegistry, type OfflineContext } from '../kinds';
 
 export function offlineChecks(stack: DesiredStack, projectDir: string, kinds: KindRegistry = builtinKinds, ctx: OfflineContext = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
+  for (const _ of offlineCheckSteps(stack, projectDir, kinds, ctx, out));
+  return out;
+}
+
+/**
+ * The same checks, pausing (an immediate) every few hundred objects: run while the stack's
+ * requests are out, they let its answers in between (a namespace file's check may stat it).
+ */
+export async function offlineChecksPausing(stack: DesiredStack, projectDir: string, kinds: KindRegistry = builtinKinds, ctx: OfflineContext = {}): Promise<Diagnostic[]> {
+  const out: Diagnostic[] = [];
+  for (const _ of offlineCheckSteps(stack, projectDir, kinds, ctx, out)) await new Promise((resolve) => setImmediate(resolve));
+  return out;
+}
+
+const OBJECTS_PER_STEP = 500;
+
+/** The checks, into `out`; yields between steps. */
+function* offlineCheckSteps(stack: DesiredStack, projectDir: string, kinds: KindRegistry, ctx: OfflineContext, out: Diagnostic[]): Generator<void> {
   const where = path.relative(projectDir, stack.file);
+  let checked = 0;
   for (const r of stack.resources) {
     const problem = kinds.of(r.kind).checkOffline?.(r, ctx);
     if (problem) out.push({ severity: 'error', file: where, line: 0, column: 0, message: problem });
+    if (++checked % OBJECTS_PER_STEP === 0) yield;
   }
   const byAddress = resourcesByAddress(stack);
   for (const h of kinds.all) {
@@ -28,11 +48,11 @@ export function offlineChecks(stack: DesiredStack, projectDir: string, kinds: Ki
       out.push({ severity: 'error', file: at?.file ?? where, line: at?.line ?? 0, column: 0, message: `stack "${stack.name}": ${p.message}`, hint: p.hint });
     }
   }
+  yield;
   const cycle = findDependencyCycle(stack);
   if (cycle) {
     out.push({ severity: 'error', file: where, line: 0, column: 0, message: `stack "${stack.name}": depends_on forms a cycle: ${cycle.join(' → ')}`, hint: 'remove one of these dependencies' });
   }
-  return out;
 }
 
 function findDependencyCycle(stack: DesiredStack): string[] | undefined {
