@@ -84,10 +84,11 @@ export async function synthesize(project: Project, opts: SynthOptions = {}): Pro
     staged.publish();
   }
   // Kept for the next command, which reuses this synth when nothing changes meanwhile — written
-  // once this command has moved on (its first requests out), as it only speeds up the next one.
+  // once this command has moved on (its first requests out: a timer comes after the immediates
+  // that send them), as it only speeds up the next one.
   if (staged.synthId && !env.consulted()) {
     const key = decodedKey(project, staged.synthId, opts.stacks);
-    setImmediate(() => saveDecoded(project, key, desired));
+    setTimeout(() => saveDecoded(project, key, desired), 0);
   }
   if (staged.sourceUnchanged) vouched.set(desired, staged.sourceUnchanged);
   return desired;

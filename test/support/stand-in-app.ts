@@ -35,7 +35,7 @@ fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify({ version: '0.2
   const synth = async (): Promise<{ ran: boolean; desired: DesiredState }> => {
     const before = count();
     const desired = await synthesize(project, { report: () => undefined });
-    await new Promise((resolve) => setImmediate(resolve)); // what synthesize keeps for the next command is written as the command moves on
+    await new Promise((resolve) => setTimeout(resolve, 0)); // what synthesize keeps for the next command is written as the command moves on
     return { ran: count() > before, desired };
   };
   /** Synthesizes; whether the app ran. */
