@@ -40,7 +40,7 @@ export class Planner {
   private readonly entries: Record<string, StateEntry>;
   private readonly ctx: AddressContext;
   private readonly now: string;
-  /** What of the stack's settings planning an address depends on, as text (see takeFrom). */
+  /** What of the stack's settings planning an address depends on, as text (an earlier planner is taken from only with the same). */
   private readonly settingsKey: string;
   /** Declared or recorded addresses of each namespace (live-only ones come with the namespace). */
   private readonly byNamespace = new Map<string, string[]>();

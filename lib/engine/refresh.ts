@@ -195,5 +195,3 @@ function objectsOf(ns: string, objects: ReadonlyMap<string, LiveBase>): Readonly
   for (const o of objects.values()) if (o.namespace !== ns) return new Map([...objects].filter(([, x]) => x.namespace === ns));
   return objects;
 }
-
-
