@@ -68,7 +68,7 @@ export interface EarlierText {
  */
 export function withEarlierTexts(previous: PreviousRead): PreviousRead {
   try {
-    const manifest = manifestSchema.parse(JSON.parse(fs.readFileSync(path.join(previous.outDir, 'manifest.json'), 'utf8')));
+    const manifest = earlierManifest(previous);
     const texts = new Map<string, EarlierText>();
     for (const { name } of previous.state.stacks) {
       const entry = manifest.stacks[name];
@@ -110,12 +110,16 @@ export function readDesired(outDir: string, projectDir: string, opts: ReadDesire
   return { projectDir, stacks, diagnostics };
 }
 
-/** A stack as an earlier read had it, with the text it was read from (and that text's spans, when scanned ahead). */
+/** A stack as an earlier read had it, with the text it was read from (read and scanned ahead, when it was). */
 interface EarlierStack {
   stack: DesiredStack;
   text: string;
-  spans?: BlockSpans;
-  scanned?: boolean;
+  ahead?: EarlierText;
+}
+
+/** The manifest of the earlier synth's folder (throws when it is not one). */
+function earlierManifest(previous: PreviousRead): z.infer<typeof manifestSchema> {
+  return manifestSchema.parse(JSON.parse(fs.readFileSync(path.join(previous.outDir, 'manifest.json'), 'utf8')));
 }
 
 /**
@@ -125,13 +129,13 @@ interface EarlierStack {
 function earlierStacks(previous: PreviousRead, names: readonly string[]): Map<string, EarlierStack> {
   const out = new Map<string, EarlierStack>();
   try {
-    const manifest = manifestSchema.parse(JSON.parse(fs.readFileSync(path.join(previous.outDir, 'manifest.json'), 'utf8')));
+    const manifest = earlierManifest(previous);
     for (const name of names) {
       const stack = previous.state.stacks.find((s) => s.name === name);
       const entry = manifest.stacks[name];
       if (!stack || !entry) continue;
       const ahead = previous.texts?.get(name);
-      out.set(name, ahead ? { stack, text: ahead.text, spans: ahead.spans, scanned: true } : { stack, text: readText(path.join(previous.outDir, entry.synthesizedStackPath)) });
+      out.set(name, { stack, text: ahead?.text ?? readText(path.join(previous.outDir, entry.synthesizedStackPath)), ahead });
     }
     return previous.stillCurrent() ? out : new Map();
   } catch {
@@ -173,7 +177,7 @@ function stackText(file: string, shownFile: string, projectDir: string, earlier:
  */
 function unchangedBlocks(text: string, earlier: EarlierStack): StackText | undefined {
   const now = blockSpans(text);
-  const before = now && (earlier.scanned ? earlier.spans : blockSpans(earlier.text));
+  const before = now && (earlier.ahead ? earlier.ahead.spans : blockSpans(earlier.text));
   if (!now || !before) return undefined;
   const earlierResources = new Map(earlier.stack.resources.map((r) => [`${r.tfType}.${r.logicalId}`, r]));
   const blocks: ResourceBlock[] = [];
