@@ -8,7 +8,7 @@ import * as zlib from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
 import type { Agent as UndiciAgent } from 'undici';
-import { exchange, ExchangeFailure, type Answer } from './exchange';
+import { exchange, ExchangeFailure, type Answer, type BodyLimit } from './exchange';
 import type { KestraAuth } from './config';
 import {
   KestraApiError,
@@ -167,7 +167,9 @@ export class HttpTransport {
       attempt,
     };
     const progress = { status: 0, bytes: 0 };
-    const accepts = (status: number) => (status >= 200 && status < 300) || !!spec.acceptStatus?.includes(status);
+    // An error answer is only read for its message: as far as that takes.
+    const limitFor = (status: number): BodyLimit =>
+      (status >= 200 && status < 300) || spec.acceptStatus?.includes(status) ? { limit: this.options.maxResponseBytes, truncate: false } : { limit: ERROR_BODY_LIMIT, truncate: true };
     const started = performance.now();
     try {
       // A dispatch of undici's, not fetch: a fraction of the CPU per request, and no redirect is
@@ -179,8 +181,7 @@ export class HttpTransport {
           { origin: this.origin, path: `${this.basePath}${fullPath}${query ? `?${query}` : ''}`, method: spec.method, headers: this.headersFor(spec, bodyBytes), body: bodyBytes },
           {
             timeoutMs: this.options.timeoutMs,
-            // An error answer is only read for its message: as far as that takes.
-            bodyLimit: (status) => (accepts(status) ? { limit: this.options.maxResponseBytes, truncate: false } : { limit: ERROR_BODY_LIMIT, truncate: true }),
+            bodyLimit: limitFor,
             tooLarge: (limit) => new KestraResponseTooLargeError(identity, limit),
             progress,
           },
@@ -192,10 +193,10 @@ export class HttpTransport {
         event.status = progress.status;
         event.bytesIn = progress.bytes;
       }
-      const accepted = accepts(answer.status);
+      const { limit, truncate } = limitFor(answer.status);
       const response: RawResponse = { status: answer.status, headers: headerReader(answer.headers) };
-      const body = decode(answer.body, response.headers.get('content-encoding'), accepted ? this.options.maxResponseBytes : ERROR_BODY_LIMIT, !accepted, identity);
-      if (accepted) return { identity, status: response.status, headers: response.headers, body };
+      const body = decode(answer.body, response.headers.get('content-encoding'), limit, truncate, identity);
+      if (!truncate) return { identity, status: response.status, headers: response.headers, body };
       throw this.apiError(spec, identity, response, body);
     } catch (error) {
       event.error = failureLabel(error);
