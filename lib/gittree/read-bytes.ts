@@ -4,14 +4,8 @@
  * large namespace file is hashed in chunks instead of being held in memory whole.
  */
 import * as fs from 'node:fs';
-import * as crypto from 'node:crypto';
-
-const { createHash } = crypto;
-// crypto.hash arrived in Node 20.12; older 20.x hash through a Hash object.
-const oneShotSha256 = typeof crypto.hash === 'function' ? (data: Buffer) => crypto.hash('sha256', data) : undefined;
-
-/** sha256 (hex) of bytes in memory. */
-export const sha256Hex = (data: Buffer): string => (oneShotSha256 ? oneShotSha256(data) : createHash('sha256').update(data).digest('hex'));
+import { createHash } from 'node:crypto';
+import { sha256 } from '../util/hash';
 
 const CHUNK = 256 * 1024;
 let scratch = Buffer.allocUnsafe(CHUNK);
@@ -22,8 +16,8 @@ export function hashFile(file: string): { size: number; sha256: string } {
   try {
     let size = 0;
     for (let n; size < scratch.length && (n = fs.readSync(fd, scratch, size, scratch.length - size, null)) > 0; ) size += n;
-    // The file ended before the buffer filled (most do): one-shot hashing, no Hash object per file.
-    if (size < scratch.length && oneShotSha256) return { size, sha256: oneShotSha256(scratch.subarray(0, size)) };
+    // The file ended before the buffer filled (most do): hashed at once (lib/util/hash).
+    if (size < scratch.length) return { size, sha256: sha256(scratch.subarray(0, size)) };
     const hash = createHash('sha256').update(scratch.subarray(0, size));
     for (let n; (n = fs.readSync(fd, scratch, 0, scratch.length, null)) > 0; size += n) hash.update(scratch.subarray(0, n));
     return { size, sha256: hash.digest('hex') };

@@ -10,7 +10,8 @@ import { lineOfId, MAX_FLOW_BYTES } from './flow-file';
 import type { IgnoreRules } from './ignore-rules';
 import { KESTRAIGNORE } from './ignore-rules';
 import { absolute, joinRel, problem, shown, type ReadContext } from './read-context';
-import { hashFile, readUpTo, sha256Hex } from './read-bytes';
+import { hashFile, readUpTo } from './read-bytes';
+import { sha256 } from '../util/hash';
 import { indexedRead } from './tree-index';
 import type { FoundObject, TreeFile } from './types';
 import { walkFiles } from './walk-files';
@@ -73,7 +74,7 @@ function kestraObjectIn(ctx: ReadContext, abs: string, rel: string): FoundObject
   const read = readUpTo(abs, MAX_FLOW_BYTES);
   if (!('bytes' in read)) return undefined; // too large to be a flow: a plain file
   const bytes = read.bytes;
-  const content = { size: bytes.length, sha256: sha256Hex(bytes) };
+  const content = { size: bytes.length, sha256: sha256(bytes) };
   const text = bytes.toString('utf8');
   if (!mayBeKestraObject(text)) return { content };
   const kind = classifyYaml(parseYamlDocs(text), shown(ctx, rel));

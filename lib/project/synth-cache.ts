@@ -22,12 +22,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as crypto from 'node:crypto';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Project } from './config';
 import { KESTRAFORM_VERSION } from '../version';
 import { CODE_DIR } from '../package-files';
 import { writeFileAtomic } from '../util/atomic-write';
+import { sha256 } from '../util/hash';
 
 export const INPUTS_FILE = '.inputs.json';
 const FORMAT = 2;
@@ -691,16 +691,12 @@ function cacheKey(projectDir: string, create: boolean): Buffer | undefined {
 
 const hmac = (key: Buffer, text: string) => createHmac('sha256', key).update(text).digest('hex');
 /**
- * A file's bytes as kept: sha256 of the key and the bytes' sha256 — a keyed digest of fixed-length
- * input (no length extension to fear), several times cheaper than an HMAC for the ten thousand
- * files of a large tree.
+ * A file's bytes as kept: sha256 of the key (as hex) and the bytes' sha256 — a keyed digest of
+ * fixed-length input (no length extension to fear), several times cheaper than an HMAC for the ten
+ * thousand files of a large tree (one-shot hashing of a text: lib/util/hash).
  */
-/** What a manifest keeps of a file's sha256: a digest under the project's key (computed for every file an app read: the one-shot hash). */
-const contentDigest = (key: Buffer, sha256Hex: string) => sha256OfText(`${keyText(key)}\0file\0${sha256Hex}`);
+const contentDigest = (key: Buffer, sha256Hex: string) => sha256(`${keyText(key)}\0file\0${sha256Hex}`);
 
-const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
-/** sha256 of a text's UTF-8, in hex: Node's one-shot hash where it has one (20.12 on), the same digest otherwise. */
-const sha256OfText = (text: string): string => (oneShotHash ? oneShotHash('sha256', text, 'hex') : createHash('sha256').update(text).digest('hex'));
 const keyTexts = new WeakMap<Buffer, string>();
 function keyText(key: Buffer): string {
   let text = keyTexts.get(key);
