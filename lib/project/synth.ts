@@ -52,7 +52,7 @@ export async function synthesize(project: Project, opts: SynthOptions = {}): Pro
     }
     setTimeout(() => {
       const previous = appRunning ? previousRead(project, opts.stacks) : undefined;
-      if (previous && appRunning) previousAhead = withEarlierTexts(previous);
+      if (previous) previousAhead = withEarlierTexts(previous);
     }, 0);
   };
   const staged = await runApp(project, { context: opts.context, reuse: !opts.noCache }, onSpawn).finally(() => (appRunning = false));
