@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Project } from './config';
 import { discardStaged, newInputsDir, newStagingDir, publishStaged } from './staging';
-import { appBaseEnvironment, beginRecording, cacheOffByEnv, checkSynthCache, finishRecording, recordedEnvironment, type FinishedRecording, type Recording, type SourceVouching } from './synth-cache';
+import { appBaseEnvironment, beginRecording, cacheOffByEnv, checkSynthCache, execForm, finishRecording, recordedEnvironment, type FinishedRecording, type Recording, type SourceVouching } from './synth-cache';
 import { UserFacingError } from '../util/errors';
 
 export class SynthError extends UserFacingError {
@@ -132,7 +132,9 @@ async function spawnApp(project: Project, opts: AppRunOptions, started?: (child:
   let finished: FinishedRecording = {};
   try {
     const code = await new Promise<number>((resolve, reject) => {
-      const child = spawn(project.app, { cwd: project.dir, env, shell: true, stdio: ['ignore', 'inherit', 'pipe'] });
+      // A simple command runs as `exec …`: the process started is the app's own, so stopping it stops the app.
+      const command = process.platform === 'win32' ? project.app : (execForm(project.app) ?? project.app);
+      const child = spawn(command, { cwd: project.dir, env, shell: true, stdio: ['ignore', 'inherit', 'pipe'] });
       rootPid = child.pid;
       started?.(child, staging);
       child.stderr.on('data', (b: Buffer) => stderr.push(b));

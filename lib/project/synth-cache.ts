@@ -407,6 +407,23 @@ const SHELL_WORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', '
  * "double-quoted" text (no $, `, \ or ! inside), leading NAME=value assignments, an optional exec.
  */
 export function simpleCommand(command: string): boolean {
+  return simpleCommandWords(command) !== undefined;
+}
+
+/**
+ * A simple command (see simpleCommand) as the shell's own process runs it — `exec` after its
+ * assignments — so that the process started is the app's, and stopping it stops the app;
+ * undefined for any other command.
+ */
+export function execForm(command: string): string | undefined {
+  const words = simpleCommandWords(command);
+  if (!words) return undefined;
+  let k = 0;
+  while (/^[A-Za-z_][A-Za-z0-9_]*=/.test(words[k])) k++;
+  return words[k] === 'exec' ? command : [...words.slice(0, k), 'exec', ...words.slice(k)].join(' ');
+}
+
+function simpleCommandWords(command: string): string[] | undefined {
   const words: string[] = [];
   const word = /(?:[A-Za-z0-9_@%+=:,./-]+|'[^']*'|"[^"$`\\!]*")+/y;
   let i = 0;
@@ -417,7 +434,7 @@ export function simpleCommand(command: string): boolean {
     }
     word.lastIndex = i;
     const m = word.exec(command);
-    if (!m) return false;
+    if (!m) return undefined;
     words.push(m[0]);
     i = word.lastIndex;
   }
@@ -425,7 +442,7 @@ export function simpleCommand(command: string): boolean {
   while (k < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[k])) k++;
   if (words[k] === 'exec') k++;
   const first = words[k]?.replace(/['"]/g, '');
-  return first !== undefined && first !== '' && !SHELL_WORDS.has(first) && !first.includes('=');
+  return first !== undefined && first !== '' && !SHELL_WORDS.has(first) && !first.includes('=') ? words : undefined;
 }
 
 function envDigests(key: Buffer, env: NodeJS.ProcessEnv, read: Iterable<string>, all: boolean): NonNullable<InputsManifest['env']> {

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { REPO, runCli, type CliResult } from '../cli/harness';
-import { simpleCommand, stillPublished, INPUTS_FILE } from '../../lib/project/synth-cache';
+import { execForm, simpleCommand, stillPublished, INPUTS_FILE } from '../../lib/project/synth-cache';
 import { standIn, withEnv } from '../support/stand-in-app';
 import { sourcesVouchedFor } from '../../lib/project/synth';
 import { pastRacyWindow } from '../support/racy-window';
@@ -388,6 +388,23 @@ describe('simpleCommand', () => {
   });
   it('refuses what makes the shell do more than start one program', () => {
     for (const c of ['cd x && node a', 'node a; node b', 'node $ENTRY', 'node `x`', 'node a > out', 'node a | cat', 'node *.js', 'if true; then node a; fi', 'FOO=1', 'cd x', '. ./env.sh', 'node "$HOME/a"', 'node a &', '']) expect(simpleCommand(c)).toBe(false);
+  });
+});
+
+describe('execForm', () => {
+  it('runs a simple command as the shell itself, after its assignments', () => {
+    expect(execForm('kestraform-app main.ts')).toBe('exec kestraform-app main.ts');
+    expect(execForm("FOO=1 BAR='a b' node 'x y.js'")).toBe("FOO=1 BAR='a b' exec node 'x y.js'");
+    expect(execForm('exec node main.js')).toBe('exec node main.js');
+    expect(execForm('FOO=1 exec node main.js')).toBe('FOO=1 exec node main.js');
+  });
+  it('leaves any other command to the shell', () => {
+    for (const c of ['cd x && node a', 'node a | cat', 'node $ENTRY', '']) expect(execForm(c)).toBeUndefined();
+  });
+  it('gives the shell what it runs as the app: the same words and environment, in the process the shell was', () => {
+    const r = spawnSync(execForm(`FOO='a b' node -e "console.log(process.pid, process.env.FOO)"`)!, { shell: true, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe(`${r.pid} a b`);
   });
 });
 
