@@ -12,7 +12,8 @@
  *
  * The next command checks that manifest before it starts the app: every recorded input is looked
  * at again, stats first (Git's index trick: an unchanged stat vouches for unchanged bytes, unless
- * the file changed within a tick of being read — then its bytes are hashed), listings and probes
+ * the file changed within a tick of being read — then its bytes are hashed), listings repeated
+ * (once repeated, a folder's stat vouches for its entries as a file's does for its bytes), probes
  * repeated, environment values compared by digest. Anything different, missing or not understood
  * runs the app. Environment values and file digests are kept only as HMAC-SHA256 under a random
  * key of the project (`.kestraform/cache-key`, mode 0600), never in clear or as a plain hash.
@@ -583,6 +584,13 @@ function check(project: Project, context: Record<string, unknown>, env: NodeJS.P
     if (JSON.stringify(probe(kind, abs, value)) !== JSON.stringify(value)) return miss(`${shown(project, abs)} changed (${kind})`);
   }
   for (const [abs, mode, digest] of m.dirs!) {
+    // A folder's entries change only with its own modification time (POSIX: creating, removing or
+    // renaming an entry marks it), so a stat that once vouched for the listing recorded still does
+    // — not for a recursive listing, whose subfolders keep times of their own.
+    const st = mode.includes('r') ? undefined : fs.statSync(abs, { throwIfNoEntry: false });
+    const stat = st?.isDirectory() ? `${mode},${st.mtimeMs},${st.ctimeMs},${st.ino},${st.dev}` : undefined;
+    const vouchedAs = `${abs}\0listing`;
+    if (stat !== undefined && verified[vouchedAs] === stat) continue;
     let names: string[];
     try {
       names = listing(abs, mode);
@@ -590,6 +598,8 @@ function check(project: Project, context: Record<string, unknown>, env: NodeJS.P
       return miss(`folder ${shown(project, abs)} is gone`);
     }
     if (listingDigest(abs, names, skip) !== digest) return miss(`folder ${shown(project, abs)} changed (files added, removed or renamed)`);
+    // Taken before the listing: a change in between shows as another stat next time.
+    if (stat !== undefined && !racyNow(st!)) newlyVerified[vouchedAs] = stat;
   }
   if (Object.keys(newlyVerified).length) writeVerified(project.dir, m.synthId, { ...verified, ...newlyVerified });
   return { hit: true, synthId: m.synthId, createdAt: new Date(m.createdAt), sourceUnchanged: vouchingFor(m.files!, key, false) };
@@ -729,7 +739,7 @@ function fileDigest(key: Buffer, file: string): string | null {
   }
 }
 
-/** Stats that hashing found still vouching for the recorded bytes, for one synth. */
+/** Stats that hashing (a file) or listing (a folder, `path\0listing`) found still vouching for what was recorded, for one synth. */
 function readVerified(projectDir: string, synthId: string): Record<string, string> {
   try {
     const v = JSON.parse(fs.readFileSync(path.join(projectDir, VERIFIED_FILE), 'utf8'));

@@ -281,6 +281,31 @@ fs.existsSync(path.join(__dirname, 'maybe.txt'));`);
     expect(await a.run()).toBe(false);
   });
 
+  it('sees a folder change after its stat vouched for its listing', async () => {
+    const a = app(`fs.readdirSync(path.join(__dirname, 'folder'), { withFileTypes: true });`);
+    fs.mkdirSync(path.join(a.dir, 'folder'));
+    fs.writeFileSync(path.join(a.dir, 'folder', 'one'), '');
+    expect(await a.run()).toBe(true);
+    await pastRacyWindow();
+    // Listed again, then vouched for by the folder's stat.
+    expect(await a.run()).toBe(false);
+    const verified = JSON.parse(fs.readFileSync(path.join(a.dir, '.kestraform', 'synth-verified.json'), 'utf8')).files;
+    expect(Object.keys(verified)).toContain(`${path.join(a.dir, 'folder')}\0listing`);
+    expect(await a.run()).toBe(false);
+    fs.writeFileSync(path.join(a.dir, 'folder', 'two'), '');
+    expect(await a.run()).toBe(true);
+    await pastRacyWindow();
+    expect(await a.run()).toBe(false);
+    fs.renameSync(path.join(a.dir, 'folder', 'two'), path.join(a.dir, 'folder', 'three'));
+    expect(await a.run()).toBe(true);
+    await pastRacyWindow();
+    expect(await a.run()).toBe(false);
+    // A name that becomes a folder (its type is listed).
+    fs.rmSync(path.join(a.dir, 'folder', 'three'));
+    fs.mkdirSync(path.join(a.dir, 'folder', 'three'));
+    expect(await a.run()).toBe(true);
+  }, 30_000);
+
   it('follows async reads and listings', async () => {
     const a = app(`
 (async () => {
