@@ -254,9 +254,9 @@ export class KestraClient {
     return this.testSuites.validateTestSuite(source);
   }
 
-  /** Runs the suite's test cases (Kestra executes the flow) and answers the result. */
-  runTestSuite(namespace: string, id: string): Promise<TestSuiteRunResult> {
-    return this.testSuites.runTestSuite(namespace, id);
+  /** Runs the suite's test cases (Kestra executes the flow) and answers the result, waiting up to `timeoutMs` (default 10 minutes) for it. */
+  runTestSuite(namespace: string, id: string, timeoutMs?: number): Promise<TestSuiteRunResult> {
+    return this.testSuites.runTestSuite(namespace, id, timeoutMs);
   }
 
   // Dashboards (tenant-wide)

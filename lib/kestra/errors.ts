@@ -87,10 +87,11 @@ export class KestraTimeoutError extends KestraError {
   readonly target: string;
   readonly timeoutMs: number;
 
-  constructor(identity: RequestIdentity, timeoutMs: number, phase: 'response headers' | 'response body') {
+  /** `raise`: what sets this bound, when it is not the client's KESTRA_TIMEOUT_MS. */
+  constructor(identity: RequestIdentity, timeoutMs: number, phase: 'response headers' | 'response body', raise = 'KESTRA_TIMEOUT_MS') {
     super(
       `${identity.target} timed out after ${timeoutMs} ms waiting for the ${phase} (${identity.method} ${identity.path}). ` +
-        'Check that Kestra is reachable and healthy, or raise KESTRA_TIMEOUT_MS.',
+        `Check that Kestra is reachable and healthy, or raise ${raise}.`,
     );
     this.method = identity.method;
     this.path = identity.path;

@@ -49,6 +49,11 @@ export interface RequestSpec {
   acceptStatus?: readonly number[];
   /** Operation-specific advice for some statuses, replacing the generic one. */
   hints?: Readonly<Partial<Record<number, string>>>;
+  /**
+   * This request's own time bound, instead of the client's: for one whose answer waits on work
+   * Kestra does first (a test suite's run). `raise` names what sets it, for the timeout's message.
+   */
+  timeout?: { ms: number; raise: string };
 }
 
 export interface HttpResponse {
@@ -180,14 +185,14 @@ export class HttpTransport {
           this.agent,
           { origin: this.origin, path: `${this.basePath}${fullPath}${query ? `?${query}` : ''}`, method: spec.method, headers: this.headersFor(spec, bodyBytes), body: bodyBytes },
           {
-            timeoutMs: this.options.timeoutMs,
+            timeoutMs: spec.timeout?.ms ?? this.options.timeoutMs,
             bodyLimit: limitFor,
             tooLarge: (limit) => new KestraResponseTooLargeError(identity, limit),
             progress,
           },
         );
       } catch (error) {
-        if (error instanceof ExchangeFailure) throw this.failureWithoutAnswer(error.error, identity, error.timedOut, error.phase);
+        if (error instanceof ExchangeFailure) throw this.failureWithoutAnswer(error.error, identity, error.timedOut, error.phase, spec.timeout);
         throw error;
       } finally {
         event.status = progress.status;
@@ -273,8 +278,8 @@ export class HttpTransport {
     }
   }
 
-  private failureWithoutAnswer(error: unknown, identity: RequestIdentity, timedOut: boolean, phase: 'response headers' | 'response body'): KestraError {
-    if (timedOut) return new KestraTimeoutError(identity, this.options.timeoutMs, phase);
+  private failureWithoutAnswer(error: unknown, identity: RequestIdentity, timedOut: boolean, phase: 'response headers' | 'response body', own?: RequestSpec['timeout']): KestraError {
+    if (timedOut) return new KestraTimeoutError(identity, own?.ms ?? this.options.timeoutMs, phase, own?.raise);
     const code = errorCode(error);
     const detail = phase === 'response body' ? 'the connection broke while reading the answer' : describeNetworkFailure(code, error);
     return new KestraNetworkError(identity, detail, code, networkHint(code, this.options.url), error);

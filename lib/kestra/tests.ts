@@ -14,6 +14,9 @@ import { ResponseReader, type JsonObject } from './decode';
 import { readPagedSearch } from './paged-search';
 import { validationProblems } from './dashboards';
 
+/** How long a suite's run may take by default: Kestra answers only once its test cases' executions end. */
+export const TEST_RUN_TIMEOUT_MS = 10 * 60_000;
+
 /** A suite as the search and reads give it (TestSuite). */
 export interface TestSuiteInfo {
   id: string;
@@ -126,8 +129,12 @@ export class TestSuitesApi {
     return validationProblems(new ResponseReader(response));
   }
 
-  /** Runs every test case of the suite and answers the run's result. */
-  async runTestSuite(namespace: string, id: string): Promise<TestSuiteRunResult> {
+  /**
+   * Runs every test case of the suite and answers the run's result. Kestra answers once the
+   * cases' executions end, so the wait has a bound of its own (`timeoutMs`, default
+   * TEST_RUN_TIMEOUT_MS), not the client's.
+   */
+  async runTestSuite(namespace: string, id: string, timeoutMs = TEST_RUN_TIMEOUT_MS): Promise<TestSuiteRunResult> {
     const response = await this.http.send({
       method: 'POST',
       path: `/tests/${segment(namespace)}/${segment(id)}/run`,
@@ -139,6 +146,7 @@ export class TestSuitesApi {
       hints: {
         404: `test suite ${namespace}/${id} does not exist in Kestra: apply the stack first`,
       },
+      timeout: { ms: timeoutMs, raise: "kestraform test's --timeout" },
     });
     const reader = new ResponseReader(response);
     return decodeTestSuiteRunResult(reader, reader.object(), `the run of test suite ${namespace}/${id}`);

@@ -71,6 +71,30 @@ describe('kestraform test', () => {
     }
   });
 
+  it('waits for a run past the client timeout, up to --timeout, and names it when a run takes longer', async () => {
+    const passing = recordedRunResult();
+    passing.state = 'SUCCESS';
+    passing.results = (passing.results as unknown[]).slice(0, 1);
+    const slow = await startScriptedServer((req, res) => {
+      if (req.method === 'GET' && req.path === '/api/v1/configs') return sendJson(res, 200, { edition: 'EE', version: '2.0.0', isBasicAuthEnabled: false });
+      setTimeout(() => sendJson(res, 200, passing), 1500);
+    });
+    try {
+      const env = { KESTRA_URL: slow.url, KESTRA_TIMEOUT_MS: '500' };
+      const ok = await runCli(project.dir, ['test'], env);
+      expect(ok.stdout).toContain('1 test suite, 1 test case: 1 passed');
+      expect(ok.code).toBe(0);
+      const short = await runCli(project.dir, ['test', '--timeout', '0.5'], env);
+      expect(short.code).toBe(1);
+      expect(short.stdout).toMatch(/not run — run test suite company\.team\/hello-world-tests timed out after 500 ms .*raise kestraform test's --timeout/);
+      const wrong = await runCli(project.dir, ['test', '--timeout', 'soon'], env);
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toContain('--timeout must be a number of seconds above 0, not "soon"');
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('on the embedded local server: says it cannot execute flows, makes no result up, exits 1', async () => {
     const r = await runCli(project.dir, ['test', '--junit', 'reports/local.xml'], { KESTRA_URL: undefined });
     expect(r.code).toBe(1);

@@ -4,7 +4,7 @@
  * decoded from a body written from the spec's schemas, served by a scripted server — with the
  * decoder refusing bodies the spec does not allow.
  */
-import { KestraApiError, KestraProtocolError } from '../../lib/kestra';
+import { KestraApiError, KestraProtocolError, KestraTimeoutError } from '../../lib/kestra';
 import { startKestraServer, type RunningKestraServer } from '../../lib/server';
 import { sendJson, startScriptedServer, type ScriptedServer } from './support/scripted-server';
 import { failureOf, testClient } from './support/client';
@@ -70,6 +70,22 @@ describe.each([2, 1] as const)('test suites through the client, %i.x EE', (major
 describe('runTestSuite decoding', () => {
   let server: ScriptedServer | undefined;
   afterEach(async () => server?.close());
+
+  it('waits for a run longer than the client waits for other answers, up to a bound of its own', async () => {
+    // Kestra answers a run once the test cases' executions end.
+    server = await startScriptedServer((req, res) => void setTimeout(() => sendJson(res, 200, recordedRunResult()), 600));
+    const { client } = testClient(server.url, { timeoutMs: 200, retry: { retries: 0 } });
+    try {
+      expect(await failureOf(client.listFlows('company.team'))).toBeInstanceOf(KestraTimeoutError);
+      expect((await client.runTestSuite('company.team', 'greets')).state).toBe('FAILED');
+      const error = await failureOf(client.runTestSuite('company.team', 'greets', 250));
+      expect(error).toBeInstanceOf(KestraTimeoutError);
+      expect(error.message).toContain('run test suite company.team/greets timed out after 250 ms waiting for the response headers');
+      expect(error.message).toContain("raise kestraform test's --timeout");
+    } finally {
+      await client.close();
+    }
+  });
 
   it('decodes a run result written from the spec, sending the spec\'s RunRequest', async () => {
     server = await startScriptedServer((req, res) => sendJson(res, 200, recordedRunResult()));

@@ -18,6 +18,7 @@ import { shouldColor } from '../../render';
 import { paint } from '../../render/color';
 import { renderJunit, renderTestText, testsPassed, totalsOf, type SuiteOutcome } from '../../render/test-results';
 import { KestraApiError } from '../../kestra/errors';
+import { TEST_RUN_TIMEOUT_MS } from '../../kestra/tests';
 import type { DesiredTestSuite } from '../../kinds';
 import { writeFileAtomic } from '../../util/atomic-write';
 
@@ -29,7 +30,9 @@ export function register(program: Command): void {
     .description("Run the stacks' unit tests (Kestra Enterprise test suites) in Kestra and report the results; exit 1 when any fails. Apply first: the suites run as Kestra holds them")
     .option('--junit <file>', 'also write the results as JUnit XML to this file (for CI test reports)')
     .option('--no-cache', 'run the app even when nothing it read changed since its last synth')
-    .action(async (opts: StackSelection & { junit?: string }) => {
+    .option('--timeout <seconds>', `how long one suite's run may take: Kestra answers once its test cases' executions end (default ${TEST_RUN_TIMEOUT_MS / 1000})`)
+    .action(async (opts: StackSelection & { junit?: string; timeout?: string }) => {
+      const runTimeoutMs = parseRunTimeout(opts.timeout);
       const { project, stacks } = await prepareStacks({ ...opts, command: 'test' });
       const declared = stacks.map((s) => ({ stack: s, suites: s.resources.filter((r): r is DesiredTestSuite => r.kind === 'test') }));
       const count = declared.reduce((n, d) => n + d.suites.length, 0);
@@ -42,7 +45,7 @@ export function register(program: Command): void {
           );
         }
         const limit = pLimit(SUITES_AT_ONCE);
-        const all = declared.flatMap((d) => d.suites.map((suite) => limit(() => runSuite(suite, targets.of(d.stack)))));
+        const all = declared.flatMap((d) => d.suites.map((suite) => limit(() => runSuite(suite, targets.of(d.stack), runTimeoutMs))));
         return Promise.all(all);
       });
       if (!count) {
@@ -60,10 +63,18 @@ export function register(program: Command): void {
     });
 }
 
-async function runSuite(suite: DesiredTestSuite, target: Target): Promise<SuiteOutcome> {
+/** `--timeout <seconds>` as milliseconds (undefined: the default). */
+function parseRunTimeout(seconds: string | undefined): number | undefined {
+  if (seconds === undefined) return undefined;
+  const ms = Number(seconds) * 1000;
+  if (!Number.isFinite(ms) || ms <= 0) throw new UserError(`--timeout must be a number of seconds above 0, not "${seconds}"`);
+  return Math.round(ms);
+}
+
+async function runSuite(suite: DesiredTestSuite, target: Target, timeoutMs: number | undefined): Promise<SuiteOutcome> {
   const where = { address: suite.address, namespace: suite.namespace, id: suite.objectId };
   try {
-    return { ...where, run: await target.client.runTestSuite(suite.namespace, suite.objectId) };
+    return { ...where, run: await target.client.runTestSuite(suite.namespace, suite.objectId, timeoutMs) };
   } catch (e) {
     if (e instanceof KestraApiError && e.status === 404) return { ...where, problem: `Kestra at ${target.url} holds no test suite ${suite.namespace}/${suite.objectId} (HTTP 404) — run kestraform apply first` };
     if (e instanceof Error) return { ...where, problem: e.message };
