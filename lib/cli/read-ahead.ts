@@ -13,6 +13,7 @@ import type { DesiredStack, DesiredState } from '../desired/types';
 import type { StateFile } from '../engine/state-types';
 import { readStackAhead, type StackReadAhead } from '../engine/run';
 import { clientConfigForTarget } from '../kestra/config';
+import type { KeptAnswers } from '../kestra/http';
 import type { Project } from '../project/config';
 import { openTargets, type Targets } from './target';
 import { backendFor, planStacks, withTargets } from './session';
@@ -50,10 +51,12 @@ function requestsSent(): Promise<void> {
 
 export interface StacksReadAhead {
   /**
-   * The reading made for `stack` (of the new synth) and the state it was made with — when the
-   * previous synth had a stack of that name with the same target and state settings.
+   * The reading made for `stack` (of the new synth), the state it was made with and the answers
+   * it received — when the previous synth had a stack of that name with the same target and state
+   * settings. A namespace the plan must read again takes those answers (KeptAnswers) instead of
+   * asking the same questions: as fresh as the namespaces it takes whole.
    */
-  of(stack: DesiredStack): Promise<{ state: StateFile | undefined; ahead: StackReadAhead } | undefined>;
+  of(stack: DesiredStack): Promise<{ state: StateFile | undefined; ahead: StackReadAhead; answers: KeptAnswers } | undefined>;
   /** Closes the connections (after the plans). */
   close(): Promise<void>;
 }
@@ -68,8 +71,9 @@ export function startReadAhead(project: Project, previous: DesiredState, env: No
     stacks.map((s) => {
       const reading = (async () => {
         const target = (await opened).of(s);
+        const answers = target.client.keepAnswers();
         const state = await backendFor(project, s, target).read();
-        return { state, ahead: readStackAhead(s, state, { client: target.client, target: { url: target.url, tenant: target.tenant } }) };
+        return { state, answers, ahead: readStackAhead(s, state, { client: target.client, target: { url: target.url, tenant: target.tenant } }) };
       })();
       reading.catch(() => undefined); // unused: the plan reads that stack itself
       return [s.name, { stack: s, reading }] as const;
@@ -98,10 +102,12 @@ export function startReadAhead(project: Project, previous: DesiredState, env: No
       // Readings nobody took may still be out: let them end, then close.
       await Promise.allSettled([...readings.values()].map(async (r) => Promise.all([...(await r.reading).ahead.reading.namespaces.values()])));
       await targets.close();
-      if (env.KESTRAFORM_SYNTH_CACHE_DEBUG) {
-        for (const [name, r] of readings) {
-          const ahead = await r.reading.then((x) => x.ahead).catch(() => undefined);
-          process.stderr.write(`Read ahead while the app ran: stack ${name}: ${ahead ? `${ahead.reading.taken.size} of ${ahead.reading.namespaces.size} namespaces taken` : 'not read'}\n`);
+      for (const [name, r] of readings) {
+        const read = await r.reading.catch(() => undefined);
+        read?.answers.clear();
+        if (env.KESTRAFORM_SYNTH_CACHE_DEBUG) {
+          const ahead = read?.ahead;
+          process.stderr.write(`Read ahead while the app ran: stack ${name}: ${ahead ? `${ahead.reading.taken.size} of ${ahead.reading.namespaces.size} namespaces taken, ${read.answers.taken} answers taken again` : 'not read'}\n`);
         }
       }
     },

@@ -12,9 +12,10 @@ export function backendFor(project: Project, stack: DesiredStack, target: Target
   return createBackend(stack.settings.backend, { projectDir: project.dir, stack: stack.name, kv: target.client });
 }
 
-/** `readAhead`: what was read while the app ran (./read-ahead); the plan then uses the state that reading was made with. */
+/** `readAhead`: what was read while the app ran (./read-ahead); the plan then uses the state that reading was made with, and the answers it received. */
 export async function planWith(stack: DesiredStack, backend: StateBackend, target: Target, readAhead?: StacksReadAhead): Promise<StackPlan> {
   const early = await readAhead?.of(stack);
+  if (early) target.client.reuseAnswers(early.answers);
   const state = early ? early.state : await backend.read();
   return planStack(stack, state, { client: target.client, target: { url: target.url, tenant: target.tenant } }, {}, early?.ahead);
 }

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { checkTenant, DEFAULT_TENANT, DEFAULT_TIMEOUT_MS, normaliseBaseUrl, type KestraClientConfig } from './config';
 import { KestraConfigError } from './errors';
-import { HttpTransport, type KestraRequestEvent } from './http';
+import { HttpTransport, type KeptAnswers, type KestraRequestEvent } from './http';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
 import { FlowsApi, type DeleteFlowResult, type FlowSummary, type FlowWithSource } from './flows';
 import { DEFAULT_VALIDATE_OPTIONS, validateFlows, type FlowValidation, type ValidateOptions } from './flow-validate';
@@ -94,6 +94,16 @@ export class KestraClient {
     this.testSuites = new TestSuitesApi(this.http, pageSize);
     this.dashboards = new DashboardsApi(this.http, pageSize);
     this.validateOptions = { ...DEFAULT_VALIDATE_OPTIONS, ...options.validateBatch };
+  }
+
+  /** From now on, keeps this client's answers to GETs, for another client to the same Kestra to take (lib/kestra/http.ts KeptAnswers). */
+  keepAnswers(): KeptAnswers {
+    return this.http.keepAnswers();
+  }
+
+  /** Answers another client to the same Kestra kept: a GET asked again is answered from them, once each. */
+  reuseAnswers(kept: KeptAnswers): void {
+    this.http.reuseAnswers(kept);
   }
 
   // Namespaces

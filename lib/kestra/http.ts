@@ -98,9 +98,43 @@ export interface TransportOptions {
   random?: () => number;
 }
 
+/**
+ * Answers to GETs one transport received, kept for another transport to the same Kestra (same
+ * URL, tenant and credentials: the caller's to ensure) to take instead of asking again — each
+ * answer once, for the same path, query and headers. A plan's refresh takes what its read ahead
+ * (lib/cli/read-ahead.ts) received for a namespace it must read again: answers as old as those of
+ * the namespaces it took whole.
+ */
+export class KeptAnswers {
+  private readonly byRequest = new Map<string, HttpResponse[]>();
+  /** How many answers were taken. */
+  taken = 0;
+
+  keep(key: string, answer: HttpResponse): void {
+    const list = this.byRequest.get(key);
+    if (list) list.push(answer);
+    else this.byRequest.set(key, [answer]);
+  }
+
+  take(key: string): HttpResponse | undefined {
+    const answer = this.byRequest.get(key)?.shift();
+    if (answer) this.taken++;
+    return answer;
+  }
+
+  clear(): void {
+    this.byRequest.clear();
+  }
+}
+
 /** Bodies of error answers are only read this far: enough for Kestra's message. */
 const ERROR_BODY_LIMIT = 64 * 1024;
 const USER_AGENT = 'kestraform';
+
+/** What makes two GETs the same request: tenant-relative path, query and extra headers. */
+function answerKey(spec: RequestSpec): string {
+  return JSON.stringify([spec.instance ?? false, spec.path, spec.query ?? [], spec.headers ?? {}]);
+}
 
 export class HttpTransport {
   private readonly agent: UndiciAgent;
@@ -108,6 +142,8 @@ export class HttpTransport {
   private readonly slots?: pLimit.Limit;
   private readonly origin: string;
   private readonly basePath: string;
+  private keeping?: KeptAnswers;
+  private readonly reusing: KeptAnswers[] = [];
 
   constructor(private readonly options: TransportOptions) {
     this.agent = new Agent(options.ca ? { connect: { ca: [...rootCertificates, options.ca.toString()] } } : {});
@@ -131,8 +167,25 @@ export class HttpTransport {
     return `Kestra at ${this.options.url} (tenant "${this.options.tenant}")`;
   }
 
+  /** From now on, keeps every answer to a GET (see KeptAnswers). */
+  keepAnswers(): KeptAnswers {
+    return (this.keeping ??= new KeptAnswers());
+  }
+
+  /** Takes answers another transport kept before asking the server. */
+  reuseAnswers(kept: KeptAnswers): void {
+    if (kept !== this.keeping && !this.reusing.includes(kept)) this.reusing.push(kept);
+  }
+
   /** Sends a request, retrying idempotent ones on 429/502/503/504, timeouts and transient network failures. */
   async send(spec: RequestSpec): Promise<HttpResponse> {
+    if (spec.method === 'GET' && this.reusing.length) {
+      const key = answerKey(spec);
+      for (const kept of this.reusing) {
+        const answer = kept.take(key);
+        if (answer) return answer;
+      }
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.attempt(spec, attempt);
@@ -201,7 +254,11 @@ export class HttpTransport {
       const { limit, truncate } = limitFor(answer.status);
       const response: RawResponse = { status: answer.status, headers: headerReader(answer.headers) };
       const body = decode(answer.body, response.headers.get('content-encoding'), limit, truncate, identity);
-      if (!truncate) return { identity, status: response.status, headers: response.headers, body };
+      if (!truncate) {
+        const result = { identity, status: response.status, headers: response.headers, body };
+        if (this.keeping && spec.method === 'GET') this.keeping.keep(answerKey(spec), result);
+        return result;
+      }
       throw this.apiError(spec, identity, response, body);
     } catch (error) {
       event.error = failureLabel(error);

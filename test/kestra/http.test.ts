@@ -382,3 +382,34 @@ describe('hostile or unexpected answers', () => {
     await expect(kestra.listFlows('n')).resolves.toEqual([]);
   });
 });
+
+describe('answers kept by one client for another', () => {
+  it('answer a GET asked again once each, from the same path and query only, never a write', async () => {
+    let served = 0;
+    server = await startScriptedServer((req, res) => {
+      served++;
+      if (req.method === 'DELETE') return void res.writeHead(204).end();
+      sendJson(res, 200, [{ ...flow, revision: served }]);
+    });
+    const { client: first } = client(server.url);
+    const { client: second, events } = client(server.url);
+    const kept = first.keepAnswers();
+    const before = await first.listFlows('company.team');
+    await first.listFlows('other');
+    second.reuseAnswers(kept);
+    // Taken: the very answer the first client got, no request made.
+    expect(await second.listFlows('company.team')).toEqual(before);
+    expect(served).toBe(2);
+    expect(events).toEqual([]);
+    // Once: asked again, it goes to the server.
+    expect((await second.listFlows('company.team'))[0].revision).toBe(3);
+    expect(served).toBe(3);
+    // Another namespace is another question; a write is never answered from what was kept.
+    expect((await second.listFlows('company.team.sub'))[0].revision).toBe(4);
+    await second.deleteFlow('other', 'hello');
+    expect(served).toBe(5);
+    expect(kept.taken).toBe(1);
+    kept.clear();
+    expect((await second.listFlows('other'))[0].revision).toBe(6);
+  });
+});
