@@ -2,17 +2,17 @@
  * `npm run bench`: kestraform's benchmarks. Each scenario prints a table row and a final JSON
  * line with requests by kind, bytes, wall time, peak RSS, its computed lower bound and the ratios.
  *
- *   npm run bench -- --scenario cli,cli-example,plan,drift,apply,cpu,synth,synth-large --flows 5000 --files 5000 --kv 1000 --namespaces 100 --latency 20 --runs 3
+ *   npm run bench -- --scenario cli,cli-remote,cli-example,plan,drift,apply,cpu,synth,synth-large --flows 5000 --files 5000 --kv 1000 --namespaces 100 --latency 20 --runs 3
  *
- * `cli` and `cli-example` time whole commands (a fresh CLI process per run); the others time the
- * engine inside one process. `example` is the former name of `cli-example`.
+ * `cli`, `cli-remote` and `cli-example` time whole commands (a fresh CLI process per run); the
+ * others time the engine inside one process. `example` is the former name of `cli-example`.
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { runServerScenarios } from './scenarios/server';
 import { runCpuScenario } from './scenarios/cpu';
 import { runSynthScenario } from './scenarios/synth';
-import { cliUnderTest, runCliExampleScenario, runCliPlanScenarios } from './scenarios/cli';
+import { cliUnderTest, REMOTE, runCliExampleScenario, runCliPlanScenarios } from './scenarios/cli';
 import { runServerApplyScenario } from './scenarios/server-apply';
 import type { ScenarioResult } from './report';
 import { printTable } from './report';
@@ -20,7 +20,7 @@ import { printTable } from './report';
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      scenario: { type: 'string', default: 'cli,cli-example,plan,drift,apply,apply-durable,cpu,synth,synth-large' },
+      scenario: { type: 'string', default: 'cli,cli-remote,cli-example,plan,drift,apply,apply-durable,cpu,synth,synth-large' },
       flows: { type: 'string', default: '5000' },
       files: { type: 'string', default: '5000' },
       kv: { type: 'string', default: '1000' },
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   // Each group of scenarios runs in a fresh process, so one's memory and JIT state never count
   // against the next; the child prints its result lines, the parent prints the table.
   if (!values.child) {
-    const groups = [['cli'], ['cli-example'], ['plan', 'drift', 'apply'], ['apply-durable'], ['cpu'], ['synth'], ['synth-large']].map((g) => g.filter((n) => wanted.has(n))).filter((g) => g.length);
+    const groups = [['cli'], ['cli-remote'], ['cli-example'], ['plan', 'drift', 'apply'], ['apply-durable'], ['cpu'], ['synth'], ['synth-large']].map((g) => g.filter((n) => wanted.has(n))).filter((g) => g.length);
     const results: ScenarioResult[] = [];
     for (const group of groups) {
       const args = process.argv.slice(2).filter((a, i, all) => a !== '--scenario' && all[i - 1] !== '--scenario' && !a.startsWith('--scenario='));
@@ -60,10 +60,11 @@ async function main(): Promise<void> {
   };
   const results: ScenarioResult[] = [];
   const sizes = { flows: num('flows'), files: num('files'), kv: num('kv'), namespaces: num('namespaces') };
-  if (wanted.has('cli') || wanted.has('cli-example')) {
+  if (wanted.has('cli') || wanted.has('cli-remote') || wanted.has('cli-example')) {
     const cli = cliUnderTest(Boolean(values['from-checkout']));
     try {
-      if (wanted.has('cli')) results.push(...(await runCliPlanScenarios({ sizes, latencyMs: num('latency'), concurrency: num('concurrency'), runs: num('runs'), cli })));
+      if (wanted.has('cli')) results.push(...(await runCliPlanScenarios({ sizes, latencyMs: num('latency'), concurrency: num('concurrency'), runs: num('runs'), cli, speedupTarget: 15 })));
+      if (wanted.has('cli-remote')) results.push(...(await runCliPlanScenarios({ ...REMOTE, concurrency: num('concurrency'), runs: num('runs'), cli, label: 'cli remote' })));
       if (wanted.has('cli-example')) results.push(await runCliExampleScenario(num('runs'), cli));
     } finally {
       cli.cleanup();
