@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => { register(p: Command): void }> = {
   synth: () => require('./commands/synth'),
   validate: () => require('./commands/validate'),
   plan: () => require('./commands/plan'),
+  show: () => require('./commands/show'),
   apply: () => require('./commands/apply'),
   destroy: () => require('./commands/destroy'),
   drift: () => require('./commands/drift'),

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { planReadOnly } from '../read-ahead';
 import { addStackOptions, type StackSelection } from '../stack-selection';
-import { UserError } from '../errors';
+import { checkOutputFormat } from '../plan-output';
 import { driftTableMarkdown, driftTableText, type DriftRow } from '../../render/stacks-table';
 import type { DriftItem, RuntimeStateItem } from '../../engine/plan-types';
 import { renderDriftJson, renderDriftMarkdown, renderDriftText, shouldColor } from '../../render';
@@ -18,7 +18,7 @@ export function register(program: Command): void {
     .option('--format <format>', 'text, markdown or json', 'text')
     .option('--no-cache', 'run the app even when nothing it read changed since its last synth')
     .action(async (opts: StackSelection & { format: string }) => {
-      if (!['text', 'markdown', 'json'].includes(opts.format)) throw new UserError(`--format must be text, markdown or json, not "${opts.format}"`);
+      checkOutputFormat(opts.format);
       const { stacks, plans } = await planReadOnly({ ...opts, command: 'check' });
       const perStack: Array<{ stack: string; items: DriftItem[]; runtime: RuntimeStateItem[] }> = plans.map((p, i) => ({ stack: stacks[i].name, items: p.plan.drift, runtime: p.plan.runtime ?? [] }));
       const several = perStack.length > 1;

@@ -3,9 +3,8 @@ import { planReadOnly } from '../read-ahead';
 import { addStackOptions, type StackSelection } from '../stack-selection';
 import type { StackRow } from '../../render/stacks-table';
 import { hasChanges, type Plan } from '../../engine/plan-types';
-import { shouldColor } from '../../render/color';
-import { renderPlanText } from '../../render/text';
 import { UserError } from '../errors';
+import { checkOutputFormat, renderPlans } from '../plan-output';
 import { summarizeStack } from '../summary';
 
 interface PlanOptions extends StackSelection {
@@ -24,7 +23,7 @@ export function register(program: Command): void {
     .option('--destroy', 'plan the deletion of every object the state manages (what `destroy` would do)')
     .option('--no-cache', 'run the app even when nothing it read changed since its last synth')
     .action(async (opts: PlanOptions) => {
-      if (!['text', 'markdown', 'json'].includes(opts.format)) throw new UserError(`--format must be text, markdown or json, not "${opts.format}"`);
+      checkOutputFormat(opts.format);
       const { stacks, plans: current } = await planReadOnly({ ...opts, command: 'plan' }, ({ stacks }) => {
         if (opts.format === 'text') for (const s of stacks) process.stdout.write(summarizeStack(s) + '\n\n');
         if (opts.out && stacks.length !== 1) throw new UserError(`--out saves one stack's plan; name it with --stack (stacks: ${stacks.map((s) => s.name).join(', ')})`);
@@ -33,7 +32,7 @@ export function register(program: Command): void {
       const planDestroy = opts.destroy ? (require('../../engine/plan-destroy') as typeof import('../../engine/plan-destroy')).planDestroy : undefined;
       const plans: Plan[] = current.map((c, i) => (planDestroy ? planDestroy(c.plan, stacks[i], c.live, c.state) : c.plan));
       const rows: StackRow[] = stacks.map((s, i) => ({ stack: s.name, environment: s.settings.environment, plan: plans[i] }));
-      process.stdout.write(render(plans, opts.format, rows));
+      process.stdout.write(renderPlans(plans, opts.format, rows));
       if (opts.out) {
         (require('../../engine/saved-plan') as typeof import('../../engine/saved-plan')).writePlanFile(opts.out, plans[0], stacks[0]);
         if (opts.format === 'text') process.stdout.write(`\nSaved the plan to ${opts.out}. To perform exactly these actions, run:\n  kestraform apply ${opts.out}\n`);
@@ -41,24 +40,4 @@ export function register(program: Command): void {
       if (plans.some((p) => p.errors.length)) process.exitCode = 1;
       else if (opts.detailedExitcode && plans.some(hasChanges)) process.exitCode = 2;
     });
-}
-
-function render(plans: Plan[], format: string, rows: StackRow[]): string {
-  const several = plans.length > 1;
-  const tables = () => require('../../render/stacks-table') as typeof import('../../render/stacks-table');
-  if (format === 'json') {
-    const { renderPlanJson } = require('../../render/json') as typeof import('../../render/json');
-    const docs = plans.map((p) => renderPlanJson(p));
-    return JSON.stringify(docs.length === 1 ? docs[0] : docs, null, 2) + '\n';
-  }
-  if (format === 'markdown') {
-    const { renderPlanMarkdown } = require('../../render/markdown') as typeof import('../../render/markdown');
-    // One marker for the whole comment first (a CI step finds the comment to update by it).
-    const table = several ? `<!-- kestraform-plan:${rows.map((r) => r.stack).join(',')} -->\n${tables().stacksTableMarkdown(rows)}` : '';
-    const budget = Math.floor((65000 - table.length) / plans.length);
-    return [...(several ? [table] : []), ...plans.map((p) => renderPlanMarkdown(p, { maxChars: budget }))].join('\n\n') + '\n';
-  }
-  const color = shouldColor(process.stdout, process.env);
-  const each = plans.map((p) => (several ? `Stack "${p.stack}":\n` : '') + renderPlanText(p, { color })).join('\n');
-  return each + (several ? `\n\n${tables().stacksTableText(rows)}` : '') + '\n';
 }

@@ -3,7 +3,7 @@ import { prepareStacks } from '../prepare';
 import { openTargets } from '../target';
 import { planStacks, withTargets } from '../session';
 import { addStackOptions, type StackSelection } from '../stack-selection';
-import { UserError } from '../errors';
+import { checkOutputFormat } from '../plan-output';
 import { promotionView } from '../../engine/promotion';
 import { renderPromotionJson, renderPromotionMarkdown, renderPromotionText } from '../../render/promotion';
 import { shouldColor } from '../../render';
@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .option('--format <format>', 'text, markdown or json', 'text')
     .option('--no-cache', 'run the app even when nothing it read changed since its last synth')
     .action(async (opts: StackSelection & { format: string }) => {
-      if (!['text', 'markdown', 'json'].includes(opts.format)) throw new UserError(`--format must be text, markdown or json, not "${opts.format}"`);
+      checkOutputFormat(opts.format);
       const { project, stacks } = await prepareStacks({ ...opts, command: 'show' });
       const targets = await openTargets(project, stacks);
       const plans = await withTargets(targets, () => planStacks(project, stacks, targets));
