@@ -58,11 +58,15 @@ export function acceptDriftSteps(plan: Plan, live: LiveSnapshot, state: StateFil
   return steps;
 }
 
-/** Records entries made elsewhere (pull's objects new in Kestra) as import steps. */
+/**
+ * Records entries made elsewhere (pull's objects new in Kestra) as import steps, each marked as
+ * pulled (StateEntry.pulledAt): the configuration that declares it is only in this working tree.
+ */
 export function adoptSteps(entries: readonly StateEntry[], kinds: KindRegistry = builtinKinds): PlanStep[] {
+  const now = new Date().toISOString();
   return entries.map((e) => {
     const h = kinds.forAddress(e.address)!;
-    return stateStep(e.address, h.kind, h.tfTypes[0], namespaceOfAddress(e.address), 'import', 'pulled-into-git', e);
+    return stateStep(e.address, h.kind, h.tfTypes[0], namespaceOfAddress(e.address), 'import', 'pulled-into-git', { ...e, pulledAt: now });
   });
 }
 

@@ -272,6 +272,11 @@ function planAddress(address: string, d: DesiredBase | undefined, l: LiveBase | 
       result.error = `${address} has lifecycle.prevent_destroy set, but the plan calls for deleting it (it is no longer in the configuration). Put it back in Git, or remove prevent_destroy in a separate apply first.`;
       return result;
     }
+    if (s?.pulledAt) {
+      // Adopted by a pull whose files this configuration does not have (yet): never deleted for that.
+      result.warning = `${address} was pulled from Kestra into a working tree (kestraform pull, ${s.pulledAt}) and this configuration does not declare it: left in Kestra. Commit and merge the pulled file; to remove the object, delete it in Kestra (the next plan forgets it).`;
+      return result;
+    }
     // What goes: the live object as read, completed by what state recorded of it.
     const before = s ? { ...h.viewOfApplied(s), ...defined(h.viewOfLive(l, true)) } : h.viewOfLive(l, true);
     result.step = step('delete', managed ? 'removed-from-config' : 'pruned', before, undefined, { beforeHash: s?.appliedHash ?? h.liveHash(l) });
@@ -323,9 +328,9 @@ function ignoresChanges(d: DesiredBase, h: KindHandler): boolean {
   return h.ignorable.some((a) => ic.includes(a));
 }
 
-/** State must learn a newer fingerprint, applied hash or prevent_destroy of an unchanged object. */
+/** State must learn a newer fingerprint, applied hash or prevent_destroy of an unchanged object — or that a pulled one is now declared. */
 function needsRecord(prev: StateEntry, fingerprint: Fingerprint, appliedHash: string, d: DesiredBase): boolean {
-  return !sameFingerprint(prev.live, fingerprint) || prev.appliedHash !== appliedHash || !!prev.preventDestroy !== d.lifecycle.preventDestroy;
+  return !sameFingerprint(prev.live, fingerprint) || prev.appliedHash !== appliedHash || !!prev.preventDestroy !== d.lifecycle.preventDestroy || prev.pulledAt !== undefined;
 }
 
 function driftItem(address: string, h: KindHandler, ns: string, drift: DriftItem['drift'], before: ObjectView | undefined, after: ObjectView | undefined, sensitive: boolean | undefined): DriftItem {

@@ -19,6 +19,7 @@ export const stateEntry = z.object({
   /** Applied values worth showing in a drift diff (flow source; KV type/value unless sensitive). */
   applied: z.object({ sensitive: z.boolean().optional() }).catchall(z.unknown()).default({}),
   preventDestroy: z.boolean().optional(),
+  pulledAt: z.string().optional(),
   updatedAt: z.string(),
 });
 

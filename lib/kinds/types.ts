@@ -70,6 +70,14 @@ export interface StateEntry {
   live: Fingerprint;
   applied: AppliedValues;
   preventDestroy?: boolean;
+  /**
+   * Set when `kestraform pull` adopted the object (created in Kestra, written into the working
+   * tree): when, as an ISO instant. Until a configuration declares it, no plan deletes it — a plan
+   * from a checkout without the pull's commit (another clone, CI on the main branch, files put
+   * back) leaves it in Kestra and says so. The first plan whose configuration declares it records
+   * the entry again, without the mark.
+   */
+  pulledAt?: string;
   updatedAt: string;
 }
 

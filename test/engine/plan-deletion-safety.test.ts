@@ -1,7 +1,8 @@
 /**
  * Property test: over generated desired/live/state triples, the planner never deletes an object
  * that is unmanaged (without prune), in a protected namespace, protected by prevent_destroy, or
- * outside the namespaces the stack owns and never managed.
+ * outside the namespaces the stack owns and never managed, or adopted by a pull whose files the
+ * configuration lacks.
  */
 import { computePlan } from '../../lib/engine/plan';
 import { emptySnapshot } from '../../lib/kinds';
@@ -38,6 +39,14 @@ describe('deletion safety (property)', () => {
       const live = liveOf(inLive, NAMESPACES);
       const fullLive = liveOf(universe, NAMESPACES);
       const state = inState.length ? stateOf(inState, fullLive) : undefined;
+      // Some entries adopted by a pull whose files this configuration may lack.
+      const pulled = new Set<string>();
+      for (const e of Object.values(state?.resources ?? {})) {
+        if (r() < 0.2) {
+          e.pulledAt = '2026-12-04T19:00:00.000Z';
+          pulled.add(e.address);
+        }
+      }
       const s = stack(inDesired, { namespaces: [...new Set([...owned, ...inDesired.map((d) => (d as { namespace: string }).namespace)])], prune, protected_namespaces: protectedNs });
       const plan = computePlan({ stack: s, live: inLive.length ? live : emptySnapshot(NAMESPACES), state, target });
 
@@ -55,6 +64,7 @@ describe('deletion safety (property)', () => {
         expect({ why, outsideOwned: !managed && !ownedSet.has(ns) }).toEqual({ why, outsideOwned: false });
         expect({ why, preventDestroy: managed && obj.lifecycle.preventDestroy }).toEqual({ why, preventDestroy: false });
         expect({ why, stillDesired: inDesired.some((d) => d.address === c.address) }).toEqual({ why, stillDesired: false });
+        expect({ why, pulled: pulled.has(c.address) }).toEqual({ why, pulled: false });
       }
     }
     // The generator must exercise both kinds of delete, or the property says nothing.

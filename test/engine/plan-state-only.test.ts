@@ -97,8 +97,26 @@ describe('refresh-only (accepting drift)', () => {
 });
 
 describe('pull adoption', () => {
-  it('records the entries pull made for objects new in Kestra as import steps', () => {
+  it('records the entries pull made for objects new in Kestra as import steps, marked as pulled', () => {
     const entry = { address: 'kv:n/NEW', appliedHash: 'h', live: { kind: 'kv', valueHash: 'v' }, applied: { type: 'STRING', value: 'x' }, updatedAt: 'then' };
-    expect(adoptSteps([entry])).toEqual([{ address: 'kv:n/NEW', kind: 'kv', tfType: 'kestra_kv', namespace: 'n', action: 'import', reason: 'pulled-into-git', entry, dependsOn: [], phase: 0 }]);
+    expect(adoptSteps([entry])).toEqual([{ address: 'kv:n/NEW', kind: 'kv', tfType: 'kestra_kv', namespace: 'n', action: 'import', reason: 'pulled-into-git', entry: { ...entry, pulledAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }, dependsOn: [], phase: 0 }]);
+  });
+
+  it('never has a pulled object deleted by a configuration that lacks it, and is recorded unmarked once one declares it', () => {
+    const d = kv('n', 'NEW', 'STRING', 'x');
+    const live = liveOf([d], ['n']);
+    const pulled = stateOf([d], live);
+    pulled.resources[d.address] = { ...pulled.resources[d.address], pulledAt: '2026-12-04T19:00:00.000Z' };
+    const without = computePlan({ stack: stack([], { namespaces: ['n'], prune: true }), live, state: pulled, target });
+    expect(without.steps.filter((s) => s.address === d.address)).toEqual([]);
+    expect(without.warnings).toEqual([expect.stringContaining(`${d.address} was pulled from Kestra into a working tree (kestraform pull, 2026-12-04T19:00:00.000Z) and this configuration does not declare it: left in Kestra`)]);
+    const declared = computePlan({ stack: stack([d]), live, state: pulled, target });
+    const step = declared.steps.find((s) => s.address === d.address)!;
+    expect(step.action).toBe('record');
+    expect(step.entry).toBeDefined();
+    expect(step.entry!.pulledAt).toBeUndefined();
+    // Recorded once: the next plan has nothing to do for it.
+    const recorded = { ...pulled, resources: { ...pulled.resources, [d.address]: step.entry! } };
+    expect(computePlan({ stack: stack([d]), live, state: recorded, target }).steps.find((s) => s.address === d.address)!.action).toBe('no-op');
   });
 });

@@ -49,7 +49,7 @@ export function newState(stack: string): StateFile {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const FILE_KEYS = new Set(['version', 'stack', 'lineage', 'serial', 'resources']);
-const ENTRY_KEYS = new Set(['address', 'appliedHash', 'live', 'applied', 'preventDestroy', 'updatedAt']);
+const ENTRY_KEYS = new Set(['address', 'appliedHash', 'live', 'applied', 'preventDestroy', 'pulledAt', 'updatedAt']);
 
 /**
  * Exactly what `stateFile` accepts and gives back unchanged (no key it would strip, no default it
@@ -64,6 +64,7 @@ function plainlyValid(raw: unknown): raw is StateFile {
     if (!isObject(e.live) || typeof e.live.kind !== 'string' || e.live.kind === '') return false;
     if (e.applied !== undefined && (!isObject(e.applied) || (e.applied.sensitive !== undefined && typeof e.applied.sensitive !== 'boolean'))) return false;
     if (e.preventDestroy !== undefined && typeof e.preventDestroy !== 'boolean') return false;
+    if (e.pulledAt !== undefined && typeof e.pulledAt !== 'string') return false;
     for (const k in e) if (!ENTRY_KEYS.has(k)) return false;
   }
   // The schema's one default.

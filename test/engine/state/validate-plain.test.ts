@@ -26,6 +26,8 @@ const variants: Array<[string, (d: Doc) => void]> = [
   ['applied an array', (d) => (d.resources['flow:a/x'].applied = [])],
   ['sensitive a string', (d) => (d.resources['kv:a/k'].applied.sensitive = 'yes')],
   ['preventDestroy a number', (d) => (d.resources['kv:a/k'].preventDestroy = 1)],
+  ['pulledAt set', (d) => (d.resources['kv:a/k'].pulledAt = '2026-12-04T19:00:00.000Z')],
+  ['pulledAt a number', (d) => (d.resources['kv:a/k'].pulledAt = 1)],
   ['updatedAt missing', (d) => delete d.resources['kv:a/k'].updatedAt],
   ['appliedHash null', (d) => (d.resources['kv:a/k'].appliedHash = null)],
   ['the document an array', (d) => Object.assign(d, { length: 0 })],
