@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { Progress } from './progress';
 import { UserError } from './errors';
+import { secondsOption } from './seconds-option';
 import type { Interrupt } from './interrupt';
 import type { Target } from './target';
 import { isQuiet, type Plan, type PlanStep } from '../engine/plan-types';
@@ -53,9 +54,7 @@ export function writeParallelism(asked: number | undefined, target: Target): num
 
 /** `--lock-timeout <seconds>` as milliseconds. */
 export function parseLockTimeout(seconds: string): number {
-  const ms = Number(seconds) * 1000;
-  if (!Number.isFinite(ms) || ms < 0) throw new UserError(`--lock-timeout must be a number of seconds, not "${seconds}"`);
-  return ms;
+  return secondsOption('--lock-timeout', seconds);
 }
 
 export interface CarryOut {

@@ -411,20 +411,23 @@ export function simpleCommand(command: string): boolean {
   return simpleCommandWords(command) !== undefined;
 }
 
+/** NAME=value, as a command's leading words assign. */
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
 /**
  * A simple command (see simpleCommand) as the shell's own process runs it — `exec` after its
  * assignments — so that the process started is the app's, and stopping it stops the app;
  * undefined for any other command.
  */
 export function execForm(command: string): string | undefined {
-  const words = simpleCommandWords(command);
-  if (!words) return undefined;
-  let k = 0;
-  while (/^[A-Za-z_][A-Za-z0-9_]*=/.test(words[k])) k++;
+  const simple = simpleCommandWords(command);
+  if (!simple) return undefined;
+  const { words, assignments: k } = simple;
   return words[k] === 'exec' ? command : [...words.slice(0, k), 'exec', ...words.slice(k)].join(' ');
 }
 
-function simpleCommandWords(command: string): string[] | undefined {
+/** The command's words, and how many leading ones are assignments — when it is simple. */
+function simpleCommandWords(command: string): { words: string[]; assignments: number } | undefined {
   const words: string[] = [];
   const word = /(?:[A-Za-z0-9_@%+=:,./-]+|'[^']*'|"[^"$`\\!]*")+/y;
   let i = 0;
@@ -439,11 +442,11 @@ function simpleCommandWords(command: string): string[] | undefined {
     words.push(m[0]);
     i = word.lastIndex;
   }
-  let k = 0;
-  while (k < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[k])) k++;
-  if (words[k] === 'exec') k++;
+  let assignments = 0;
+  while (assignments < words.length && ASSIGNMENT.test(words[assignments])) assignments++;
+  const k = words[assignments] === 'exec' ? assignments + 1 : assignments;
   const first = words[k]?.replace(/['"]/g, '');
-  return first !== undefined && first !== '' && !SHELL_WORDS.has(first) && !first.includes('=') ? words : undefined;
+  return first !== undefined && first !== '' && !SHELL_WORDS.has(first) && !first.includes('=') ? { words, assignments } : undefined;
 }
 
 function envDigests(key: Buffer, env: NodeJS.ProcessEnv, read: Iterable<string>, all: boolean): NonNullable<InputsManifest['env']> {

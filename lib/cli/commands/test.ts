@@ -14,6 +14,7 @@ import { openTargets, type Target } from '../target';
 import { withTargets } from '../session';
 import { addStackOptions, type StackSelection } from '../stack-selection';
 import { UserError } from '../errors';
+import { secondsOption } from '../seconds-option';
 import { shouldColor } from '../../render';
 import { paint } from '../../render/color';
 import { renderJunit, renderTestText, testsPassed, totalsOf, type SuiteOutcome } from '../../render/test-results';
@@ -65,10 +66,7 @@ export function register(program: Command): void {
 
 /** `--timeout <seconds>` as milliseconds (undefined: the default). */
 function parseRunTimeout(seconds: string | undefined): number | undefined {
-  if (seconds === undefined) return undefined;
-  const ms = Number(seconds) * 1000;
-  if (!Number.isFinite(ms) || ms <= 0) throw new UserError(`--timeout must be a number of seconds above 0, not "${seconds}"`);
-  return Math.round(ms);
+  return seconds === undefined ? undefined : Math.round(secondsOption('--timeout', seconds, { aboveZero: true }));
 }
 
 async function runSuite(suite: DesiredTestSuite, target: Target, timeoutMs: number | undefined): Promise<SuiteOutcome> {
