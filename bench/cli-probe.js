@@ -26,7 +26,13 @@ if (out) {
     requests.count++;
     if (requests.firstMs === undefined) requests.firstMs = performance.now();
   });
-  dc.subscribe('undici:request:trailers', () => (requests.lastDoneMs = performance.now()));
+  dc.subscribe('undici:request:trailers', () => (requests.lastDoneMs = Math.max(requests.lastDoneMs ?? 0, performance.now())));
+  // GETs kestraform sends from a thread of its own (lib/kestra/early-thread.ts) are told here.
+  dc.subscribe('kestraform:request-on-thread', ({ startMs, endMs }) => {
+    requests.count++;
+    requests.firstMs = Math.min(requests.firstMs ?? Infinity, startMs);
+    requests.lastDoneMs = Math.max(requests.lastDoneMs ?? 0, endMs);
+  });
   process.once('exit', () => {
     const ru = process.resourceUsage();
     const record = {

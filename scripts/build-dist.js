@@ -18,14 +18,20 @@ fs.copyFileSync(path.join(root, 'lib', 'project', 'input-recorder.js'), path.joi
 // cdktf and its kin stay outside (the CLI never loads them; the app does, in its own process). The library entry (dist/index.js, what a
 // stack imports) stays as tsc wrote it. The bundle sits in dist/ as lib/package-files.ts does in
 // lib/, so that its paths to the package and to dist/project/input-recorder.js hold.
-require('esbuild').buildSync({
-  entryPoints: [path.join(root, 'dist', 'cli', 'main.js')],
-  outfile: path.join(root, 'dist', 'cli.js'),
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  external: ['cdktf', 'constructs', '@cdktf/*', 'tsx', 'esbuild'],
-  legalComments: 'eof',
-  logLevel: 'warning',
-});
+const bundle = (entry, outfile) =>
+  require('esbuild').buildSync({
+    entryPoints: [path.join(root, 'dist', entry)],
+    outfile: path.join(root, 'dist', outfile),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['cdktf', 'constructs', '@cdktf/*', 'tsx', 'esbuild'],
+    legalComments: 'eof',
+    logLevel: 'warning',
+  });
+bundle('cli/main.js', 'cli.js');
+// The thread that sends a plan's early GETs (lib/kestra/early-thread.ts) loads as one file too:
+// it starts while the command's own thread is busy, and its first request waits for its load.
+bundle('kestra/early-thread-main.js', 'early-thread.js');
+

@@ -59,6 +59,8 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = (require('./errors') as typeof import('./errors')).reportFatal(e);
   } finally {
     earlyApp?.abandonEarlyApp();
+    await earlyReads?.endEarlyReads();
+    earlyReads = undefined;
   }
 }
 
@@ -75,6 +77,10 @@ function commandsNeeded(argv: string[]): string | null | undefined {
 
 /** The app runner, once a command that synthesizes started the app early (loaded only then). */
 let earlyApp: typeof import('../project/run-app') | undefined;
+/** The early reads, once a read-only command started them (./early-reads; loaded only then). */
+let earlyReads: typeof import('./early-reads') | undefined;
+/** Commands that only read Kestra: they send the GETs the last of them asked before anything else (./early-reads). */
+const READ_EARLY = new Set(['plan', 'drift']);
 
 /**
  * The app (cdktf synth, a child process) runs on another core while this process loads the
@@ -88,8 +94,13 @@ function startSynthEarly(argv: string[]): void {
   try {
     const args = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
     const { loadProject } = require('../project/config') as typeof import('../project/config');
+    const project = loadProject();
+    if (READ_EARLY.has(argv[0])) {
+      earlyReads = require('./early-reads') as typeof import('./early-reads');
+      earlyReads.startEarlyReads(project.dir, argv);
+    }
     earlyApp = require('../project/run-app') as typeof import('../project/run-app');
-    earlyApp.startAppEarly(loadProject(), { reuse: !args.includes('--no-cache') });
+    earlyApp.startAppEarly(project, { reuse: !args.includes('--no-cache') });
   } catch {
     // the command reports the problem itself
   }

@@ -19,6 +19,7 @@ import { openTargets, type Targets } from './target';
 import { backendFor, planStacks, withTargets } from './session';
 import { checkStacksPausing, orderStacks, synthesizeStacks, type PrepareOptions, type Prepared } from './prepare';
 import type { StackPlan } from '../engine/run';
+import { saveEarlyReads } from './early-reads';
 
 /**
  * What a read-only command (plan, drift) does: synthesize the stacks, open their targets and plan
@@ -38,6 +39,7 @@ export async function planReadOnly(opts: PrepareOptions, between?: (prepared: Pr
     const prepared = await checkStacksPausing(project, desired);
     between?.(prepared);
     const plans = await planning;
+    saveEarlyReads();
     return { ...prepared, plans };
   } finally {
     await readAhead?.close();

@@ -6,6 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KestraClient, clientConfigFromEnv, clientConfigForTarget } from '../kestra';
+import { DEFAULT_REQUESTS_IN_FLIGHT } from '../kestra/config';
+import { remoteClient } from './early-reads';
 import { startKestraServer, type RunningKestraServer } from '../server';
 import type { Project } from '../project/config';
 import type { DesiredStack } from '../desired/types';
@@ -39,8 +41,6 @@ export interface TargetOptions {
   writes?: boolean;
 }
 
-/** Requests kestraform ever has in flight at one Kestra (apply raises it to its --parallelism). */
-export const DEFAULT_REQUESTS_IN_FLIGHT = 16;
 /** The same for the embedded local server (no network between; its journal's group commit gains from more writes at once). */
 const EMBEDDED_REQUESTS_IN_FLIGHT = 32;
 
@@ -76,7 +76,7 @@ async function openOne(project: Project, stacks: readonly DesiredStack[], env: N
   const needs = stacks.map((s) => enterpriseNeed(s, builtinKinds)).filter((n): n is EnterpriseNeed => n !== undefined);
   if (remote) {
     const config = { ...remote, maxInFlight };
-    const client = new KestraClient(config);
+    const client = remoteClient(settings, config, needs.length > 0);
     const target: Target = { client, url: config.url, tenant: config.tenant, embedded: false, close: async () => client.close() };
     // Before any other request: a stack of Enterprise objects never reaches an open-source server.
     if (needs.length) {

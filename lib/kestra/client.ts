@@ -3,10 +3,11 @@
  * Concurrency is the caller's business, except inside listFiles, which walks directories with a
  * bound. Call close() when done to release pooled connections.
  */
-import { readFileSync } from 'node:fs';
-import { checkTenant, DEFAULT_TENANT, DEFAULT_TIMEOUT_MS, normaliseBaseUrl, type KestraClientConfig } from './config';
+import type { KestraClientConfig } from './config';
 import { KestraConfigError } from './errors';
-import { HttpTransport, type KeptAnswers, type KestraRequestEvent } from './http';
+import { DEFAULT_MAX_RESPONSE_BYTES, positive, transportOptions } from './transport-options';
+import type { ThreadReads } from './early-thread';
+import { HttpTransport, type KeptAnswers, type RecordedGet, type KestraRequestEvent } from './http';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
 import { FlowsApi, type DeleteFlowResult, type FlowSummary, type FlowWithSource } from './flows';
 import { DEFAULT_VALIDATE_OPTIONS, validateFlows, type FlowValidation, type ValidateOptions } from './flow-validate';
@@ -46,7 +47,7 @@ export interface KestraClientOptions extends Omit<KestraClientConfig, 'tenant' |
   random?: () => number;
 }
 
-export const DEFAULT_MAX_RESPONSE_BYTES = 512 * 1024 * 1024;
+export { DEFAULT_MAX_RESPONSE_BYTES };
 
 export class KestraClient {
   readonly url: string;
@@ -66,22 +67,12 @@ export class KestraClient {
   private readonly validateOptions: ValidateOptions;
 
   constructor(options: KestraClientOptions) {
-    this.url = normaliseBaseUrl(options.url);
-    this.tenant = checkTenant(options.tenant ?? DEFAULT_TENANT);
-    const maxResponseBytes = positive(options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, 'maxResponseBytes');
+    const transport = transportOptions(options);
+    this.url = transport.url;
+    this.tenant = transport.tenant;
+    const maxResponseBytes = transport.maxResponseBytes;
     const pageSize = positive(options.pageSize, 100, 'pageSize');
-    this.http = new HttpTransport({
-      url: this.url,
-      tenant: this.tenant,
-      auth: options.auth,
-      ca: options.ca ?? (options.caFile ? readCaFile(options.caFile) : undefined),
-      timeoutMs: positive(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs'),
-      maxResponseBytes,
-      maxInFlight: options.maxInFlight === undefined ? undefined : positive(options.maxInFlight, 1, 'maxInFlight'),
-      retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
-      onRequest: options.onRequest,
-      random: options.random,
-    });
+    this.http = new HttpTransport(transport);
     this.flows = new FlowsApi(this.http, maxResponseBytes);
     this.files = new FilesApi(this.http, positive(options.fileListConcurrency, options.maxInFlight ?? 8, 'fileListConcurrency'));
     this.kv = new KvApi(this.http, pageSize);
@@ -104,6 +95,21 @@ export class KestraClient {
   /** Answers another client to the same Kestra kept: a GET asked again is answered from them, once each. */
   reuseAnswers(kept: KeptAnswers): void {
     this.http.reuseAnswers(kept);
+  }
+
+  /** Takes the answers of GETs a thread of their own sends (lib/kestra/early-thread.ts askOnThread), each once, for the same GET asked later. */
+  takeEarlyFromThread(reads: ThreadReads): void {
+    this.http.takeEarlyFromThread(reads);
+  }
+
+  /** How many GETs were sent early, and how many of their answers were taken. */
+  get earlyAnswers(): { asked: number; taken: number } {
+    return this.http.earlyAnswers;
+  }
+
+  /** From now on, records every GET this client asks, in order (for the early reads of a later run, lib/cli/early-reads.ts). */
+  recordGets(): readonly RecordedGet[] {
+    return this.http.recordGets();
   }
 
   // Namespaces
@@ -355,22 +361,3 @@ export class KestraClient {
   }
 }
 
-function readCaFile(path: string): string {
-  let pem: string;
-  try {
-    pem = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new KestraConfigError(`KESTRA_CA_FILE ${path} cannot be read (${code})`);
-  }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new KestraConfigError(`KESTRA_CA_FILE ${path} holds no PEM certificate (expected a "-----BEGIN CERTIFICATE-----" block)`);
-  }
-  return pem;
-}
-
-function positive(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new KestraConfigError(`${name} must be a positive whole number, got ${value}`);
-  return value;
-}

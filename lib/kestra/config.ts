@@ -21,6 +21,8 @@ export interface KestraClientConfig {
 }
 
 export const DEFAULT_TENANT = 'main';
+/** Requests kestraform ever has in flight at one Kestra (apply raises it to its --parallelism). */
+export const DEFAULT_REQUESTS_IN_FLIGHT = 16;
 export const DEFAULT_TIMEOUT_MS = 30_000;
 // Kestra's tenant id pattern (EE tenant schema); OSS uses `main`.
 const TENANT_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;

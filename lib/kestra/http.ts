@@ -6,6 +6,7 @@
 import { rootCertificates } from 'node:tls';
 import * as zlib from 'node:zlib';
 import { performance } from 'node:perf_hooks';
+import * as diagnosticsChannel from 'node:diagnostics_channel';
 import pLimit from 'p-limit';
 import type { Agent as UndiciAgent } from 'undici';
 import { exchange, ExchangeFailure, type Answer, type BodyLimit } from './exchange';
@@ -20,6 +21,7 @@ import {
   type RequestIdentity,
 } from './errors';
 import { summariseErrorBody } from './error-body';
+import type { AnswerParts, ThreadReads } from './early-thread';
 import { isRetryableError, parseRetryAfter, retryDelayMs, sleep, type RetryPolicy } from './retry';
 
 // undici's Agent alone, without the rest of undici's index — fetch, web streams, mocks, HTTP/2 and
@@ -59,7 +61,7 @@ export interface RequestSpec {
 export interface HttpResponse {
   identity: RequestIdentity;
   status: number;
-  headers: { get(name: string): string | null };
+  headers: ResponseHeaders;
   body: Buffer;
 }
 
@@ -127,6 +129,20 @@ export class KeptAnswers {
   }
 }
 
+/**
+ * A GET as it can be asked again in another process (lib/cli/early-reads.ts): what identifies it
+ * and how its answer is read — never a body, never credentials (those the transport adds).
+ */
+export interface RecordedGet {
+  path: string;
+  instance?: boolean;
+  query?: QueryParams;
+  headers?: Record<string, string>;
+  acceptStatus?: readonly number[];
+  operation: string;
+  target: string;
+}
+
 /** Bodies of error answers are only read this far: enough for Kestra's message. */
 const ERROR_BODY_LIMIT = 64 * 1024;
 const USER_AGENT = 'kestraform';
@@ -134,6 +150,17 @@ const USER_AGENT = 'kestraform';
 /** What makes two GETs the same request: tenant-relative path, query and extra headers. */
 function answerKey(spec: RequestSpec): string {
   return JSON.stringify([spec.instance ?? false, spec.path, spec.query ?? [], spec.headers ?? {}]);
+}
+
+/**
+ * Where a request sent from another thread (takeEarlyFromThread) is told, for whoever times a
+ * command's requests (bench/cli-probe.js): `{ startMs, endMs }` on this thread's clock.
+ */
+const requestOnThread = diagnosticsChannel.channel('kestraform:request-on-thread');
+
+/** An early GET's answer is taken only by a GET that reads its answer the same way (accepted statuses). */
+function earlyKey(spec: Pick<RequestSpec, 'instance' | 'path' | 'query' | 'headers' | 'acceptStatus'>): string {
+  return JSON.stringify([spec.instance ?? false, spec.path, spec.query ?? [], spec.headers ?? {}, spec.acceptStatus ?? []]);
 }
 
 export class HttpTransport {
@@ -144,6 +171,13 @@ export class HttpTransport {
   private readonly basePath: string;
   private keeping?: KeptAnswers;
   private readonly reusing: KeptAnswers[] = [];
+  /** GETs sent before anyone asked (takeEarlyFromThread), by earlyKey: each answer taken once; undefined when the early attempt failed. */
+  private readonly early = new Map<string, Promise<HttpResponse | undefined>[]>();
+  /** Until the early thread's GETs are all answered: this transport's own requests wait (one in-flight bound for both). */
+  private earlyInFlight?: Promise<void>;
+  private earlyAsked = 0;
+  private earlyTaken = 0;
+  private recorded?: RecordedGet[];
 
   constructor(private readonly options: TransportOptions) {
     this.agent = new Agent(options.ca ? { connect: { ca: [...rootCertificates, options.ca.toString()] } } : {});
@@ -177,24 +211,90 @@ export class HttpTransport {
     if (kept !== this.keeping && !this.reusing.includes(kept)) this.reusing.push(kept);
   }
 
+  /**
+   * Takes the answers of GETs a thread of their own sends (./early-thread) before anyone here
+   * asks: a GET sent later with the same path, query, headers and accepted statuses takes the
+   * answer, once. A failed early attempt is not reported: the GET asked later is sent as usual.
+   */
+  takeEarlyFromThread(reads: ThreadReads): void {
+    reads.onEvent((event, endedAt) => {
+      this.emit(event);
+      if (requestOnThread.hasSubscribers) requestOnThread.publish({ startMs: endedAt - performance.timeOrigin - event.ms, endMs: endedAt - performance.timeOrigin });
+    });
+    const answer = (get: RecordedGet, parts: AnswerParts | undefined): HttpResponse | undefined => {
+      // One failed early attempt (Kestra unreachable, slow, refusing): nothing more is awaited
+      // from the thread, whose other attempts would likely fail the same way, one timeout each.
+      if (!parts) return void reads.stop();
+      return { identity: { method: 'GET', path: this.fullPath(get), target: get.target }, status: parts.status, headers: headerReader(parts.headers), body: parts.body };
+    };
+    this.expectEarly(reads.gets, reads.answers.map((a, i) => a.then((parts) => answer(reads.gets[i], parts))));
+    // The thread's requests count against this transport's in-flight bound: its own wait for them.
+    const settled = Promise.all(reads.answers).then(() => {
+      if (this.earlyInFlight === settled) this.earlyInFlight = undefined;
+    });
+    this.earlyInFlight = settled;
+  }
+
+  private expectEarly(gets: readonly RecordedGet[], answers: Array<Promise<HttpResponse | undefined>>): void {
+    gets.forEach((get, i) => {
+      const key = earlyKey(get);
+      const list = this.early.get(key);
+      if (list) list.push(answers[i]);
+      else this.early.set(key, [answers[i]]);
+      this.earlyAsked++;
+    });
+  }
+
+  private fullPath(spec: { instance?: boolean; path: string }): string {
+    return spec.instance ? `/api/v1${spec.path}` : `/api/v1/${this.options.tenant}${spec.path}`;
+  }
+
+  /** How many GETs were sent early, and how many of their answers were taken. */
+  get earlyAnswers(): { asked: number; taken: number } {
+    return { asked: this.earlyAsked, taken: this.earlyTaken };
+  }
+
+  /** From now on, records every GET asked of this transport (see RecordedGet), in the order asked. */
+  recordGets(): readonly RecordedGet[] {
+    return (this.recorded ??= []);
+  }
+
   /** Sends a request, retrying idempotent ones on 429/502/503/504, timeouts and transient network failures. */
   async send(spec: RequestSpec): Promise<HttpResponse> {
-    if (spec.method === 'GET' && this.reusing.length) {
-      const key = answerKey(spec);
-      for (const kept of this.reusing) {
-        const answer = kept.take(key);
-        if (answer) return answer;
-      }
+    if (spec.method === 'GET') {
+      const answer = await this.answerKnown(spec);
+      if (answer) return answer;
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(spec, attempt);
+        const answer = await this.attempt(spec, attempt);
+        if (this.keeping && spec.method === 'GET') this.keeping.keep(answerKey(spec), answer);
+        return answer;
       } catch (error) {
         const retriesLeft = spec.idempotent && attempt <= this.options.retry.retries;
         if (!retriesLeft || !isRetryableError(error)) throw noteAttempts(error, attempt);
         await sleep(this.delayBeforeRetry(attempt, error));
       }
     }
+  }
+
+  /** A GET's answer without asking: kept by another transport, or asked early by this one. */
+  private async answerKnown(spec: RequestSpec): Promise<HttpResponse | undefined> {
+    this.recorded?.push({ path: spec.path, instance: spec.instance, query: spec.query, headers: spec.headers, acceptStatus: spec.acceptStatus, operation: spec.operation, target: spec.target });
+    if (this.reusing.length) {
+      const key = answerKey(spec);
+      for (const kept of this.reusing) {
+        const answer = kept.take(key);
+        if (answer) return answer;
+      }
+    }
+    if (!this.early.size) return undefined;
+    const pending = this.early.get(earlyKey(spec))?.shift();
+    const answer = await pending;
+    if (!answer) return undefined;
+    this.earlyTaken++;
+    this.keeping?.keep(answerKey(spec), answer);
+    return answer;
   }
 
   /** How long to wait before retry number `retry` after `error`. */
@@ -205,11 +305,12 @@ export class HttpTransport {
 
   /** One attempt, no retry (queued first when maxInFlight requests are already out). */
   attempt(spec: RequestSpec, attempt: number): Promise<HttpResponse> {
+    if (this.earlyInFlight && this.slots) return this.earlyInFlight.then(() => this.attempt(spec, attempt));
     return this.slots ? this.slots(() => this.attemptNow(spec, attempt)) : this.attemptNow(spec, attempt);
   }
 
   private async attemptNow(spec: RequestSpec, attempt: number): Promise<HttpResponse> {
-    const fullPath = spec.instance ? `/api/v1${spec.path}` : `/api/v1/${this.options.tenant}${spec.path}`;
+    const fullPath = this.fullPath(spec);
     const query = encodeQuery(spec.query);
     const identity: RequestIdentity = { method: spec.method, path: fullPath, target: spec.target };
     const bodyBytes = typeof spec.body?.data === 'string' ? Buffer.from(spec.body.data) : spec.body?.data;
@@ -255,9 +356,7 @@ export class HttpTransport {
       const response: RawResponse = { status: answer.status, headers: headerReader(answer.headers) };
       const body = decode(answer.body, response.headers.get('content-encoding'), limit, truncate, identity);
       if (!truncate) {
-        const result = { identity, status: response.status, headers: response.headers, body };
-        if (this.keeping && spec.method === 'GET') this.keeping.keep(answerKey(spec), result);
-        return result;
+        return { identity, status: response.status, headers: response.headers, body };
       }
       throw this.apiError(spec, identity, response, body);
     } catch (error) {
@@ -352,14 +451,21 @@ export class HttpTransport {
   }
 }
 
+/** An answer's headers: `get` as fetch's Headers has it; `raw`, the lower-case map undici gave. */
+export interface ResponseHeaders {
+  get(name: string): string | null;
+  readonly raw?: Record<string, string | string[] | undefined>;
+}
+
 interface RawResponse {
   status: number;
-  headers: { get(name: string): string | null };
+  headers: ResponseHeaders;
 }
 
 /** Lower-case header map (as undici gives it) behind the `get` of fetch's Headers. */
-function headerReader(headers: Record<string, string | string[] | undefined>): RawResponse['headers'] {
+export function headerReader(headers: Record<string, string | string[] | undefined>): ResponseHeaders {
   return {
+    raw: headers,
     get(name) {
       const value = headers[name.toLowerCase()];
       return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;

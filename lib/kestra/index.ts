@@ -13,7 +13,7 @@ export {
   KestraUsageError,
   KestraFlowCreateConflictError,
 } from './errors';
-export type { KestraRequestEvent, HttpMethod } from './http';
+export type { KestraRequestEvent, HttpMethod, RecordedGet } from './http';
 export { DEFAULT_RETRY_POLICY, isRetryableError, type RetryPolicy } from './retry';
 export type { FlowSummary, FlowWithSource, DeleteFlowResult } from './flows';
 export type { FlowValidation, ValidateOptions } from './flow-validate';

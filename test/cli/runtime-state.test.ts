@@ -71,7 +71,8 @@ describe('runtime state, default policy (keep)', () => {
     expect(updates(suite.server)).toBe(before);
     expect(await liveFlow(suite.api)).toMatchObject({ disabled: true, revision });
     suite.server.log.clear();
-    const again = await runCli(suite.project.dir, ['plan', '--detailed-exitcode'], suite.env);
+    // What the plan itself asks (early reads would send the last plan's GETs once more: lib/cli/early-reads.ts).
+    const again = await runCli(suite.project.dir, ['plan', '--detailed-exitcode'], { ...suite.env, KESTRAFORM_EARLY_READS: '0' });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('No changes.');
     expect(suite.server.log.entries().filter((e) => e.operationId === 'getFlow' || e.operationId === 'exportFlowsByQuery')).toEqual([]);
