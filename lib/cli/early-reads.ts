@@ -151,6 +151,8 @@ export function saveEarlyReads(): void {
     }
   }
   const kept = [...byTarget.values()].filter((t) => t.gets.size <= MAX_RECORDED);
+  // Nothing to record and nothing recorded (the embedded server only): no file at all.
+  if (!kept.length && !s.record?.selections[s.selection]) return;
   if (sameAsRecorded(s.record?.selections[s.selection]?.targets, kept)) return;
   const targets = kept.map((t) => ({ target: t.target, gets: byNamespace([...t.gets.values()]) }));
   const others = Object.entries(s.record?.selections ?? {})

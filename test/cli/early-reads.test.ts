@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cliSuite, runCli } from './harness';
+import { cliSuite, makeProject, runCli } from './harness';
 
 const s = cliSuite({ applied: true });
 const TOKEN = 'tok-3a9f1c-do-not-print';
@@ -60,6 +60,17 @@ describe('early reads', () => {
     const second = await runCli(s.project.dir, ['plan', '--stack=example'], { ...env(), ...debug });
     expect(taken(second.stderr)?.[0]).toBeGreaterThan(0);
     expect(Object.keys(JSON.parse(fs.readFileSync(record(), 'utf8')).selections)).toHaveLength(2);
+  });
+
+  it('records nothing for the embedded local server (opened by the command itself)', async () => {
+    const local = makeProject();
+    try {
+      expect((await runCli(local.dir, ['plan'], { KESTRA_URL: undefined })).code).toBe(0);
+      expect(fs.existsSync(path.join(local.dir, '.kestraform', 'early-reads.json'))).toBe(false);
+      expect(fs.existsSync(path.join(local.dir, '.kestraform'))).toBe(true); // the command did write its other files there
+    } finally {
+      local.cleanup();
+    }
   });
 
   it('never reads early for apply, which plans on answers of its own', async () => {
