@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CODE_DIR, PACKAGE_ROOT } from '../package-files';
-import type { KestraRequestEvent, RecordedGet, TransportOptions } from './http';
+import type { KestraRequestEvent, RecordedGet, RequestSpec, TransportOptions } from './http';
 
 type Headers = Record<string, string | string[] | undefined>;
 /**
@@ -24,6 +24,11 @@ export interface ThreadMessage {
   body?: Uint8Array;
   event?: KestraRequestEvent;
   endedAt?: number;
+}
+
+/** What makes two GETs the same for an early answer: as answerKey, and read the same way (accepted statuses). */
+export function earlyKey(spec: Pick<RequestSpec, 'instance' | 'path' | 'query' | 'headers' | 'acceptStatus'>): string {
+  return JSON.stringify([spec.instance ?? false, spec.path, spec.query ?? [], spec.headers ?? {}, spec.acceptStatus ?? []]);
 }
 
 /** The thread's module: its one-file build in an installed package (scripts/build-dist.js), the TypeScript source (through tsx) in a checkout. */

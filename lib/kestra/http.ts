@@ -21,7 +21,7 @@ import {
   type RequestIdentity,
 } from './errors';
 import { summariseErrorBody } from './error-body';
-import type { AnswerParts, ThreadReads } from './early-thread';
+import { earlyKey, type AnswerParts, type ThreadReads } from './early-thread';
 import { isRetryableError, parseRetryAfter, retryDelayMs, sleep, type RetryPolicy } from './retry';
 
 // undici's Agent alone, without the rest of undici's index — fetch, web streams, mocks, HTTP/2 and
@@ -157,11 +157,6 @@ function answerKey(spec: RequestSpec): string {
  * command's requests (bench/cli-probe.js): `{ startMs, endMs }` on this thread's clock.
  */
 const requestOnThread = diagnosticsChannel.channel('kestraform:request-on-thread');
-
-/** An early GET's answer is taken only by a GET that reads its answer the same way (accepted statuses). */
-function earlyKey(spec: Pick<RequestSpec, 'instance' | 'path' | 'query' | 'headers' | 'acceptStatus'>): string {
-  return JSON.stringify([spec.instance ?? false, spec.path, spec.query ?? [], spec.headers ?? {}, spec.acceptStatus ?? []]);
-}
 
 export class HttpTransport {
   private readonly agent: UndiciAgent;
