@@ -25,8 +25,13 @@ describe('early reads', () => {
     expect(Object.values(selections)).toHaveLength(1);
     expect((Object.values(selections)[0] as { targets: Array<{ gets: unknown[] }> }).targets[0].gets.length).toBeGreaterThan(3);
 
+    s.server.log.clear();
     const early = await runCli(s.project.dir, ['plan', '--detailed-exitcode', '--format', 'json'], { ...env(), ...debug });
     expect(early.code).toBe(0);
+    // Each GET reached Kestra once: what the thread asked, the plan did not ask again.
+    const requests = s.server.log.entries().map((e) => `${e.method} ${e.path}?${e.query}`);
+    expect(requests.length).toBeGreaterThan(3);
+    expect(new Set(requests).size).toBe(requests.length);
     const [took, asked] = taken(early.stderr) ?? [];
     expect(asked).toBeGreaterThan(3);
     expect(took).toBe(asked);
