@@ -4,11 +4,10 @@
  * bound. Call close() when done to release pooled connections.
  */
 import type { KestraClientConfig } from './config';
-import { KestraConfigError } from './errors';
 import { DEFAULT_MAX_RESPONSE_BYTES, positive, transportOptions } from './transport-options';
 import type { ThreadReads } from './early-thread';
 import { HttpTransport, type KeptAnswers, type RecordedGet, type KestraRequestEvent } from './http';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
+import type { RetryPolicy } from './retry';
 import { FlowsApi, type DeleteFlowResult, type FlowSummary, type FlowWithSource } from './flows';
 import { DEFAULT_VALIDATE_OPTIONS, validateFlows, type FlowValidation, type ValidateOptions } from './flow-validate';
 import { FilesApi, type DirectoryEntry, type NamespaceFileInfo } from './files';

@@ -458,7 +458,7 @@ interface RawResponse {
 }
 
 /** Lower-case header map (as undici gives it) behind the `get` of fetch's Headers. */
-export function headerReader(headers: Record<string, string | string[] | undefined>): ResponseHeaders {
+function headerReader(headers: Record<string, string | string[] | undefined>): ResponseHeaders {
   return {
     raw: headers,
     get(name) {
