@@ -173,6 +173,9 @@ export class HttpTransport {
   private earlyAsked = 0;
   private earlyTaken = 0;
   private recorded?: RecordedGet[];
+  /** After close(): a command that failed (or ended) sends nothing more — not the requests queued behind the failed one, nor their retries. */
+  private closed = false;
+  private closing?: Promise<void>;
 
   constructor(private readonly options: TransportOptions) {
     this.agent = new Agent(options.ca ? { connect: { ca: [...rootCertificates, options.ca.toString()] } } : {});
@@ -254,20 +257,30 @@ export class HttpTransport {
     return (this.recorded ??= []);
   }
 
-  /** Sends a request, retrying idempotent ones on 429/502/503/504, timeouts and transient network failures. */
+  /**
+   * Sends a request, retrying idempotent ones on 429/502/503/504, timeouts and transient network
+   * failures. A request keeps its place among the maxInFlight through its retries: when Kestra
+   * stops answering, the first requests use up their retries and fail (and the command with them)
+   * instead of every queued request taking its turn at each attempt first.
+   */
   async send(spec: RequestSpec): Promise<HttpResponse> {
     if (spec.method === 'GET') {
       const answer = await this.answerKnown(spec);
       if (answer) return answer;
     }
+    if (this.earlyInFlight && this.slots) await this.earlyInFlight;
+    return this.slots ? this.slots(() => this.sendNow(spec)) : this.sendNow(spec);
+  }
+
+  private async sendNow(spec: RequestSpec): Promise<HttpResponse> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const answer = await this.attempt(spec, attempt);
+        const answer = await this.attemptNow(spec, attempt);
         if (this.keeping && spec.method === 'GET') this.keeping.keep(answerKey(spec), answer);
         return answer;
       } catch (error) {
         const retriesLeft = spec.idempotent && attempt <= this.options.retry.retries;
-        if (!retriesLeft || !isRetryableError(error)) throw noteAttempts(error, attempt);
+        if (!retriesLeft || !isRetryableError(error) || this.closed) throw noteAttempts(error, attempt);
         await sleep(this.delayBeforeRetry(attempt, error));
       }
     }
@@ -304,7 +317,12 @@ export class HttpTransport {
     return this.slots ? this.slots(() => this.attemptNow(spec, attempt)) : this.attemptNow(spec, attempt);
   }
 
+  private notSent(spec: RequestSpec): KestraUsageError {
+    return new KestraUsageError(`${spec.target}: not sent — the client was closed (the command is ending)`);
+  }
+
   private async attemptNow(spec: RequestSpec, attempt: number): Promise<HttpResponse> {
+    if (this.closed) throw this.notSent(spec);
     const fullPath = this.fullPath(spec);
     const query = encodeQuery(spec.query);
     const identity: RequestIdentity = { method: spec.method, path: fullPath, target: spec.target };
@@ -363,8 +381,10 @@ export class HttpTransport {
     }
   }
 
-  async close(): Promise<void> {
-    await this.agent.close();
+  /** Lets the requests in flight end; a request not yet sent (waiting for its place, or to be retried) is not sent. */
+  close(): Promise<void> {
+    this.closed = true;
+    return (this.closing ??= this.agent.close());
   }
 
   private headersFor(spec: RequestSpec, body: Buffer | undefined): Record<string, string> {

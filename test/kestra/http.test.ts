@@ -221,6 +221,38 @@ describe('retries', () => {
   });
 });
 
+describe('a request keeps its place through its retries', () => {
+  it('uses up its retries before the next queued request is sent: a Kestra that stops answering fails the first requests, not all of them in turn', async () => {
+    server = await startScriptedServer((req, res) => (req.path.endsWith('/flows/down') ? sendJson(res, 503, { message: 'restarting' }) : sendJson(res, 200, [])));
+    const { client: kestra } = client(server.url, { maxInFlight: 1, retry: { retries: 2, baseDelayMs: 20, maxDelayMs: 20 } });
+    const down = kestra.listFlows('down').then(() => 'ok', () => 'failed');
+    const up = kestra.listFlows('up');
+    expect(await down).toBe('failed');
+    await up;
+    expect(server.requests.map((r) => r.path.split('/').pop())).toEqual(['down', 'down', 'down', 'up']);
+  });
+
+  it('once the client is closed, sends nothing more: the queued requests fail at once, unsent', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    server = await startScriptedServer(async (_req, res) => {
+      await held;
+      sendJson(res, 200, []);
+    });
+    const { client: kestra } = client(server.url, { maxInFlight: 1 });
+    const first = kestra.listFlows('first');
+    const queued = kestra.listFlows('queued').then(() => undefined, (e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the first is at the server
+    const closing = kestra.close();
+    release();
+    await first; // in flight when closed: answered
+    await closing;
+    expect(await queued).toBeInstanceOf(KestraUsageError);
+    expect(String(await queued)).toMatch(/not sent — the client was closed/);
+    expect(server.requests.map((r) => r.path.split('/').pop())).toEqual(['first']);
+  });
+});
+
 describe('timeouts', () => {
   it('cover waiting for the response headers', async () => {
     server = await startScriptedServer(() => undefined); // never answers
