@@ -33,9 +33,8 @@ export function earlyKey(spec: Pick<RequestSpec, 'instance' | 'path' | 'query' |
 
 /** The thread's module: its one-file build in an installed package (scripts/build-dist.js), the TypeScript source (through tsx) in a checkout. */
 function threadModule(): { file: string; execArgv: string[] } {
-  for (const compiled of [path.join(CODE_DIR, 'early-thread.js'), path.join(CODE_DIR, 'kestra', 'early-thread-main.js')]) {
-    if (fs.existsSync(compiled)) return { file: compiled, execArgv: [] };
-  }
+  const bundled = path.join(CODE_DIR, 'early-thread.js');
+  if (fs.existsSync(bundled)) return { file: bundled, execArgv: [] };
   return { file: path.join(CODE_DIR, 'kestra', 'early-thread-main.ts'), execArgv: ['--require', require.resolve('tsx/cjs', { paths: [PACKAGE_ROOT] })] };
 }
 

@@ -313,7 +313,6 @@ export class HttpTransport {
 
   /** One attempt, no retry (queued first when maxInFlight requests are already out). */
   attempt(spec: RequestSpec, attempt: number): Promise<HttpResponse> {
-    if (this.earlyInFlight && this.slots) return this.earlyInFlight.then(() => this.attempt(spec, attempt));
     return this.slots ? this.slots(() => this.attemptNow(spec, attempt)) : this.attemptNow(spec, attempt);
   }
 
