@@ -24,7 +24,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { KestraClient, KestraClientOptions } from '../kestra/client';
-import { askOnThread, earlyKey } from '../kestra/early-thread';
+import { askOnThread, getKey } from '../kestra/early-thread';
 import { transportOptions } from '../kestra/transport-options';
 import { clientConfigForTarget, DEFAULT_REQUESTS_IN_FLIGHT, type KestraClientConfig } from '../kestra/config';
 import type { RecordedGet } from '../kestra/http';
@@ -146,7 +146,7 @@ export function saveEarlyReads(): void {
     const entry = byTarget.get(key) ?? { target: o.target, gets: new Map() };
     byTarget.set(key, entry);
     for (const get of o.client.recordGets()) {
-      const id = earlyKey(get);
+      const id = getKey(get);
       if (!entry.gets.has(id)) entry.gets.set(id, get);
     }
   }
@@ -171,7 +171,7 @@ export function saveEarlyReads(): void {
 /** Whether the file already holds these GETs for these targets (in whatever order): then it is not written again. */
 function sameAsRecorded(recorded: RecordedTarget[] | undefined, targets: Array<{ target: TargetSettings; gets: Map<string, RecordedGet> }>): boolean {
   if (!Array.isArray(recorded) || recorded.length !== targets.length) return false;
-  return recorded.every((r, i) => JSON.stringify(r.target) === JSON.stringify(targets[i].target) && r.gets.length === targets[i].gets.size && r.gets.every((g) => targets[i].gets.has(earlyKey(g))));
+  return recorded.every((r, i) => JSON.stringify(r.target) === JSON.stringify(targets[i].target) && r.gets.length === targets[i].gets.size && r.gets.every((g) => targets[i].gets.has(getKey(g))));
 }
 
 /**

@@ -26,8 +26,12 @@ export interface ThreadMessage {
   endedAt?: number;
 }
 
-/** What makes two GETs the same for an early answer: as answerKey, and read the same way (accepted statuses). */
-export function earlyKey(spec: Pick<RequestSpec, 'instance' | 'path' | 'query' | 'headers' | 'acceptStatus'>): string {
+/**
+ * What makes two GETs the same, for an answer received once to stand for another (an early one,
+ * or one another transport kept): tenant-relative path, query, extra headers — and read the same
+ * way (accepted statuses: a 404 one GET accepts is an error for another).
+ */
+export function getKey(spec: Pick<RequestSpec, 'instance' | 'path' | 'query' | 'headers' | 'acceptStatus'>): string {
   return JSON.stringify([spec.instance ?? false, spec.path, spec.query ?? [], spec.headers ?? {}, spec.acceptStatus ?? []]);
 }
 

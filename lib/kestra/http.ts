@@ -21,7 +21,7 @@ import {
   type RequestIdentity,
 } from './errors';
 import { summariseErrorBody } from './error-body';
-import { earlyKey, type AnswerParts, type ThreadReads } from './early-thread';
+import { getKey, type AnswerParts, type ThreadReads } from './early-thread';
 import { isRetryableError, parseRetryAfter, retryDelayMs, sleep, type RetryPolicy } from './retry';
 
 // undici's Agent alone, without the rest of undici's index — fetch, web streams, mocks, HTTP/2 and
@@ -103,7 +103,7 @@ export interface TransportOptions {
 /**
  * Answers to GETs one transport received, kept for another transport to the same Kestra (same
  * URL, tenant and credentials: the caller's to ensure) to take instead of asking again — each
- * answer once, for the same path, query and headers. A plan's refresh takes what its read ahead
+ * answer once, for the same GET (getKey). A plan's refresh takes what its read ahead
  * (lib/cli/read-ahead.ts) received for a namespace it must read again: answers as old as those of
  * the namespaces it took whole.
  */
@@ -147,10 +147,6 @@ export interface RecordedGet {
 const ERROR_BODY_LIMIT = 64 * 1024;
 const USER_AGENT = 'kestraform';
 
-/** What makes two GETs the same request: tenant-relative path, query and extra headers. */
-function answerKey(spec: RequestSpec): string {
-  return JSON.stringify([spec.instance ?? false, spec.path, spec.query ?? [], spec.headers ?? {}]);
-}
 
 /**
  * Where a request sent from another thread (takeEarlyFromThread) is told, for whoever times a
@@ -166,7 +162,7 @@ export class HttpTransport {
   private readonly basePath: string;
   private keeping?: KeptAnswers;
   private readonly reusing: KeptAnswers[] = [];
-  /** GETs sent before anyone asked (takeEarlyFromThread), by earlyKey: each answer taken once; undefined when the early attempt failed. */
+  /** GETs sent before anyone asked (takeEarlyFromThread), by getKey: each answer taken once; undefined when the early attempt failed. */
   private readonly early = new Map<string, Promise<HttpResponse | undefined>[]>();
   /** Until the early thread's GETs are all answered: this transport's own requests wait (one in-flight bound for both). */
   private earlyInFlight?: Promise<void>;
@@ -235,7 +231,7 @@ export class HttpTransport {
 
   private expectEarly(gets: readonly RecordedGet[], answers: Array<Promise<HttpResponse | undefined>>): void {
     gets.forEach((get, i) => {
-      const key = earlyKey(get);
+      const key = getKey(get);
       const list = this.early.get(key);
       if (list) list.push(answers[i]);
       else this.early.set(key, [answers[i]]);
@@ -276,7 +272,7 @@ export class HttpTransport {
     for (let attempt = 1; ; attempt++) {
       try {
         const answer = await this.attemptNow(spec, attempt);
-        if (this.keeping && spec.method === 'GET') this.keeping.keep(answerKey(spec), answer);
+        if (this.keeping && spec.method === 'GET') this.keeping.keep(getKey(spec), answer);
         return answer;
       } catch (error) {
         const retriesLeft = spec.idempotent && attempt <= this.options.retry.retries;
@@ -289,19 +285,17 @@ export class HttpTransport {
   /** A GET's answer without asking: kept by another transport, or asked early by this one. */
   private async answerKnown(spec: RequestSpec): Promise<HttpResponse | undefined> {
     this.recorded?.push({ path: spec.path, instance: spec.instance, query: spec.query, headers: spec.headers, acceptStatus: spec.acceptStatus, operation: spec.operation, target: spec.target });
-    if (this.reusing.length) {
-      const key = answerKey(spec);
-      for (const kept of this.reusing) {
-        const answer = kept.take(key);
-        if (answer) return answer;
-      }
+    if (!this.reusing.length && !this.early.size) return undefined;
+    const key = getKey(spec);
+    for (const kept of this.reusing) {
+      const answer = kept.take(key);
+      if (answer) return answer;
     }
     if (!this.early.size) return undefined;
-    const pending = this.early.get(earlyKey(spec))?.shift();
-    const answer = await pending;
+    const answer = await this.early.get(key)?.shift();
     if (!answer) return undefined;
     this.earlyTaken++;
-    this.keeping?.keep(answerKey(spec), answer);
+    this.keeping?.keep(key, answer);
     return answer;
   }
 
